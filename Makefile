@@ -1,0 +1,38 @@
+# HueBot: `make run` serves the bot, `make test` runs the whole suite. Both set up .venv first.
+PY ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: install run test lint bench bench-nlu lock clean
+
+$(STAMP): pyproject.toml constraints.txt
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -c constraints.txt -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: install
+	$(BIN)/huebot run
+
+test: install
+	$(BIN)/pytest -q
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/mypy bot handlers nlu storage
+
+bench: bench-nlu
+
+bench-nlu: install
+	$(BIN)/python -m nlu.bench --out bench/nlu.json
+
+lock:
+	$(PY) -m venv /tmp/huebot-lock && /tmp/huebot-lock/bin/pip install -q -e '.[dev]'
+	{ echo "# Pinned versions for every install (pip install -c constraints.txt). Regenerate: make lock"; \
+	  /tmp/huebot-lock/bin/pip freeze --exclude-editable; } > constraints.txt
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

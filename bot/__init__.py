@@ -1,0 +1,1 @@
+"""HueBot application shell: CLI, config, wiring, web server, channels."""

@@ -1,0 +1,1 @@
+"""Messenger adapters: each translates platform updates and replies."""

@@ -1,0 +1,1 @@
+"""aiohttp routes: web chat, webhooks, health."""

@@ -1,0 +1,193 @@
+"""The city as config.yml describes it: units, wards, report categories and routing.
+
+These are the domain half of the configuration (the shell's half, paths and
+channels, is in ``bot/config.py``). Validation happens here, once, on load.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from functools import cached_property
+from typing import Annotated, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+CATEGORY_CODES: tuple[str, ...] = (
+    "flooding",
+    "road",
+    "garbage",
+    "pollution",
+    "lighting",
+    "trees",
+    "water_supply",
+    "electricity",
+    "traffic",
+    "urban_order",
+    "construction",
+    "security",
+    "health",
+    "disaster",
+)
+
+Code = Annotated[str, Field(pattern=r"^[a-z0-9_]{2,40}$")]
+Language = Literal["vi", "en"]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Names(_Strict):
+    """A name in Vietnamese and English."""
+
+    vi: str = Field(min_length=1)
+    en: str = Field(min_length=1)
+
+    def in_language(self, language: str) -> str:
+        """Return the name in ``language``, Vietnamese when it is not English."""
+        return self.en if language == "en" else self.vi
+
+
+class Contact(_Strict):
+    """How the public reaches a unit."""
+
+    phone: str | None = None
+    email: str | None = None
+    address: str | None = None
+
+
+class Unit(_Strict):
+    """A public unit that receives reports (a company, a department, a ward)."""
+
+    code: Code
+    name: Names
+    contact: Contact = Contact()
+
+
+class Ward(_Strict):
+    """A ward (phường) or commune (xã) of the city."""
+
+    code: int = Field(gt=0)
+    codename: Code
+    name: str = Field(min_length=1)
+    committee: Code | None = None
+
+
+class Category(_Strict):
+    """A kind of problem, the unit it goes to and how long that unit has."""
+
+    code: Code
+    name: Names
+    unit: Code
+    deadline_hours: int = Field(gt=0, le=24 * 90)
+    ward_committee: bool = False
+    ward_units: dict[Code, Code] = {}
+
+    @property
+    def deadline(self) -> timedelta:
+        """The time the unit has to resolve a report."""
+        return timedelta(hours=self.deadline_hours)
+
+
+class City(_Strict):
+    """Everything the handlers need to know about the city."""
+
+    name: Names
+    timezone: str = "Asia/Ho_Chi_Minh"
+    units: list[Unit] = Field(min_length=1)
+    wards: list[Ward] = []
+    categories: list[Category]
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r}") from exc
+        return value
+
+    @model_validator(mode="after")
+    def _references_resolve(self) -> City:
+        unit_codes = _unique([u.code for u in self.units], "unit code")
+        ward_codes = _unique([w.codename for w in self.wards], "ward codename")
+        _unique([c.code for c in self.categories], "category code")
+        missing = sorted(set(CATEGORY_CODES) - {c.code for c in self.categories})
+        if missing:
+            raise ValueError(f"categories missing: {', '.join(missing)}")
+        for ward in self.wards:
+            _known(ward.committee, unit_codes, f"ward {ward.codename} committee")
+        for cat in self.categories:
+            _known(cat.unit, unit_codes, f"category {cat.code} unit")
+            for ward_code, unit_code in cat.ward_units.items():
+                _known(ward_code, ward_codes, f"category {cat.code} ward_units key")
+                _known(unit_code, unit_codes, f"category {cat.code} ward_units[{ward_code}]")
+        return self
+
+    def unit(self, code: str) -> Unit:
+        """Return the unit with ``code``; KeyError when there is none."""
+        return self.units_by_code[code]
+
+    def category(self, code: str) -> Category:
+        """Return the category with ``code``; KeyError when there is none."""
+        return self.categories_by_code[code]
+
+    def ward(self, codename: str) -> Ward | None:
+        """Return the ward with ``codename``, or None."""
+        return self.wards_by_codename.get(codename)
+
+    @cached_property
+    def units_by_code(self) -> dict[str, Unit]:
+        """Units by code."""
+        return {unit.code: unit for unit in self.units}
+
+    @cached_property
+    def categories_by_code(self) -> dict[str, Category]:
+        """Categories by code."""
+        return {category.code: category for category in self.categories}
+
+    @cached_property
+    def wards_by_codename(self) -> dict[str, Ward]:
+        """Wards by codename."""
+        return {ward.codename: ward for ward in self.wards}
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The city's time zone."""
+        return ZoneInfo(self.timezone)
+
+    def route(self, category_code: str, ward_codename: str | None) -> Unit:
+        """Pick the unit responsible for a report.
+
+        An explicit per-ward override wins, then the ward's own committee for
+        categories handled by wards, then the category's default unit.
+
+        Args:
+            category_code: One of ``CATEGORY_CODES``.
+            ward_codename: The report's ward, if known.
+
+        Returns:
+            The responsible unit.
+        """
+        category = self.category(category_code)
+        ward = self.ward(ward_codename) if ward_codename else None
+        if ward is not None and ward.codename in category.ward_units:
+            return self.unit(category.ward_units[ward.codename])
+        if ward is not None and category.ward_committee and ward.committee:
+            return self.unit(ward.committee)
+        return self.unit(category.unit)
+
+
+def _unique(values: list[str], what: str) -> set[str]:
+    seen: set[str] = set()
+    for value in values:
+        if value in seen:
+            raise ValueError(f"duplicate {what} {value!r}")
+        seen.add(value)
+    return seen
+
+
+def _known(value: str | None, known: set[str], where: str) -> None:
+    if value is not None and value not in known:
+        raise ValueError(f"{where}: {value!r} is not defined")

@@ -1,0 +1,123 @@
+"""The channel-agnostic contract: what a channel hands in and what it gets back.
+
+Every messenger adapter in ``bot/channels/`` turns a platform update into one
+``IncomingMessage`` and turns each ``Reply`` into platform calls. Nothing here
+knows a messenger, a web framework or a database.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+
+class Channel(StrEnum):
+    """The messengers HueBot speaks on."""
+
+    WEBCHAT = "webchat"
+    TELEGRAM = "telegram"
+    ZALO = "zalo"
+
+
+class PhotoProblem(StrEnum):
+    """Why an attached file was not accepted as a photo."""
+
+    TOO_LARGE = "too_large"
+    UNSUPPORTED = "unsupported"
+    CORRUPT = "corrupt"
+
+
+@dataclass(frozen=True, slots=True)
+class GeoPoint:
+    """A WGS84 position in decimal degrees."""
+
+    latitude: float
+    longitude: float
+
+    def is_valid(self) -> bool:
+        """Return True when both coordinates are finite and in range."""
+        lat_ok = -90.0 <= self.latitude <= 90.0
+        lon_ok = -180.0 <= self.longitude <= 180.0
+        return lat_ok and lon_ok
+
+
+@dataclass(frozen=True, slots=True)
+class PhotoRef:
+    """A photo already checked and kept by the media store (see ``bot/media.py``).
+
+    ``sha256`` names the file: the original is kept privately, a copy without
+    EXIF is what anyone is shown. ``gps`` is the position read from EXIF, if any.
+    """
+
+    sha256: str
+    content_type: str
+    size: int
+    width: int
+    height: int
+    gps: GeoPoint | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RejectedFile:
+    """A file the citizen sent that is not an acceptable photo."""
+
+    problem: PhotoProblem
+    filename: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Contact:
+    """A phone contact the user chose to share."""
+
+    phone: str
+    name: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class IncomingMessage:
+    """One thing a user did in a chat, in platform-neutral form.
+
+    ``update_id`` is the platform's id for the delivery (Telegram update_id, Zalo
+    msg_id, the web chat's client message id); the shell processes each once.
+    ``command`` is the command name without the slash (``"status"``) and
+    ``text`` then holds its arguments. ``choice`` is a pressed button's payload.
+    """
+
+    channel: Channel
+    user_key: str
+    update_id: str
+    received_at: datetime
+    text: str | None = None
+    command: str | None = None
+    choice: str | None = None
+    location: GeoPoint | None = None
+    photos: tuple[PhotoRef, ...] = ()
+    rejected_files: tuple[RejectedFile, ...] = ()
+    contact: Contact | None = None
+    locale: str | None = None
+    display_name: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    """A button: ``label`` is shown, ``payload`` comes back as ``IncomingMessage.choice``."""
+
+    label: str
+    payload: str
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """One message to send back to the same chat.
+
+    Channels without buttons render ``choices`` as a numbered list and accept the
+    number as the answer. ``ask_location`` asks the client for its position.
+    ``image_sha256`` names a photo from the media store to show.
+    """
+
+    text: str
+    choices: tuple[Choice, ...] = ()
+    ask_location: bool = False
+    image_sha256: str | None = None
+    remove_keyboard: bool = field(default=False)

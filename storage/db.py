@@ -1,0 +1,120 @@
+"""Engines, sessions and migrations. Built from the config, never at import time."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config as AlembicConfig
+from sqlalchemy import Connection, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+
+log = logging.getLogger(__name__)
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+
+def async_url(url: str) -> str:
+    """Give a plain sqlite:// or postgresql:// URL its async driver.
+
+    Args:
+        url: A database URL as an operator writes it.
+
+    Returns:
+        The same URL naming aiosqlite or asyncpg.
+    """
+    parsed = make_url(url)
+    driver = {"sqlite": "sqlite+aiosqlite", "postgresql": "postgresql+asyncpg"}
+    backend = parsed.get_backend_name()
+    if backend not in driver:
+        raise ValueError(f"unsupported database {backend!r}: use sqlite or postgresql")
+    return parsed.set(drivername=driver[backend]).render_as_string(hide_password=False)
+
+
+def create_engine(url: str, schema: str | None = None, **kwargs: Any) -> AsyncEngine:
+    """Build the engine for ``url``.
+
+    SQLite gets WAL, foreign keys, a busy timeout and ``BEGIN IMMEDIATE`` so that
+    concurrent writers queue instead of failing half-way. ``schema`` (PostgreSQL
+    only) sets the search path, which lets test runs live side by side.
+
+    Args:
+        url: Database URL (plain or with driver).
+        schema: PostgreSQL schema to use, or None for the default.
+        **kwargs: Passed to SQLAlchemy.
+
+    Returns:
+        The async engine.
+    """
+    full = async_url(url)
+    if full.startswith("sqlite"):
+        _ensure_sqlite_dir(full)
+        engine = create_async_engine(full, connect_args={"timeout": 30}, **kwargs)
+        _configure_sqlite(engine)
+        return engine
+    if schema:
+        kwargs.setdefault("connect_args", {})["server_settings"] = {"search_path": schema}
+    return create_async_engine(full, pool_pre_ping=True, **kwargs)
+
+
+def _ensure_sqlite_dir(url: str) -> None:
+    database = make_url(url).database
+    if database and database != ":memory:":
+        Path(database).parent.mkdir(parents=True, exist_ok=True)
+
+
+def _configure_sqlite(engine: AsyncEngine) -> None:
+    sync_engine = engine.sync_engine
+
+    @event.listens_for(sync_engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        for pragma in ("journal_mode=WAL", "foreign_keys=ON", "busy_timeout=30000"):
+            cursor.execute(f"PRAGMA {pragma}")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(sync_engine, "begin")
+    def _on_begin(connection: Connection) -> None:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    """Sessions that keep loaded objects usable after commit."""
+    return async_sessionmaker(engine, expire_on_commit=False)
+
+
+@asynccontextmanager
+async def transaction(
+    sessions: async_sessionmaker[AsyncSession],
+) -> AsyncIterator[AsyncSession]:
+    """One unit of work: commit when the block ends, roll back when it raises."""
+    async with sessions() as session, session.begin():
+        yield session
+
+
+def alembic_config(connection: Connection | None = None) -> AlembicConfig:
+    """Alembic's config pointing at our migrations, optionally on a live connection."""
+    cfg = AlembicConfig()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    cfg.attributes["connection"] = connection
+    return cfg
+
+
+async def upgrade(engine: AsyncEngine, revision: str = "head") -> None:
+    """Migrate the store to ``revision`` (``head`` by default)."""
+    async with engine.begin() as conn:
+        await conn.run_sync(lambda sync: command.upgrade(alembic_config(sync), revision))
+    log.info("database migrated to %s", revision)
+
+
+async def downgrade(engine: AsyncEngine, revision: str) -> None:
+    """Migrate the store back to ``revision``."""
+    async with engine.begin() as conn:
+        await conn.run_sync(lambda sync: command.downgrade(alembic_config(sync), revision))
