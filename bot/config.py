@@ -161,7 +161,9 @@ def resolve_runtime(path: Path, env: Mapping[str, str] | None = None) -> Runtime
     env = os.environ if env is None else env
     settings = load_settings(path)
     base = path.resolve().parent
-    data_dir = Path(env["HUEBOT_DATA_DIR"]) if env.get("HUEBOT_DATA_DIR") else settings.paths.data_dir
+    data_dir = (
+        Path(env["HUEBOT_DATA_DIR"]) if env.get("HUEBOT_DATA_DIR") else settings.paths.data_dir
+    )
     data_dir = data_dir if data_dir.is_absolute() else base / data_dir
     url = env.get("DATABASE_URL") or settings.paths.database_url
     url = url or f"sqlite:///{data_dir / 'huebot.db'}"

@@ -10,9 +10,16 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config as AlembicConfig
-from sqlalchemy import Connection, event
+from sqlalchemy import Connection, event, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
+
+from storage.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -118,3 +125,35 @@ async def downgrade(engine: AsyncEngine, revision: str) -> None:
     """Migrate the store back to ``revision``."""
     async with engine.begin() as conn:
         await conn.run_sync(lambda sync: command.downgrade(alembic_config(sync), revision))
+
+
+class Database:
+    """An engine and its sessions; hands out units of work."""
+
+    def __init__(self, url: str, schema: str | None = None) -> None:
+        self.engine = create_engine(url, schema=schema)
+        self._sessions = sessionmaker(self.engine)
+
+    @asynccontextmanager
+    async def unit_of_work(self) -> AsyncIterator[Store]:
+        """One transaction: commits when the block ends, rolls back when it raises."""
+        async with transaction(self._sessions) as session:
+            yield Store.bound(session)
+
+    async def migrate(self) -> None:
+        """Bring the schema to the newest migration."""
+        await upgrade(self.engine)
+
+    async def dispose(self) -> None:
+        """Close every connection."""
+        await self.engine.dispose()
+
+    async def ping(self) -> bool:
+        """True when the store answers a trivial query."""
+        try:
+            async with self.engine.connect() as conn:
+                await conn.execute(text("SELECT 1"))
+        except Exception as exc:  # any failure to answer means unreachable
+            log.warning("store unreachable: %s", type(exc).__name__)
+            return False
+        return True

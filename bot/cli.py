@@ -1,0 +1,78 @@
+"""``huebot``: run the service, migrate the store, look at reports, train the NLU."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import Sequence
+
+from bot import reports_cli
+from bot.app import serve
+from bot.config import ConfigError, Runtime, config_path, resolve_runtime
+from storage.db import Database
+
+log = logging.getLogger("huebot")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The command line."""
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--config", metavar="PATH", help="config file (default: $HUEBOT_CONFIG or ./config.yml)"
+    )
+    parser = argparse.ArgumentParser(
+        prog="huebot",
+        description="HueBot: citizens' reports, look-ups and alerts for Huế, on messengers.",
+        parents=[common],
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    run = commands.add_parser("run", parents=[common], help="migrate the store and serve")
+    run.add_argument("--host", help="address to listen on (default: server.host)")
+    run.add_argument("--port", type=int, help="port to listen on (default: server.port)")
+    db = commands.add_parser("db", parents=[common], help="the store")
+    db_commands = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
+    db_commands.add_parser("upgrade", parents=[common], help="migrate to the newest schema")
+    reports_cli.add_commands(commands, common)
+    commands.add_parser("nlu", help="train, test or try the language model (huebot nlu -h)")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``huebot`` command.
+
+    Returns:
+        The process exit code: 0 on success, 2 for a configuration problem.
+    """
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["nlu"]:
+        from nlu.cli import main as nlu_main
+
+        return nlu_main(argv[1:])
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s"
+    )
+    try:
+        runtime = resolve_runtime(config_path(args.config))
+    except ConfigError as exc:
+        print(f"huebot: invalid configuration\n{exc}", file=sys.stderr)
+        return 2
+    return asyncio.run(_run_command(args, runtime))
+
+
+async def _run_command(args: argparse.Namespace, runtime: Runtime) -> int:
+    if args.command == "run":
+        server = runtime.settings.server
+        await serve(runtime, args.host or server.host, args.port or server.port)
+        return 0
+    if args.command == "db":
+        database = Database(runtime.database_url)
+        try:
+            await database.migrate()
+        finally:
+            await database.dispose()
+        print("database is up to date")
+        return 0
+    return await reports_cli.run(args, runtime)

@@ -1,0 +1,124 @@
+"""The inbound path every channel shares: dedupe, one transaction, dispatch, replies.
+
+A channel adapter builds an ``IncomingMessage`` and calls ``Inbox.receive``. The
+update is claimed (platform update id), handled and its replies recorded in one
+transaction: a replay gets the same replies and changes nothing, and a failure
+anywhere leaves nothing half-stored.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import handlers
+from handlers import Context, Limits, Parser
+from handlers.city import City
+from handlers.i18n import say
+from handlers.model import Choice, IncomingMessage, Reply
+from storage.db import Database
+
+log = logging.getLogger(__name__)
+
+
+class StoreUnavailable(Exception):
+    """The update could not be stored; the platform should deliver it again."""
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What became of an update."""
+
+    replies: list[Reply]
+    duplicate: bool = False
+
+
+def utc_now() -> datetime:
+    """The real clock."""
+    return datetime.now(UTC)
+
+
+class Inbox:
+    """Turns incoming messages into stored changes and replies."""
+
+    def __init__(
+        self,
+        database: Database,
+        city: City,
+        nlu: Parser,
+        limits: Limits = Limits(),
+        clock: Callable[[], datetime] = utc_now,
+    ) -> None:
+        self._db = database
+        self._city = city
+        self._nlu = nlu
+        self._limits = limits
+        self._clock = clock
+
+    async def receive(self, message: IncomingMessage) -> Outcome:
+        """Process one message exactly once.
+
+        Raises:
+            StoreUnavailable: Nothing was stored; the caller must not acknowledge
+                the update to the platform (answer 5xx) so that it comes again.
+        """
+        try:
+            return await self._process(message)
+        except Exception as exc:
+            log.exception(
+                "update %s/%s failed: %s", message.channel, message.update_id, type(exc).__name__
+            )
+            raise StoreUnavailable(str(type(exc).__name__)) from exc
+
+    async def _process(self, message: IncomingMessage) -> Outcome:
+        now = self._clock()
+        async with self._db.unit_of_work() as store:
+            claimed = await store.updates.claim(message.channel, message.update_id, now)
+            if not claimed:
+                stored = await store.updates.replies_of(message.channel, message.update_id)
+                log.info("update %s/%s replayed", message.channel, message.update_id)
+                return Outcome([reply_from_dict(r) for r in stored], duplicate=True)
+            ctx = Context(
+                store=store, city=self._city, nlu=self._nlu, now=now, limits=self._limits
+            )
+            replies = await handlers.dispatch(ctx, message)
+            user = await store.users.get_or_create(message.channel, message.user_key, now)
+            await store.updates.finish(
+                message.channel, message.update_id, user.id, [reply_to_dict(r) for r in replies]
+            )
+        return Outcome(replies)
+
+    async def webchat_inbox(self, key: str, after: int) -> list[tuple[int, Reply]]:
+        """Later notices for a web chat (the page polls; what it reads counts as sent)."""
+        async with self._db.unit_of_work() as store:
+            user = await store.users.find("webchat", key)
+            if user is None:
+                return []
+            rows = await store.outbox.take_for_webchat(user.id, after, self._clock())
+        return [(row_id, reply_from_dict(payload["reply"])) for row_id, payload in rows]
+
+
+def failure_replies(locale: str | None) -> list[Reply]:
+    """What to tell a user whose message could not be stored."""
+    language = "en" if (locale or "").lower().startswith("en") else "vi"
+    return [Reply(say(language, "error"))]
+
+
+def reply_to_dict(reply: Reply) -> dict[str, Any]:
+    """A reply as JSON-safe data (for the store and the web chat)."""
+    return asdict(reply)
+
+
+def reply_from_dict(data: dict[str, Any]) -> Reply:
+    """The inverse of ``reply_to_dict``."""
+    choices = tuple(Choice(**choice) for choice in data.get("choices", ()))
+    return Reply(
+        text=data["text"],
+        choices=choices,
+        ask_location=bool(data.get("ask_location")),
+        image_sha256=data.get("image_sha256"),
+        remove_keyboard=bool(data.get("remove_keyboard")),
+    )

@@ -1,0 +1,305 @@
+"""Checked, content-addressed photo storage: private originals, public copies without EXIF.
+
+``MediaStore.ingest`` accepts JPEG (including multi-picture MPO JPEGs from phone cameras), PNG
+and WebP up to ``max_bytes``. The format is what Pillow decodes, never the filename or the
+declared content type, and the image is fully decoded before it is accepted. Rejections:
+
+* more than ``max_bytes`` -> ``TOO_LARGE``, checked before any decoding;
+* more than ``max_pixels`` pixels, or a Pillow decompression-bomb error -> ``UNSUPPORTED``
+  (the size in bytes may be fine, so ``TOO_LARGE`` would give the citizen a false reason);
+* another format Pillow recognises (GIF, BMP, TIFF...) or a known non-image signature
+  (PDF, HEIC/AVIF/MP4 ``ftyp``, ZIP, plain text) -> ``UNSUPPORTED``;
+* empty data, a broken or truncated JPEG/PNG/WebP, or unrecognisable bytes -> ``CORRUPT``.
+
+Files are named by the SHA-256 of the original bytes (``aa`` is its first two hex digits)::
+
+    root/original/aa/<sha256>.<ext>   the exact bytes received, private (0600, tree 0700)
+    root/public/aa/<sha256>.<ext>     re-encoded copy that anyone may be shown (0644)
+
+The public copy is upright (EXIF orientation applied), fits ``max_public_side`` and has no
+EXIF (so no GPS), XMP, comments or PNG text. Only the ICC colour profile is kept: colours
+need it and it says nothing about the citizen. All of this is synchronous and CPU-bound.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import io
+import logging
+import math
+import os
+import re
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Final, NamedTuple
+
+from PIL import ExifTags, Image, ImageOps
+
+from handlers.model import GeoPoint, PhotoProblem, PhotoRef, RejectedFile
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_MAX_PIXELS: Final = 50_000_000  # a 50 MP phone photo (8160 x 6120) still fits
+JPEG_QUALITY: Final = 85
+
+
+class _Format(NamedTuple):
+    ext: str
+    content_type: str
+    save_as: str
+
+
+_FORMATS: Final = {
+    "JPEG": _Format("jpg", "image/jpeg", "JPEG"),
+    "MPO": _Format("jpg", "image/jpeg", "JPEG"),
+    "PNG": _Format("png", "image/png", "PNG"),
+    "WEBP": _Format("webp", "image/webp", "WEBP"),
+}
+_CONTENT_TYPES: Final = {fmt.ext: fmt.content_type for fmt in _FORMATS.values()}
+_SHA256_RE: Final = re.compile(r"[0-9a-f]{64}")
+_OWN_MAGIC: Final = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n")
+_FOREIGN_MAGIC: Final = (b"%PDF", b"PK\x03\x04", b"RIFF", b"\x1f\x8b", b"Rar!", b"7z\xbc\xaf")
+_TEXT_CONTROLS: Final = frozenset(b"\t\n\r\f")
+
+
+@dataclass(frozen=True, slots=True)
+class _Decoded:
+    """A fully decoded, accepted image, already turned upright."""
+
+    image: Image.Image
+    size: tuple[int, int]
+    fmt: _Format
+    gps: GeoPoint | None
+    icc_profile: bytes | None
+
+
+class MediaStore:
+    """Check photos citizens send and keep them on disk, addressed by SHA-256."""
+
+    def __init__(
+        self,
+        root: Path,
+        max_bytes: int = 10 * 1024 * 1024,
+        max_public_side: int = 2048,
+        *,
+        max_pixels: int = DEFAULT_MAX_PIXELS,
+    ) -> None:
+        """Create a store under ``root``; directories are made on the first ingest.
+
+        Args:
+            root: Directory holding ``original/`` and ``public/``.
+            max_bytes: Largest accepted file, in bytes.
+            max_public_side: Longest side of the public copy, in pixels.
+            max_pixels: Largest accepted width x height (decompression-bomb guard).
+
+        Raises:
+            ValueError: If a limit is not positive.
+        """
+        if min(max_bytes, max_public_side, max_pixels) <= 0:
+            raise ValueError("media limits must be positive")
+        self._root = root
+        self._max_bytes = max_bytes
+        self._max_public_side = max_public_side
+        self._max_pixels = max_pixels
+
+    @property
+    def max_bytes(self) -> int:
+        """Largest accepted file, in bytes."""
+        return self._max_bytes
+
+    def ingest(self, data: bytes, filename: str | None = None) -> PhotoRef | RejectedFile:
+        """Check one uploaded file and, if it is an acceptable photo, store it.
+
+        Storing the same bytes again rewrites nothing and returns an equal ``PhotoRef``.
+
+        Args:
+            data: The file exactly as received.
+            filename: The name the citizen's client gave it; only echoed in a rejection.
+
+        Returns:
+            A ``PhotoRef`` (``width``/``height`` of the upright original, ``gps`` from EXIF
+            when present and valid) or a ``RejectedFile`` saying why it was refused.
+
+        Raises:
+            OSError: If the files cannot be written.
+        """
+        sha256 = hashlib.sha256(data).hexdigest()
+        if len(data) > self._max_bytes:
+            return _reject(PhotoProblem.TOO_LARGE, sha256, filename)
+        decoded = _decode(data, self._max_pixels)
+        if isinstance(decoded, PhotoProblem):
+            return _reject(decoded, sha256, filename)
+        if not self._store(sha256, data, decoded):
+            return _reject(PhotoProblem.CORRUPT, sha256, filename)
+        logger.info("photo %s accepted (%s, %d bytes)", sha256[:12], decoded.fmt.ext, len(data))
+        width, height = decoded.size
+        return PhotoRef(sha256, decoded.fmt.content_type, len(data), width, height, decoded.gps)
+
+    def public_path(self, sha256: str) -> Path | None:
+        """Return the metadata-free public copy, or None if unknown or not a SHA-256 hex."""
+        return self._find("public", sha256)
+
+    def original_path(self, sha256: str) -> Path | None:
+        """Return the private original, or None if unknown or not a SHA-256 hex."""
+        return self._find("original", sha256)
+
+    def content_type(self, sha256: str) -> str | None:
+        """Return ``image/jpeg``, ``image/png`` or ``image/webp``, or None if unknown."""
+        path = self.public_path(sha256)
+        return None if path is None else _CONTENT_TYPES[path.suffix[1:]]
+
+    def _path(self, kind: str, sha256: str, ext: str) -> Path:
+        return self._root / kind / sha256[:2] / f"{sha256}.{ext}"
+
+    def _find(self, kind: str, sha256: str) -> Path | None:
+        if not isinstance(sha256, str) or not _SHA256_RE.fullmatch(sha256):
+            return None
+        for ext in _CONTENT_TYPES:
+            path = self._path(kind, sha256, ext)
+            if path.is_file():
+                return path
+        return None
+
+    def _store(self, sha256: str, data: bytes, decoded: _Decoded) -> bool:
+        """Write whichever of the two files is missing; False if encoding failed."""
+        public = self._path("public", sha256, decoded.fmt.ext)
+        public_bytes = None
+        if not public.exists():
+            public_bytes = _encode_public(decoded, self._max_public_side)
+            if public_bytes is None:
+                return False
+        original = self._path("original", sha256, decoded.fmt.ext)
+        if not original.exists():
+            (self._root / "original").mkdir(mode=0o700, parents=True, exist_ok=True)
+            _write_atomic(original, data, 0o600)
+        if public_bytes is not None:
+            _write_atomic(public, public_bytes, 0o644)
+        return True
+
+
+def _reject(problem: PhotoProblem, sha256: str, filename: str | None) -> RejectedFile:
+    logger.info("photo %s rejected: %s", sha256[:12], problem.value)
+    return RejectedFile(problem, filename)
+
+
+def _decode(data: bytes, max_pixels: int) -> _Decoded | PhotoProblem:
+    """Identify and fully decode ``data``; return the upright image or why it is refused."""
+    try:
+        image = Image.open(io.BytesIO(data))
+    except Image.DecompressionBombError:
+        return PhotoProblem.UNSUPPORTED
+    except Exception:  # Pillow's plugins raise many types for bad input
+        return _classify_unreadable(data)
+    fmt = _FORMATS.get(image.format or "")
+    if fmt is None:  # checked before load(): other formats' decoders never run
+        return PhotoProblem.UNSUPPORTED
+    if image.width * image.height > max_pixels:
+        return PhotoProblem.UNSUPPORTED
+    try:
+        image.load()
+    except Image.DecompressionBombError:
+        return PhotoProblem.UNSUPPORTED
+    except Exception:  # truncated or damaged data
+        return PhotoProblem.CORRUPT
+    if image.width == 0 or image.height == 0:
+        return PhotoProblem.CORRUPT
+    icc = image.info.get("icc_profile")
+    upright = _upright(image)
+    return _Decoded(upright, upright.size, fmt, _read_gps(image), icc or None)
+
+
+def _classify_unreadable(data: bytes) -> PhotoProblem:
+    """Say why bytes Pillow could not open are refused: broken photo or other file type."""
+    if not data or data.startswith(_OWN_MAGIC) or data[8:12] == b"WEBP":
+        return PhotoProblem.CORRUPT
+    if data.startswith(_FOREIGN_MAGIC) or data[4:8] == b"ftyp" or _looks_like_text(data):
+        return PhotoProblem.UNSUPPORTED
+    return PhotoProblem.CORRUPT
+
+
+def _looks_like_text(data: bytes) -> bool:
+    head = data[:4096]
+    return all(byte >= 0x20 or byte in _TEXT_CONTROLS for byte in head)
+
+
+def _upright(image: Image.Image) -> Image.Image:
+    """Return a copy with the EXIF orientation applied; a bad orientation tag is ignored."""
+    try:
+        return ImageOps.exif_transpose(image)
+    except Exception:
+        return image.copy()
+
+
+def _read_gps(image: Image.Image) -> GeoPoint | None:
+    """Return the EXIF GPS position if present and plausible, else None (never raises)."""
+    try:
+        gps = image.getexif().get_ifd(ExifTags.IFD.GPSInfo)
+        lat = _coordinate(gps.get(ExifTags.GPS.GPSLatitude), gps.get(ExifTags.GPS.GPSLatitudeRef))
+        lon = _coordinate(
+            gps.get(ExifTags.GPS.GPSLongitude), gps.get(ExifTags.GPS.GPSLongitudeRef)
+        )
+    except Exception:  # malformed EXIF is common and never the citizen's problem
+        return None
+    if lat is None or lon is None or (lat == 0.0 and lon == 0.0):
+        return None
+    point = GeoPoint(latitude=lat, longitude=lon)
+    return point if point.is_valid() else None
+
+
+def _coordinate(value: Any, ref: Any) -> float | None:
+    """Turn EXIF (degrees, minutes, seconds) rationals and an N/S/E/W ref into degrees."""
+    if isinstance(ref, bytes):
+        ref = ref.decode("ascii", "replace")
+    sign = {"N": 1.0, "E": 1.0, "S": -1.0, "W": -1.0}.get(str(ref).strip("\x00 ").upper())
+    if sign is None or not isinstance(value, tuple | list) or not 1 <= len(value) <= 3:
+        return None
+    parts = [float(part) for part in value]
+    if not all(math.isfinite(part) and part >= 0.0 for part in parts):
+        return None
+    return sign * sum(part / 60.0**index for index, part in enumerate(parts))
+
+
+def _encode_public(decoded: _Decoded, max_side: int) -> bytes | None:
+    """Encode the shareable copy: upright, at most ``max_side``, no metadata but ICC."""
+    try:
+        picture = _displayable(decoded.image.copy(), decoded.fmt.save_as)
+        picture.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)
+        picture.info = {}  # JPEG copies a comment and PNG an ICC profile from info
+        options: dict[str, Any] = {}
+        if decoded.fmt.save_as != "PNG":
+            options["quality"] = JPEG_QUALITY
+        if decoded.icc_profile is not None:
+            options["icc_profile"] = decoded.icc_profile
+        out = io.BytesIO()
+        picture.save(out, format=decoded.fmt.save_as, **options)
+    except Exception:
+        logger.exception("public copy could not be encoded")
+        return None
+    return out.getvalue()
+
+
+def _displayable(image: Image.Image, save_as: str) -> Image.Image:
+    """Return ``image`` in L/RGB (JPEG) or L/LA/RGB/RGBA (PNG, WebP), keeping transparency."""
+    alpha = save_as != "JPEG" and image.has_transparency_data
+    if image.mode in (("LA", "RGBA") if alpha else ("L", "RGB")):
+        return image
+    return image.convert("RGBA" if alpha else "RGB")
+
+
+def _write_atomic(path: Path, data: bytes, mode: int) -> None:
+    """Write ``data`` to ``path`` via a temporary file in the same directory and a rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise

@@ -1,0 +1,201 @@
+"""Web chat routes: the page, its JSON API, photo uploads and public photo copies."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import secrets
+from pathlib import Path
+from typing import Any
+
+from aiohttp import BodyPartReader, web
+
+from bot.channels import webchat
+from bot.inbound import Inbox, StoreUnavailable, failure_replies, utc_now
+from bot.media import MediaStore
+from handlers.i18n import TEXTS, say
+from handlers.model import PhotoRef, RejectedFile
+
+log = logging.getLogger(__name__)
+
+STATIC = Path(__file__).resolve().parent / "static"
+COOKIE = "huebot_chat"
+CHUNK = 64 * 1024
+
+TEXTS["web.no_cookie"] = (
+    "Phiên trò chuyện đã hết hạn. Bạn vui lòng tải lại trang.",
+    "Your chat session has expired. Please reload the page.",
+)
+TEXTS["web.bad_request"] = (
+    "Tin nhắn không hợp lệ nên chưa được gửi.",
+    "That message was not valid and was not sent.",
+)
+TEXTS["web.too_large"] = (
+    "Dung lượng gửi lên quá lớn (tối đa {limit} MB mỗi lần).",
+    "The upload is too large ({limit} MB at most at a time).",
+)
+
+INBOX = web.AppKey("inbox", Inbox)
+MEDIA = web.AppKey("media", MediaStore)
+SETTINGS = web.AppKey("webchat_settings", dict)
+
+
+def setup(app: web.Application, inbox: Inbox, media: MediaStore, settings: dict[str, Any]) -> None:
+    """Add the web chat to ``app``."""
+    app[INBOX], app[MEDIA], app[SETTINGS] = inbox, media, settings
+    app.router.add_get("/", page)
+    app.router.add_post("/api/chat/messages", post_message)
+    app.router.add_post("/api/chat/photos", post_photos)
+    app.router.add_get("/api/chat/inbox", get_inbox)
+    app.router.add_get("/media/{sha256:[0-9a-f]{64}}", get_media)
+    app.router.add_static("/static/", STATIC, append_version=False)
+
+
+async def page(request: web.Request) -> web.StreamResponse:
+    """The chat page; gives a new visitor their chat cookie."""
+    response = web.FileResponse(STATIC / "index.html")
+    response.headers["Cache-Control"] = "no-cache"
+    response.headers["Content-Security-Policy"] = (
+        "default-src 'self'; img-src 'self' blob: data:; style-src 'self'; script-src 'self'"
+    )
+    if not request.cookies.get(COOKIE):
+        settings = request.app[SETTINGS]
+        response.set_cookie(
+            COOKIE,
+            secrets.token_urlsafe(32),
+            max_age=settings["cookie_max_age"],
+            httponly=True,
+            samesite="Lax",
+            secure=settings["cookie_secure"],
+        )
+    return response
+
+
+async def post_message(request: web.Request) -> web.Response:
+    """A text, button press or location from the page."""
+    key = _chat_key(request)
+    try:
+        body = await request.json()
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        return _error(400, "bad_request", "web.bad_request", _locale(request, None))
+    try:
+        message = webchat.parse(body, key, utc_now())
+    except webchat.BadMessage as exc:
+        log.info("web chat message refused: %s", exc)
+        return _error(400, "bad_request", "web.bad_request", _locale(request, body))
+    return await _deliver(request, message)
+
+
+async def post_photos(request: web.Request) -> web.Response:
+    """One or more photos (multipart), with an optional caption."""
+    key = _chat_key(request)
+    limit = request.app[SETTINGS]["max_request_bytes"]
+    if (request.content_length or 0) > limit:
+        return _error(413, "too_large", "web.too_large", _locale(request, None), limit=limit >> 20)
+    try:
+        fields, files = await _read_upload(request, limit)
+        message = webchat.photo_message(
+            key,
+            fields.get("id", ""),
+            utc_now(),
+            files,
+            fields.get("caption"),
+            fields.get("locale"),
+        )
+    except _TooLarge:
+        return _error(413, "too_large", "web.too_large", _locale(request, None), limit=limit >> 20)
+    except (webchat.BadMessage, ValueError, AssertionError):
+        return _error(400, "bad_request", "web.bad_request", _locale(request, None))
+    return await _deliver(request, message)
+
+
+async def get_inbox(request: web.Request) -> web.Response:
+    """Notices sent to this chat since ``after`` (status changes and the like)."""
+    key = _chat_key(request)
+    try:
+        after = max(int(request.query.get("after", "0")), 0)
+    except ValueError:
+        return _error(400, "bad_request", "web.bad_request", _locale(request, None))
+    notices = await request.app[INBOX].webchat_inbox(key, after)
+    messages = [{"id": row_id, "reply": webchat.render(reply)} for row_id, reply in notices]
+    return web.json_response({"messages": messages})
+
+
+async def get_media(request: web.Request) -> web.StreamResponse:
+    """The EXIF-free copy of a photo (never the original)."""
+    media = request.app[MEDIA]
+    sha256 = request.match_info["sha256"]
+    path = media.public_path(sha256)
+    if path is None:
+        raise web.HTTPNotFound()
+    response = web.FileResponse(path)
+    response.headers["Cache-Control"] = "private, max-age=31536000, immutable"
+    response.content_type = media.content_type(sha256) or "application/octet-stream"
+    return response
+
+
+async def _deliver(request: web.Request, message: Any) -> web.Response:
+    try:
+        outcome = await request.app[INBOX].receive(message)
+    except StoreUnavailable:
+        replies = [webchat.render(r) for r in failure_replies(message.locale)]
+        body = {"error": {"code": "unavailable", "message": replies[0]["text"]}}
+        return web.json_response(body, status=503)
+    return web.json_response({"replies": [webchat.render(r) for r in outcome.replies]})
+
+
+class _TooLarge(Exception):
+    pass
+
+
+async def _read_upload(
+    request: web.Request, limit: int
+) -> tuple[dict[str, str], tuple[PhotoRef | RejectedFile, ...]]:
+    reader = await request.multipart()
+    fields: dict[str, str] = {}
+    files: list[PhotoRef | RejectedFile] = []
+    total = 0
+    media = request.app[MEDIA]
+    while (part := await reader.next()) is not None:
+        assert isinstance(part, BodyPartReader)
+        data, total = await _read_part(part, media.max_bytes, total, limit)
+        if part.name == "file":
+            files.append(await asyncio.to_thread(media.ingest, data, part.filename))
+        elif part.name in ("id", "caption", "locale"):
+            fields[part.name] = data.decode("utf-8", errors="replace")[:8000]
+    return fields, tuple(files)
+
+
+async def _read_part(
+    part: BodyPartReader, part_limit: int, total: int, limit: int
+) -> tuple[bytes, int]:
+    """Read a part, keeping at most ``part_limit + 1`` bytes (enough to say 'too large')."""
+    kept = bytearray()
+    while chunk := await part.read_chunk(CHUNK):
+        total += len(chunk)
+        if total > limit:
+            raise _TooLarge()
+        if len(kept) <= part_limit:
+            kept += chunk[: part_limit + 1 - len(kept)]
+    return bytes(kept), total
+
+
+def _chat_key(request: web.Request) -> str:
+    cookie = request.cookies.get(COOKIE)
+    if not cookie or len(cookie) < 20:
+        language = _locale(request, None)
+        body = {"error": {"code": "no_session", "message": say(language, "web.no_cookie")}}
+        raise web.HTTPUnauthorized(text=json.dumps(body), content_type="application/json")
+    return webchat.user_key(cookie)
+
+
+def _locale(request: web.Request, body: Any) -> str:
+    if isinstance(body, dict) and isinstance(body.get("locale"), str):
+        return "en" if body["locale"].startswith("en") else "vi"
+    return "en" if request.headers.get("Accept-Language", "").startswith("en") else "vi"
+
+
+def _error(status: int, code: str, key: str, language: str, **values: object) -> web.Response:
+    body = {"error": {"code": code, "message": say(language, key, **values)}}
+    return web.json_response(body, status=status)

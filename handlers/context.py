@@ -1,0 +1,62 @@
+"""What a handler gets: the store for this update, the city, the NLU, the time."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Protocol
+
+from handlers.city import City
+from handlers.i18n import format_time, say
+from storage.records import UserRecord
+from storage.store import Store
+
+
+class Parser(Protocol):
+    """Text to a Rasa-shaped parse (``nlu.Parser``)."""
+
+    async def parse(self, text: str) -> dict[str, Any]:
+        """Understand ``text``."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """Sizes the dialogs enforce."""
+
+    max_text_chars: int = 4000
+    max_photos_per_report: int = 6
+    confident: float = 0.6
+    margin: float = 0.2
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """Dependencies of one update, passed explicitly to every step."""
+
+    store: Store
+    city: City
+    nlu: Parser
+    now: datetime
+    limits: Limits = Limits()
+
+
+@dataclass(frozen=True, slots=True)
+class Turn:
+    """One update from one known user: the context plus who it is."""
+
+    ctx: Context
+    user: UserRecord
+
+    @property
+    def language(self) -> str:
+        """The user's language."""
+        return self.user.language
+
+    def say(self, key: str, **values: object) -> str:
+        """A text in the user's language."""
+        return say(self.user.language, key, **values)
+
+    def time(self, moment: datetime) -> str:
+        """A date and time in the city's zone, in the user's language."""
+        return format_time(moment, self.ctx.city.zone, self.user.language)

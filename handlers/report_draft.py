@@ -1,0 +1,50 @@
+"""What the report dialog has gathered so far; kept in the conversation's data."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from handlers.model import GeoPoint
+
+
+@dataclass(slots=True)
+class Draft:
+    """A report being written, across several messages."""
+
+    text: str | None = None
+    photo_ids: list[int] = field(default_factory=list)
+    photo_gps: GeoPoint | None = None
+    location: GeoPoint | None = None
+    address: str | None = None
+    ward: str | None = None
+    category: str | None = None
+    ranking: list[tuple[str, float]] = field(default_factory=list)
+    photo_offered: bool = False
+    exif_declined: bool = False
+
+    @property
+    def has_place(self) -> bool:
+        """A location or an address was given."""
+        return self.location is not None or bool(self.address)
+
+    def add_text(self, text: str) -> None:
+        """Add to the description; a new description means classifying again."""
+        self.text = f"{self.text}\n{text}" if self.text else text
+        self.category = None
+        self.ranking = []
+
+    def to_data(self) -> dict[str, Any]:
+        """A JSON-safe dict for the store."""
+        return asdict(self)
+
+    @classmethod
+    def from_data(cls, data: dict[str, Any]) -> Draft:
+        """Rebuild a draft from the store (unknown keys are ignored)."""
+        names = set(cls.__dataclass_fields__)
+        values = {k: v for k, v in data.items() if k in names}
+        for key in ("photo_gps", "location"):
+            if values.get(key):
+                values[key] = GeoPoint(**values[key])
+        values["ranking"] = [tuple(pair) for pair in values.get("ranking", [])]
+        return cls(**values)

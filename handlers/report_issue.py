@@ -1,0 +1,235 @@
+"""The report dialog: description, place, photo, kind, confirmation, ticket.
+
+The citizen may send text, photos and a location in any order and over several
+messages; each step looks at what is still missing and asks for it. The flow is
+drawn in report_issue.mmd.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+import handlers.report_texts  # noqa: F401  (registers the texts)
+from handlers.city import CATEGORY_CODES
+from handlers.context import Turn
+from handlers.model import Choice, GeoPoint, IncomingMessage, Reply
+from handlers.report_draft import Draft
+from handlers.report_photos import absorb_photos
+from storage.records import NewReport
+
+FLOW = "report"
+YES_WORDS = frozenset({"ok", "oke", "yes", "y", "có", "co", "gửi", "gui", "đồng ý", "dong y"})
+
+
+class State(StrEnum):
+    """What the dialog last asked for."""
+
+    DESCRIBE = "describe"
+    PLACE = "place"
+    EXIF_PLACE = "exif_place"
+    PHOTO = "photo"
+    CATEGORY = "category"
+    CONFIRM = "confirm"
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """Where the dialog goes next: ``state`` None means it is over."""
+
+    state: State | None
+    draft: Draft
+    replies: list[Reply]
+
+
+async def start(turn: Turn, message: IncomingMessage) -> Step:
+    """Begin a report with whatever the first message carries."""
+    return await proceed(turn, State.DESCRIBE, Draft(), message)
+
+
+async def proceed(turn: Turn, state: State, draft: Draft, message: IncomingMessage) -> Step:
+    """Take one message into the draft, then ask for what is missing."""
+    if message.choice is not None:
+        return await on_choice(turn, state, draft, message.choice)
+    notes = await absorb_photos(turn, draft, message)
+    notes += _absorb_location(turn, draft, message.location)
+    if message.text:
+        if state == State.CONFIRM and message.text.strip().lower() in YES_WORDS:
+            return await submit(turn, draft)
+        notes += await _absorb_text(turn, state, draft, message.text.strip())
+    return await advance(turn, draft, notes)
+
+
+async def on_choice(turn: Turn, state: State, draft: Draft, payload: str) -> Step:
+    """A button of this dialog was pressed."""
+    action, _, argument = payload.removeprefix("report:").partition(":")
+    if action == "send" and state == State.CONFIRM:
+        return await submit(turn, draft)
+    if action == "cat" and argument in CATEGORY_CODES:
+        draft.category = argument
+    elif action == "cat":
+        return Step(State.CATEGORY, draft, [_all_categories(turn)])
+    elif action == "change":
+        draft.category = None
+        return Step(State.CATEGORY, draft, [_all_categories(turn)])
+    elif action == "photo_place" and draft.photo_gps:
+        draft.location = draft.photo_gps
+    elif action == "other_place":
+        draft.exif_declined = True
+    elif action == "skip_photo":
+        draft.photo_offered = True
+    return await advance(turn, draft, [])
+
+
+async def advance(turn: Turn, draft: Draft, notes: list[Reply]) -> Step:
+    """Ask for the first thing still missing, or show the summary."""
+    if not draft.text:
+        return Step(State.DESCRIBE, draft, [*notes, Reply(turn.say("report.ask_description"))])
+    if not draft.has_place and draft.photo_gps and not draft.exif_declined:
+        return Step(State.EXIF_PLACE, draft, [*notes, _ask_exif(turn)])
+    if not draft.has_place:
+        ask = Reply(turn.say("report.ask_place"), ask_location=True)
+        return Step(State.PLACE, draft, [*notes, ask])
+    if not draft.photo_ids and not draft.photo_offered:
+        draft.photo_offered = True
+        skip = Choice(turn.say("report.skip_photo"), "report:skip_photo")
+        return Step(State.PHOTO, draft, [*notes, Reply(turn.say("report.ask_photo"), (skip,))])
+    if draft.category is None:
+        await _classify(turn, draft)
+    if draft.category is None:
+        return Step(State.CATEGORY, draft, [*notes, _suggest_categories(turn, draft)])
+    return Step(State.CONFIRM, draft, [*notes, _summary(turn, draft)])
+
+
+async def _absorb_text(turn: Turn, state: State, draft: Draft, text: str) -> list[Reply]:
+    if state in (State.PLACE, State.EXIF_PLACE) and draft.text:
+        draft.address = text
+        draft.location = None
+        draft.ward = draft.ward or await _ward_in(turn, text)
+        return []
+    draft.add_text(text)
+    draft.ward = draft.ward or await _ward_in(turn, text)
+    return [Reply(turn.say("report.added_text"))] if state == State.CONFIRM else []
+
+
+def _absorb_location(turn: Turn, draft: Draft, location: GeoPoint | None) -> list[Reply]:
+    if location is None:
+        return []
+    if not location.is_valid():
+        return [Reply(turn.say("report.invalid_location"))]
+    draft.location, draft.address = location, None
+    return []
+
+
+async def _ward_in(turn: Turn, text: str) -> str | None:
+    parse = await turn.ctx.nlu.parse(text)
+    wards = [e["value"] for e in parse.get("entities", []) if e.get("entity") == "ward"]
+    known = [w for w in wards if turn.ctx.city.ward(str(w)) is not None]
+    return str(known[0]) if known else None
+
+
+async def _classify(turn: Turn, draft: Draft) -> None:
+    parse = await turn.ctx.nlu.parse(draft.text or "")
+    ranking = [
+        (item["name"].removeprefix("report_"), float(item["confidence"]))
+        for item in parse.get("intent_ranking", [])
+        if str(item.get("name", "")).removeprefix("report_") in CATEGORY_CODES
+        and str(item.get("name", "")).startswith("report_")
+    ]
+    draft.ranking = ranking
+    if not draft.ward:
+        draft.ward = await _ward_in(turn, draft.text or "")
+    limits = turn.ctx.limits
+    top = ranking[0][1] if ranking else 0.0
+    second = ranking[1][1] if len(ranking) > 1 else 0.0
+    if top >= limits.confident and top - second >= limits.margin:
+        draft.category = ranking[0][0]
+
+
+def _category_label(turn: Turn, code: str) -> str:
+    return turn.ctx.city.category(code).name.in_language(turn.language)
+
+
+def _suggest_categories(turn: Turn, draft: Draft) -> Reply:
+    if not draft.ranking:
+        return _all_categories(turn)
+    best = [code for code, _ in draft.ranking[:3]]
+    choices = [Choice(_category_label(turn, code), f"report:cat:{code}") for code in best]
+    choices.append(Choice(turn.say("report.other_category"), "report:cat:other"))
+    return Reply(turn.say("report.ask_category"), tuple(choices))
+
+
+def _all_categories(turn: Turn) -> Reply:
+    choices = tuple(
+        Choice(_category_label(turn, code), f"report:cat:{code}") for code in CATEGORY_CODES
+    )
+    return Reply(turn.say("report.all_categories"), choices)
+
+
+def _ask_exif(turn: Turn) -> Reply:
+    choices = (
+        Choice(turn.say("report.use_photo_place"), "report:photo_place"),
+        Choice(turn.say("report.other_place"), "report:other_place"),
+    )
+    return Reply(turn.say("report.ask_exif"), choices)
+
+
+def place_text(turn: Turn, location: GeoPoint | None, address: str | None) -> str:
+    """How a report's place is shown to people."""
+    if address:
+        return address
+    if location:
+        return turn.say("report.place_gps", lat=location.latitude, lon=location.longitude)
+    return turn.say("place.unknown")
+
+
+def _summary(turn: Turn, draft: Draft) -> Reply:
+    assert draft.category is not None
+    category = turn.ctx.city.category(draft.category)
+    unit = turn.ctx.city.route(draft.category, draft.ward)
+    photos = str(len(draft.photo_ids)) if draft.photo_ids else turn.say("photos.none")
+    text = turn.say(
+        "report.summary",
+        text=draft.text,
+        place=place_text(turn, draft.location, draft.address),
+        photos=photos,
+        category=category.name.in_language(turn.language),
+        unit=unit.name.in_language(turn.language),
+        hours=category.deadline_hours,
+    )
+    choices = (
+        Choice(turn.say("report.send"), "report:send"),
+        Choice(turn.say("report.change_category"), "report:change"),
+        Choice(turn.say("report.cancel"), "cancel"),
+    )
+    return Reply(text, choices)
+
+
+async def submit(turn: Turn, draft: Draft) -> Step:
+    """File the report and give the citizen the ticket."""
+    assert draft.text and draft.category
+    category = turn.ctx.city.category(draft.category)
+    unit = turn.ctx.city.route(draft.category, draft.ward)
+    report = await turn.ctx.store.reports.create(
+        NewReport(
+            user_id=turn.user.id,
+            channel=turn.user.channel,
+            text=draft.text,
+            category=draft.category,
+            unit_code=unit.code,
+            created_at=turn.ctx.now,
+            deadline_at=turn.ctx.now + category.deadline,
+            ward=draft.ward,
+            latitude=draft.location.latitude if draft.location else None,
+            longitude=draft.location.longitude if draft.location else None,
+            address=draft.address,
+            photo_ids=tuple(draft.photo_ids),
+        )
+    )
+    text = turn.say(
+        "report.filed",
+        code=report.code,
+        unit=unit.name.in_language(turn.language),
+        deadline=turn.time(report.deadline_at),
+    )
+    return Step(None, draft, [Reply(text)])

@@ -1,0 +1,200 @@
+"""Reports, their photos and their audit trail."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage import models
+from storage.records import (
+    EventRecord,
+    NewReport,
+    PhotoRecord,
+    ReportFilter,
+    ReportRecord,
+    Status,
+)
+
+TICKET_PREFIX = "PA-"
+TICKET_OFFSET = 10000
+
+
+def ticket_code(report_id: int) -> str:
+    """The citizen-facing code of a report: PA- and a number."""
+    return f"{TICKET_PREFIX}{TICKET_OFFSET + report_id}"
+
+
+class Reports:
+    """Filing and reading reports."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def add_photo(
+        self,
+        user_id: int,
+        sha256: str,
+        content_type: str,
+        size: int,
+        dims: tuple[int, int],
+        now: datetime,
+    ) -> int:
+        """Keep a photo the user sent before the report exists; return its id."""
+        row = models.ReportPhoto(
+            user_id=user_id,
+            sha256=sha256,
+            content_type=content_type,
+            size=size,
+            width=dims[0],
+            height=dims[1],
+            created_at=now,
+        )
+        self._session.add(row)
+        await self._session.flush()
+        return row.id
+
+    async def create(self, new: NewReport, actor: str = "citizen") -> ReportRecord:
+        """File a report: the row, its code, its photos and its first audit event."""
+        row = models.Report(
+            user_id=new.user_id,
+            channel=new.channel,
+            text=new.text,
+            category=new.category,
+            unit_code=new.unit_code,
+            ward=new.ward,
+            latitude=new.latitude,
+            longitude=new.longitude,
+            address=new.address,
+            status=Status.RECEIVED,
+            created_at=new.created_at,
+            deadline_at=new.deadline_at,
+        )
+        self._session.add(row)
+        await self._session.flush()
+        row.code = ticket_code(row.id)
+        await self._attach_photos(row.id, new.user_id, new.photo_ids)
+        self._session.add(
+            models.ReportEvent(
+                report_id=row.id,
+                actor_user_id=new.user_id,
+                actor=actor,
+                at=new.created_at,
+                old_status=None,
+                new_status=Status.RECEIVED,
+                note=None,
+            )
+        )
+        await self._session.flush()
+        found = await self.by_code(row.code)
+        assert found is not None
+        return found
+
+    async def _attach_photos(
+        self, report_id: int, user_id: int, photo_ids: tuple[int, ...]
+    ) -> None:
+        if not photo_ids:
+            return
+        await self._session.execute(
+            update(models.ReportPhoto)
+            .where(models.ReportPhoto.id.in_(photo_ids))
+            .where(models.ReportPhoto.user_id == user_id)
+            .where(models.ReportPhoto.report_id.is_(None))
+            .values(report_id=report_id)
+        )
+
+    async def by_code(self, code: str) -> ReportRecord | None:
+        """A report with its photos and history, by ticket code."""
+        row = await self._session.scalar(select(models.Report).where(models.Report.code == code))
+        if row is None:
+            return None
+        return _report(row, await self._photos(row.id), await self._events(row.id))
+
+    async def of_user(self, user_id: int, limit: int = 10) -> Sequence[ReportRecord]:
+        """A user's latest reports, newest first (without photos and history)."""
+        rows = await self._session.scalars(
+            select(models.Report)
+            .where(models.Report.user_id == user_id)
+            .order_by(models.Report.created_at.desc(), models.Report.id.desc())
+            .limit(limit)
+        )
+        return [_report(row) for row in rows]
+
+    async def search(self, wanted: ReportFilter) -> Sequence[ReportRecord]:
+        """Reports for operators, newest first."""
+        query = select(models.Report).order_by(models.Report.id.desc()).limit(wanted.limit)
+        for column, value in (
+            (models.Report.status, wanted.status),
+            (models.Report.category, wanted.category),
+            (models.Report.unit_code, wanted.unit_code),
+            (models.Report.ward, wanted.ward),
+        ):
+            if value is not None:
+                query = query.where(column == value)
+        return [_report(row) for row in await self._session.scalars(query)]
+
+    async def count(self) -> int:
+        """How many reports there are."""
+        return int(await self._session.scalar(select(func.count(models.Report.id))) or 0)
+
+    async def photos_by_id(self, photo_ids: Sequence[int]) -> Sequence[PhotoRecord]:
+        """Photos by id, in the order given."""
+        rows = await self._session.scalars(
+            select(models.ReportPhoto).where(models.ReportPhoto.id.in_(photo_ids))
+        )
+        found = {row.id: _photo(row) for row in rows}
+        return [found[i] for i in photo_ids if i in found]
+
+    async def _photos(self, report_id: int) -> tuple[PhotoRecord, ...]:
+        rows = await self._session.scalars(
+            select(models.ReportPhoto)
+            .where(models.ReportPhoto.report_id == report_id)
+            .order_by(models.ReportPhoto.id)
+        )
+        return tuple(_photo(row) for row in rows)
+
+    async def _events(self, report_id: int) -> tuple[EventRecord, ...]:
+        rows = await self._session.scalars(
+            select(models.ReportEvent)
+            .where(models.ReportEvent.report_id == report_id)
+            .order_by(models.ReportEvent.at, models.ReportEvent.id)
+        )
+        return tuple(
+            EventRecord(row.at, row.actor, row.old_status, row.new_status, row.note)
+            for row in rows
+        )
+
+
+def _photo(row: models.ReportPhoto) -> PhotoRecord:
+    return PhotoRecord(row.id, row.sha256, row.content_type, row.size, row.width, row.height)
+
+
+def _report(
+    row: models.Report,
+    photos: tuple[PhotoRecord, ...] = (),
+    events: tuple[EventRecord, ...] = (),
+) -> ReportRecord:
+    assert row.code is not None
+    return ReportRecord(
+        id=row.id,
+        code=row.code,
+        user_id=row.user_id,
+        channel=row.channel,
+        text=row.text,
+        category=row.category,
+        unit_code=row.unit_code,
+        status=row.status,
+        created_at=row.created_at,
+        deadline_at=row.deadline_at,
+        ward=row.ward,
+        latitude=row.latitude,
+        longitude=row.longitude,
+        address=row.address,
+        resolved_at=row.resolved_at,
+        rating=row.rating,
+        rating_comment=row.rating_comment,
+        photos=photos,
+        events=events,
+    )
