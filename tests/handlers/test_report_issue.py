@@ -6,13 +6,12 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import text
-
 from handlers.model import GeoPoint, PhotoProblem, PhotoRef, RejectedFile
 from storage.db import Database
 from storage.records import ReportFilter
 from tests.support.chat import Chat
 from tests.support.clock import FakeClock
+from tests.support.faults import failing_inserts
 
 LE_LOI = GeoPoint(16.4637, 107.5909)
 
@@ -218,56 +217,18 @@ async def test_stale_button_is_refused(chat: Chat, database: Database):
 
 
 async def test_database_error_while_filing_stores_nothing_and_keeps_the_draft(
-    chat: Chat, database: Database, store_kind: str
+    chat: Chat, database: Database
 ):
     await chat.send("cột điện nghiêng sắp đổ, dây điện võng xuống thấp")
     await chat.send(location=LE_LOI)
     await chat.press("report:skip_photo")
-    await _break_report_events(database, store_kind)
-    with pytest.raises(Exception, match="boom"):
-        await chat.press("report:send")
-    assert await reports(database) == []
-    await _mend_report_events(database, store_kind)
+    async with failing_inserts(database, "report_event"):
+        with pytest.raises(Exception, match="boom"):
+            await chat.press("report:send")
+        assert await reports(database) == []
     await chat.press("report:send")  # the draft survived: the same button still works
     [report] = await reports(database)
     assert report.category == "electricity"
     async with database.unit_of_work() as store:
         full = await store.reports.by_code(report.code)
     assert full is not None and len(full.events) == 1
-
-
-async def _break_report_events(database: Database, store_kind: str) -> None:
-    async with database.engine.begin() as conn:
-        if store_kind == "sqlite":
-            await conn.execute(
-                text(
-                    "CREATE TRIGGER boom BEFORE INSERT ON report_event "
-                    "BEGIN SELECT RAISE(ABORT, 'boom'); END"
-                )
-            )
-        else:
-            await conn.execute(
-                text(
-                    "CREATE FUNCTION boom() RETURNS trigger LANGUAGE plpgsql AS "
-                    "$$ BEGIN RAISE EXCEPTION 'boom'; END $$"
-                )
-            )
-            await conn.execute(
-                text(
-                    "CREATE TRIGGER boom BEFORE INSERT ON report_event "
-                    "FOR EACH ROW EXECUTE FUNCTION boom()"
-                )
-            )
-
-
-async def _mend_report_events(database: Database, store_kind: str) -> None:
-    async with database.engine.begin() as conn:
-        await conn.execute(
-            text(
-                "DROP TRIGGER boom"
-                if store_kind == "sqlite"
-                else "DROP TRIGGER boom ON report_event"
-            )
-        )
-        if store_kind != "sqlite":
-            await conn.execute(text("DROP FUNCTION boom()"))

@@ -1,0 +1,41 @@
+"""Real image files for tests, made with Pillow (no binary fixtures)."""
+
+from __future__ import annotations
+
+import io
+
+from PIL import ExifTags, Image
+
+GPS = ExifTags.GPS
+# Đại Nội (the Imperial City), Huế: 16°28'3.6" N, 107°34'40.8" E.
+DAI_NOI = {
+    GPS.GPSLatitudeRef: "N",
+    GPS.GPSLatitude: (16.0, 28.0, 3.6),
+    GPS.GPSLongitudeRef: "E",
+    GPS.GPSLongitude: (107.0, 34.0, 40.8),
+}
+DAI_NOI_LAT, DAI_NOI_LON = 16.4676666, 107.5780
+
+
+def jpeg(size: tuple[int, int] = (320, 240), gps: bool = False) -> bytes:
+    """A JPEG photo, with Đại Nội's position in its EXIF when ``gps``."""
+    exif = Image.Exif()
+    exif[ExifTags.Base.Make] = "PhoneMaker"
+    if gps:
+        exif.get_ifd(ExifTags.IFD.GPSInfo).update(DAI_NOI)
+    out = io.BytesIO()
+    Image.new("RGB", size, (30, 120, 200)).save(out, format="JPEG", exif=exif)
+    return out.getvalue()
+
+
+def has_gps(data: bytes) -> bool:
+    """Whether an image's EXIF carries a GPS block."""
+    with Image.open(io.BytesIO(data)) as image:
+        return bool(image.getexif().get_ifd(ExifTags.IFD.GPSInfo))
+
+
+def gif() -> bytes:
+    """A real GIF: decodable, but not a format HueBot accepts."""
+    out = io.BytesIO()
+    Image.new("P", (16, 16)).save(out, format="GIF")
+    return out.getvalue()
