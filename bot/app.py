@@ -75,7 +75,7 @@ async def open_services(
     if migrate:
         await database.migrate()
     await sync_units(database, settings.city)
-    parser = parser or await asyncio.to_thread(load_nlu, settings.nlu)
+    nlu_parser = parser if parser is not None else await asyncio.to_thread(load_nlu, settings.nlu)
     media = MediaStore(runtime.media_dir, settings.limits.max_photo_bytes)
     limits = Limits(
         max_text_chars=settings.limits.max_text_chars,
@@ -83,7 +83,7 @@ async def open_services(
         confident=settings.nlu.confident,
         margin=settings.nlu.margin,
     )
-    inbox = Inbox(database, settings.city, parser, limits, clock)
+    inbox = Inbox(database, settings.city, nlu_parser, limits, clock)
     return Services(runtime, database, media, inbox)
 
 

@@ -9,7 +9,7 @@ import sys
 from collections.abc import Sequence
 
 from bot import reports_cli
-from bot.app import serve
+from bot.app import serve, sync_units
 from bot.config import ConfigError, Runtime, config_path, resolve_runtime
 from storage.db import Database
 
@@ -20,7 +20,10 @@ def build_parser() -> argparse.ArgumentParser:
     """The command line."""
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
-        "--config", metavar="PATH", help="config file (default: $HUEBOT_CONFIG or ./config.yml)"
+        "--config",
+        metavar="PATH",
+        default=argparse.SUPPRESS,  # so a subcommand's absent option keeps the global one
+        help="config file (default: $HUEBOT_CONFIG or ./config.yml)",
     )
     parser = argparse.ArgumentParser(
         prog="huebot",
@@ -55,7 +58,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s"
     )
     try:
-        runtime = resolve_runtime(config_path(args.config))
+        runtime = resolve_runtime(config_path(getattr(args, "config", None)))
     except ConfigError as exc:
         print(f"huebot: invalid configuration\n{exc}", file=sys.stderr)
         return 2
@@ -71,8 +74,9 @@ async def _run_command(args: argparse.Namespace, runtime: Runtime) -> int:
         database = Database(runtime.database_url)
         try:
             await database.migrate()
+            await sync_units(database, runtime.settings.city)
         finally:
             await database.dispose()
-        print("database is up to date")
+        print("database is up to date; units match config.yml")
         return 0
     return await reports_cli.run(args, runtime)

@@ -7,6 +7,7 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
+from bot.app import sync_units
 from bot.config import Runtime
 from handlers.city import City
 from storage.db import Database
@@ -32,6 +33,7 @@ async def run(args: argparse.Namespace, runtime: Runtime) -> int:
     database = Database(runtime.database_url)
     try:
         await database.migrate()
+        await sync_units(database, runtime.settings.city)
         async with database.unit_of_work() as store:
             if args.reports_command == "list":
                 wanted = ReportFilter(args.status, args.category, args.unit, args.ward, args.limit)

@@ -202,3 +202,51 @@ class Outbox(Base):
     created_at: Mapped[datetime] = mapped_column(When)
     sent_at: Mapped[datetime | None] = mapped_column(When)
     last_error: Mapped[str | None] = mapped_column(Text)
+
+
+class TelegramUpdate(Base):
+    """A Telegram update as received; the webhook answers once this row is committed.
+
+    Rows are processed in ``update_id`` order, one chat at a time, and then kept as
+    ``done`` (payload emptied) for a while, so a re-delivered update is ignored.
+    """
+
+    __tablename__ = "telegram_update"
+    __table_args__ = (
+        Index("ix_telegram_update_bot_id_status_update_id", "bot_id", "status", "update_id"),
+        Index("ix_telegram_update_bot_id_chat_key", "bot_id", "chat_key"),
+    )
+
+    bot_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    chat_key: Mapped[str | None] = mapped_column(String(40))
+    media_group_id: Mapped[str | None] = mapped_column(String(64))
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    status: Mapped[str] = mapped_column(String(10), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    received_at: Mapped[datetime] = mapped_column(When)
+    locked_until: Mapped[datetime | None] = mapped_column(When)
+    done_at: Mapped[datetime | None] = mapped_column(When)
+
+
+class TelegramButton(Base):
+    """An inline button's callback data: a short random token standing for a payload."""
+
+    __tablename__ = "telegram_button"
+
+    token: Mapped[str] = mapped_column(String(16), primary_key=True)
+    user_key: Mapped[str] = mapped_column(String(100))
+    payload: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(When, index=True)
+
+
+class DeepLink(Base):
+    """What a deep link (QR code) opens: a report of a category, at a place."""
+
+    __tablename__ = "deep_link"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    category: Mapped[str] = mapped_column(String(40))
+    ward: Mapped[str | None] = mapped_column(String(40))
+    note: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(When)

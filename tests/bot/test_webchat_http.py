@@ -130,7 +130,10 @@ async def test_the_same_message_id_twice_files_one_report(client: TestClient, se
 
 
 async def test_ids_are_scoped_to_their_chat(aiohttp_client: Any, services: Services):
-    alice, bob = await aiohttp_client(build_app(services)), await aiohttp_client(build_app(services))
+    alice, bob = (
+        await aiohttp_client(build_app(services)),
+        await aiohttp_client(build_app(services)),
+    )
     await alice.get("/")
     await bob.get("/")
     shared = new_id()

@@ -6,6 +6,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+
 from handlers.model import GeoPoint, PhotoProblem, PhotoRef, RejectedFile
 from storage.db import Database
 from storage.records import ReportFilter
