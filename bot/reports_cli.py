@@ -9,6 +9,7 @@ from typing import Any
 
 from bot.app import sync_units
 from bot.config import Runtime
+from bot.media import MediaStore
 from handlers.city import City
 from storage.db import Database
 from storage.records import ReportFilter, ReportRecord
