@@ -98,7 +98,11 @@ class Inbox:
             if user is None:
                 return []
             rows = await store.outbox.take_for_webchat(user.id, after, self._clock())
-        return [(row_id, reply_from_dict(payload["reply"])) for row_id, payload in rows]
+        return [
+            (row_id, reply_from_dict(reply))
+            for row_id, payload in rows
+            for reply in payload.get("replies", [])
+        ]
 
 
 def failure_replies(locale: str | None) -> list[Reply]:

@@ -194,7 +194,7 @@ async def test_inbox_delivers_later_notices_once_each(client: TestClient, servic
     await say(client, text="/start")
     async with services.database.unit_of_work() as store:
         [user] = [u for u in [await store.users.get(1)] if u]
-        notice = {"reply": {"text": "PA-10001: Đang xử lý", "choices": []}}
+        notice = {"replies": [{"text": "PA-10001: Đang xử lý", "choices": []}]}
         row_id = await store.outbox.enqueue(user, "status", notice, services.inbox._clock())
     first = await (await client.get("/api/chat/inbox?after=0")).json()
     assert [m["id"] for m in first["messages"]] == [row_id]
