@@ -1,0 +1,147 @@
+"""Text normalisation shared by every NLU path.
+
+Two kinds of views are produced:
+
+* length-preserving views (:func:`canonical`, :func:`fold`) where character ``i`` of the
+  view is character ``i`` of the NFC text, so entity offsets found in them are offsets in
+  the message;
+* the model view (:func:`normalize`), which also collapses repeated letters, expands chat
+  slang and replaces URLs and emoji by tokens; it is for classification only.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+from nlu.slang import expand_slang
+
+_TONE_MARKS = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
+_URL_RE = re.compile(r"(https?://\S+|www\.\S+)", re.IGNORECASE)
+_REPEAT_RE = re.compile(r"([^\W\d_])\1{2,}")
+_PUNCT_REPEAT_RE = re.compile(r"([!?.,])\1+")
+_SPACE_RE = re.compile(r"\s+")
+# old-style tone placement on the second vowel of an open "oa", "oe", "uy" syllable
+_OLD_TONE_RE = re.compile(r"(?<![qQ])([oO][àáảãạÀÁẢÃẠèéẻẽẹÈÉẺẼẸ]|[uU][ỳýỷỹỵỲÝỶỸỴ])(?!\w)")
+
+
+def nfc_with_offsets(text: str) -> tuple[str, list[int]]:
+    """Compose ``text`` to NFC and map each composed character to its original index.
+
+    Args:
+        text: Any Unicode string (some Vietnamese keyboards send decomposed text).
+
+    Returns:
+        The NFC text and, for each of its characters, the index in ``text`` where the
+        character's cluster starts; the list has one extra entry, ``len(text)``.
+    """
+    out: list[str] = []
+    offsets: list[int] = []
+    start = 0
+    for i in range(1, len(text) + 1):
+        if i < len(text) and unicodedata.combining(text[i]):
+            continue
+        composed = unicodedata.normalize("NFC", text[start:i])
+        out.append(composed)
+        offsets.extend([start] * len(composed))
+        start = i
+    offsets.append(len(text))
+    return "".join(out), offsets
+
+
+def _move_tone(match: re.Match[str]) -> str:
+    first, second = match.group(1)[0], match.group(1)[1]
+    decomposed = unicodedata.normalize("NFD", second)
+    tone = "".join(c for c in decomposed if c in _TONE_MARKS)
+    base = "".join(c for c in decomposed if c not in _TONE_MARKS)
+    return unicodedata.normalize("NFC", first + tone) + unicodedata.normalize("NFC", base)
+
+
+def unify_tones(text: str) -> str:
+    """Put tone marks the way official names do ("hoà" -> "hòa", "thuỷ" -> "thủy").
+
+    Length-preserving. Expects NFC text.
+    """
+    return _OLD_TONE_RE.sub(_move_tone, text)
+
+
+def _lower_char(char: str) -> str:
+    lowered = char.lower()
+    return lowered if len(lowered) == 1 else char
+
+
+def canonical(text: str) -> str:
+    """NFC, unified tone placement and lower case; same length as the NFC text."""
+    nfc = unicodedata.normalize("NFC", text)
+    return "".join(_lower_char(c) for c in unify_tones(nfc))
+
+
+@lru_cache(maxsize=4096)
+def _fold_char(char: str) -> str:
+    if char in "đĐ":
+        return "d"
+    base = "".join(c for c in unicodedata.normalize("NFD", char) if not unicodedata.combining(c))
+    if len(base) != 1:
+        return _lower_char(char)
+    return _lower_char(base)
+
+
+def fold(text: str) -> str:
+    """Remove diacritics, lower-case and turn "đ" into "d" ("Đập Đá" -> "dap da").
+
+    The result has the same length as the NFC form of ``text``.
+
+    Args:
+        text: Any text.
+
+    Returns:
+        The folded text.
+    """
+    nfc = unicodedata.normalize("NFC", text)
+    return "".join(_fold_char(c) for c in nfc)
+
+
+def _emoji_token(char: str) -> str | None:
+    if unicodedata.category(char) != "So":
+        return None
+    name = unicodedata.name(char, "")
+    if not name:
+        return None
+    return " :" + "_".join(name.lower().split()) + ": "
+
+
+def replace_symbols(text: str) -> str:
+    """Replace URLs by " url " and emoji by ":name:" tokens; drop variation selectors."""
+    text = _URL_RE.sub(" url ", text)
+    parts: list[str] = []
+    for char in text:
+        if char in "\ufe0f\u200d" or unicodedata.category(char) == "Sk":
+            continue
+        token = _emoji_token(char)
+        parts.append(token if token is not None else char)
+    return "".join(parts)
+
+
+def squeeze_repeats(text: str) -> str:
+    """Collapse letters repeated three times or more ("ngậppppp" -> "ngập", "!!!" -> "!")."""
+    return _PUNCT_REPEAT_RE.sub(r"\1", _REPEAT_RE.sub(r"\1", text))
+
+
+def normalize(text: str) -> str:
+    """Normalise a message for classification.
+
+    Applies Unicode NFC, unified tone placement, lower case, URL and emoji tokens,
+    collapsed letter repeats, chat-slang expansion ("ko dc" -> "không được") and
+    whitespace squeezing. Diacritics are kept; use :func:`fold` for the folded view.
+
+    Args:
+        text: The raw message.
+
+    Returns:
+        The normalised text.
+    """
+    lowered = canonical(text)
+    cleaned = squeeze_repeats(replace_symbols(lowered))
+    expanded = expand_slang(cleaned)
+    return _SPACE_RE.sub(" ", expanded).strip()

@@ -1,0 +1,154 @@
+"""The Rasa backend against a fake Rasa server on 127.0.0.1 (real HTTP, no mocks)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import pytest
+from aiohttp import web
+from aiohttp.test_utils import TestServer
+
+from nlu.rasa_backend import RasaParser, RasaUnavailable
+
+SECRET_TEXT = "nhà tôi số 12 Lê Lợi bị trộm"
+RASA_ANSWER = {
+    "text": SECRET_TEXT,
+    "intent": {"id": 1, "name": "report_security", "confidence": 0.91},
+    "entities": [
+        {
+            "entity": "street",
+            "start": 14,
+            "end": 20,
+            "confidence_entity": 0.8,
+            "value": "Lê Lợi",
+            "extractor": "DIETClassifier",
+        }
+    ],
+    "intent_ranking": [
+        {"id": i, "name": f"intent_{i}", "confidence": 0.01 * i} for i in range(1, 9)
+    ]
+    + [{"id": 0, "name": "report_security", "confidence": 0.91}],
+    "response_selector": {"all_retrieval_intents": []},
+}
+
+ServerFactory = Callable[[web.Application], Awaitable[TestServer]]
+
+
+class FallbackParser:
+    """Stands in for the embedded engine and records what it was asked."""
+
+    def __init__(self) -> None:
+        self.texts: list[str] = []
+
+    async def parse(self, text: str) -> dict[str, Any]:
+        self.texts.append(text)
+        return {
+            "text": text,
+            "intent": {"name": "fallback", "confidence": 1.0},
+            "intent_ranking": [],
+            "entities": [],
+        }
+
+
+class FakeRasa:
+    """A Rasa server's /model/parse; records request bodies; can be slow or broken."""
+
+    def __init__(self, delay: float = 0.0, status: int = 200, body: Any = RASA_ANSWER) -> None:
+        self.requests: list[Any] = []
+        self.delay, self.status, self.body = delay, status, body
+
+    async def handle(self, request: web.Request) -> web.Response:
+        self.requests.append(await request.json())
+        await asyncio.sleep(self.delay)
+        return web.json_response(self.body, status=self.status)
+
+    def app(self) -> web.Application:
+        app = web.Application()
+        app.router.add_post("/model/parse", self.handle)
+        return app
+
+
+async def start(aiohttp_server: ServerFactory, fake: FakeRasa) -> str:
+    server = await aiohttp_server(fake.app())
+    return str(server.make_url(""))
+
+
+async def test_parse_goes_to_rasa_and_keeps_its_shape(aiohttp_server: ServerFactory) -> None:
+    fake, fallback = FakeRasa(), FallbackParser()
+    parser = RasaParser(await start(aiohttp_server, fake), fallback, timeout=2.0)
+    result = await parser.parse(SECRET_TEXT)
+    assert fake.requests == [{"text": SECRET_TEXT}]
+    assert fallback.texts == []
+    assert result["intent"] == {"name": "report_security", "confidence": 0.91}
+    assert [r["name"] for r in result["intent_ranking"]] == [
+        "report_security",
+        "intent_8",
+        "intent_7",
+        "intent_6",
+        "intent_5",
+    ]
+    assert result["entities"] == [
+        {
+            "entity": "street",
+            "value": "Lê Lợi",
+            "start": 14,
+            "end": 20,
+            "confidence": 0.8,
+            "extractor": "DIETClassifier",
+        }
+    ]
+    assert result["text"] == SECRET_TEXT
+
+
+async def test_server_down_falls_back_and_logs_without_the_text(
+    aiohttp_server: ServerFactory, caplog: pytest.LogCaptureFixture
+) -> None:
+    server = await aiohttp_server(FakeRasa().app())
+    url = str(server.make_url(""))
+    await server.close()
+    fallback = FallbackParser()
+    with caplog.at_level(logging.WARNING, logger="nlu.rasa_backend"):
+        result = await RasaParser(url, fallback, timeout=2.0).parse(SECRET_TEXT)
+    assert result["intent"]["name"] == "fallback"
+    assert fallback.texts == [SECRET_TEXT]
+    assert "unavailable" in caplog.text
+    assert "Lê Lợi" not in caplog.text and "trộm" not in caplog.text
+
+
+async def test_server_down_is_a_clear_error_without_fallback(
+    aiohttp_server: ServerFactory,
+) -> None:
+    server = await aiohttp_server(FakeRasa().app())
+    url = str(server.make_url(""))
+    await server.close()
+    with pytest.raises(RasaUnavailable, match=r"Cannot connect|Connect"):
+        await RasaParser(url, FallbackParser()).parse_remote("hi")
+
+
+async def test_slow_server_times_out_and_falls_back(aiohttp_server: ServerFactory) -> None:
+    fake, fallback = FakeRasa(delay=3.0), FallbackParser()
+    parser = RasaParser(await start(aiohttp_server, fake), fallback, timeout=0.2)
+    with pytest.raises(RasaUnavailable, match=r"no answer within 0\.2 s"):
+        await parser.parse_remote("hello")
+    result = await parser.parse("hello")
+    assert result["intent"]["name"] == "fallback"
+    assert len(fake.requests) == 2
+
+
+@pytest.mark.parametrize(
+    "fake",
+    [
+        FakeRasa(status=500, body={"error": "model not loaded"}),
+        FakeRasa(body={"text": "hi", "entities": []}),
+        FakeRasa(body=["not", "a", "parse"]),
+    ],
+    ids=["http-500", "no-intent", "wrong-type"],
+)
+async def test_broken_answers_fall_back(aiohttp_server: ServerFactory, fake: FakeRasa) -> None:
+    fallback = FallbackParser()
+    result = await RasaParser(await start(aiohttp_server, fake), fallback).parse("hi")
+    assert result["intent"]["name"] == "fallback"
+    assert fake.requests == [{"text": "hi"}]
