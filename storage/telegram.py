@@ -94,9 +94,11 @@ class TelegramUpdates:
         for row in await self._candidates(bot_id, now):
             batch = await self._batch(row, now, album_wait)
             if batch:
-                ids = [item.update_id for item in batch]
-                await self._lease(bot_id, ids, now + lease)
-                return [QueuedUpdate(r.update_id, dict(r.payload), r.attempts + 1) for r in batch]
+                claimed = [
+                    QueuedUpdate(r.update_id, dict(r.payload), r.attempts + 1) for r in batch
+                ]
+                await self._lease(bot_id, [item.update_id for item in claimed], now + lease)
+                return claimed
         return []
 
     async def _candidates(self, bot_id: int, now: datetime) -> Sequence[models.TelegramUpdate]:
@@ -186,7 +188,7 @@ class TelegramUpdates:
         rows = await self._session.execute(
             select(row.status, func.count()).where(row.bot_id == bot_id).group_by(row.status)
         )
-        return {status: int(count) for status, count in rows.tuples()}
+        return {status: int(count) for status, count in rows.all()}
 
 
 class TelegramButtons:

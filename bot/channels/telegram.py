@@ -1,0 +1,283 @@
+"""Telegram updates to HueBot's terms: pure functions, no I/O (rendering: telegram_render.py).
+
+``parse_update`` reads a python-telegram-bot ``Update`` into a ``TelegramInput``: what
+the citizen did, plus what only the Telegram adapter needs (files still to download,
+the button token to resolve, the chat to answer). ``incoming`` then builds the
+channel-neutral ``IncomingMessage`` once files and tokens are resolved.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from telegram import Message, Update
+from telegram.constants import ChatType
+
+from handlers.model import (
+    Channel,
+    Contact,
+    GeoPoint,
+    IncomingMessage,
+    PhotoProblem,
+    PhotoRef,
+    RejectedFile,
+)
+
+COMMAND = re.compile(r"^/([A-Za-z0-9_]{1,32})(?:@(\w+))?(?:\s+(.*))?$", re.DOTALL)
+UPDATE_TYPES = ("message", "edited_message", "callback_query", "my_chat_member")
+OTHER_MEDIA = ("video", "animation", "video_note", "voice", "audio")  # refused as files
+
+
+class Kind(StrEnum):
+    """What an update is, for HueBot."""
+
+    MESSAGE = "message"
+    EDITED = "edited"
+    CALLBACK = "callback"
+    BLOCKED = "blocked"
+    UNBLOCKED = "unblocked"
+    IGNORED = "ignored"
+
+
+@dataclass(frozen=True, slots=True)
+class Me:
+    """The bot itself: groups address it by username or by replying to it."""
+
+    id: int
+    username: str
+
+
+@dataclass(frozen=True, slots=True)
+class FileRef:
+    """A file to fetch with getFile; ``document`` files keep their EXIF (and so GPS)."""
+
+    file_id: str
+    size: int | None
+    filename: str | None = None
+    document: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class ButtonPress:
+    """An inline button press; ``message_id`` is None when the message is gone."""
+
+    query_id: str
+    token: str
+    message_id: int | None
+    message_text: str | None
+    label: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class TelegramInput:
+    """One update, read: who, where to answer, and what they did."""
+
+    kind: Kind
+    update_id: int
+    user_key: str = ""
+    chat_id: int = 0
+    private: bool = True
+    text: str | None = None
+    command: str | None = None
+    location: GeoPoint | None = None
+    contact: Contact | None = None
+    files: tuple[FileRef, ...] = ()
+    rejected: tuple[RejectedFile, ...] = ()
+    media_group_id: str | None = None
+    press: ButtonPress | None = None
+    locale: str | None = None
+    first_name: str | None = None
+
+
+def parse_update(update: Update, me: Me) -> TelegramInput:
+    """Read an update; anything HueBot does not handle comes back as ``Kind.IGNORED``."""
+    if update.callback_query is not None:
+        return _callback(update)
+    if update.my_chat_member is not None:
+        return _membership(update)
+    if update.message is not None:
+        return _message(update.update_id, update.message, me, Kind.MESSAGE)
+    if update.edited_message is not None:
+        edited = _message(update.update_id, update.edited_message, me, Kind.EDITED)
+        # Live locations come as edits every few seconds: only edited words count.
+        return edited if edited.text or edited.command else ignored(update.update_id)
+    return ignored(update.update_id)
+
+
+def ignored(update_id: int) -> TelegramInput:
+    """An update HueBot leaves alone."""
+    return TelegramInput(Kind.IGNORED, update_id)
+
+
+def _message(update_id: int, message: Message, me: Me, kind: Kind) -> TelegramInput:
+    user = message.from_user
+    if user is None or user.is_bot:
+        return ignored(update_id)
+    command, text = split_command(message.text or message.caption, me.username)
+    private = message.chat.type == ChatType.PRIVATE
+    if command == "" or (not private and command is None and not _replies_to(message, me)):
+        return ignored(update_id)  # a command for another bot, or group chatter
+    files, rejected = _files(message)
+    return TelegramInput(
+        kind=kind,
+        update_id=update_id,
+        user_key=str(user.id),
+        chat_id=message.chat.id,
+        private=private,
+        text=text,
+        command=command,
+        location=_location(message),
+        contact=_contact(message, user.id),
+        files=files,
+        rejected=rejected,
+        media_group_id=message.media_group_id,
+        locale=user.language_code,
+        first_name=user.first_name,
+    )
+
+
+def split_command(text: str | None, username: str) -> tuple[str | None, str | None]:
+    """``"/status@HueBot PA-1"`` to ``("status", "PA-1")``; a command for another bot to ``""``."""
+    match = COMMAND.match(text.strip()) if text else None
+    if match is None:
+        return None, text
+    target = match.group(2)
+    if target is not None and target.lower() != username.lower():
+        return "", None
+    return match.group(1).lower(), match.group(3)
+
+
+def _replies_to(message: Message, me: Me) -> bool:
+    replied = message.reply_to_message
+    return bool(replied and replied.from_user and replied.from_user.id == me.id)
+
+
+def _location(message: Message) -> GeoPoint | None:
+    found = message.location or (message.venue.location if message.venue else None)
+    return GeoPoint(found.latitude, found.longitude) if found else None
+
+
+def _contact(message: Message, user_id: int) -> Contact | None:
+    """Only the citizen's own number is kept: a forwarded card is someone else's."""
+    card = message.contact
+    if card is None or card.user_id != user_id:
+        return None
+    return Contact(card.phone_number, card.first_name)
+
+
+def _files(message: Message) -> tuple[tuple[FileRef, ...], tuple[RejectedFile, ...]]:
+    if message.photo:
+        largest = max(
+            message.photo, key=lambda size: (size.width * size.height, size.file_size or 0)
+        )
+        return (FileRef(largest.file_id, largest.file_size),), ()
+    document = message.document
+    if document is not None:
+        if (document.mime_type or "").startswith("image/"):
+            ref = FileRef(document.file_id, document.file_size, document.file_name, True)
+            return (ref,), ()
+        return (), (RejectedFile(PhotoProblem.UNSUPPORTED, document.file_name),)
+    for name in OTHER_MEDIA:
+        media = getattr(message, name)
+        if media is not None:
+            return (), (RejectedFile(PhotoProblem.UNSUPPORTED, getattr(media, "file_name", None)),)
+    return (), ()
+
+
+def _callback(update: Update) -> TelegramInput:
+    query = update.callback_query
+    assert query is not None
+    message = query.message if isinstance(query.message, Message) else None  # else: too old
+    press = ButtonPress(
+        query_id=query.id,
+        token=query.data or "",
+        message_id=message.message_id if message else None,
+        message_text=message.text if message else None,
+        label=_label(message, query.data) if message else None,
+    )
+    chat_id = query.message.chat.id if query.message is not None else query.from_user.id
+    return TelegramInput(
+        kind=Kind.CALLBACK,
+        update_id=update.update_id,
+        user_key=str(query.from_user.id),
+        chat_id=chat_id,
+        private=chat_id == query.from_user.id,
+        press=press,
+        locale=query.from_user.language_code,
+        first_name=query.from_user.first_name,
+    )
+
+
+def _label(message: Message, data: str | None) -> str | None:
+    markup = message.reply_markup
+    rows = markup.inline_keyboard if markup else ()
+    return next((b.text for row in rows for b in row if b.callback_data == data), None)
+
+
+def _membership(update: Update) -> TelegramInput:
+    change = update.my_chat_member
+    assert change is not None
+    if change.chat.type != ChatType.PRIVATE:
+        return ignored(update.update_id)
+    status = change.new_chat_member.status
+    kind = {"kicked": Kind.BLOCKED, "member": Kind.UNBLOCKED}.get(status, Kind.IGNORED)
+    return TelegramInput(kind, update.update_id, str(change.chat.id), change.chat.id)
+
+
+def merge_album(items: list[TelegramInput]) -> TelegramInput:
+    """The items of one media group as one message: all files, the first caption."""
+    first = items[0]
+    text = next((item.text for item in items if item.text), None)
+    command = next((item.command for item in items if item.command), None)
+    return replace(
+        first,
+        text=text,
+        command=command,
+        files=tuple(ref for item in items for ref in item.files),
+        rejected=tuple(bad for item in items for bad in item.rejected),
+    )
+
+
+def incoming(
+    read: TelegramInput,
+    update_key: str,
+    received_at: datetime,
+    files: tuple[PhotoRef | RejectedFile, ...] = (),
+    choice: str | None = None,
+) -> IncomingMessage:
+    """The channel-neutral message, once files are fetched and the button is resolved."""
+    return IncomingMessage(
+        channel=Channel.TELEGRAM,
+        user_key=read.user_key,
+        update_id=update_key,
+        received_at=received_at,
+        text=read.text,
+        command=read.command,
+        choice=choice,
+        location=read.location,
+        photos=tuple(f for f in files if isinstance(f, PhotoRef)),
+        rejected_files=read.rejected + tuple(f for f in files if isinstance(f, RejectedFile)),
+        contact=read.contact,
+        locale=read.locale,
+        display_name=read.first_name,
+    )
+
+
+def queue_keys(raw: dict[str, Any]) -> tuple[str | None, str | None]:
+    """(ordering key, media group id) of a raw update: the sender, and the album if any.
+
+    Read from the JSON directly so the webhook can store an update without parsing it.
+    """
+    for name in UPDATE_TYPES:
+        body = raw.get(name)
+        if isinstance(body, dict):
+            sender = body.get("from") or body.get("chat") or {}
+            user_id = sender.get("id") if isinstance(sender, dict) else None
+            group = body.get("media_group_id")
+            key = str(user_id) if isinstance(user_id, int) else None
+            return key, (str(group)[:64] if group else None)
+    return None, None

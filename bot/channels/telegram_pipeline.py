@@ -1,0 +1,86 @@
+"""What the Telegram channel does with one read update: the same path as every channel.
+
+Messages go to ``Inbox.receive`` (dedupe on ``"<bot id>:<update id>"``, one
+transaction, the handlers) and the replies go back to the chat. Around that, only
+Telegram's own duties: answer and disarm a pressed button, resolve its token, fetch
+files, drop edits of a dialog that is over, and track who blocked the bot.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime
+
+from bot.channels.telegram import Kind, TelegramInput, incoming
+from bot.channels.telegram_io import Blocked, TelegramIO
+from bot.inbound import Inbox
+from handlers import report_issue
+from handlers.model import Channel
+from storage.db import Database
+
+log = logging.getLogger(__name__)
+
+STALE = "telegram:stale"  # a token we do not know: the handlers say the button expired
+
+
+class Pipeline:
+    """Handles one update after it has been read."""
+
+    def __init__(
+        self,
+        inbox: Inbox,
+        database: Database,
+        io: TelegramIO,
+        bot_id: int,
+        clock: Callable[[], datetime],
+    ) -> None:
+        self._inbox, self._db, self._io = inbox, database, io
+        self._bot_id, self._clock = bot_id, clock
+
+    async def handle(self, read: TelegramInput) -> None:
+        """Process one update (or one album); raises when it should be tried again."""
+        if read.kind is Kind.IGNORED:
+            log.debug("telegram update %s ignored", read.update_id)
+            return
+        if read.kind in (Kind.BLOCKED, Kind.UNBLOCKED):
+            await self._set_reachable(read.user_key, read.kind is Kind.UNBLOCKED)
+            return
+        choice = None
+        if read.press is not None:
+            choice = await self._press(read)
+        elif read.kind is Kind.EDITED and not await self._dialog_open(read.user_key):
+            log.info("telegram update %s: edit after the dialog, ignored", read.update_id)
+            return
+        files = await self._io.fetch(read.files)
+        key = f"{self._bot_id}:{read.update_id}"
+        message = incoming(read, key, self._clock(), files, choice)
+        outcome = await self._inbox.receive(message)
+        try:
+            await self._io.send(read.chat_id, read.user_key, outcome.replies)
+        except Blocked:
+            log.info("telegram chat %s blocked the bot", read.chat_id)
+            if read.private:
+                await self._set_reachable(read.user_key, False)
+
+    async def _press(self, read: TelegramInput) -> str:
+        press = read.press
+        assert press is not None
+        await self._io.answer(read.chat_id, press)
+        async with self._db.unit_of_work() as store:
+            payload = await store.telegram_buttons.resolve(press.token, read.user_key)
+        await self._io.disarm(read.chat_id, press)
+        if payload is None:
+            log.info("telegram update %s: unknown button token", read.update_id)
+        return payload or STALE
+
+    async def _dialog_open(self, user_key: str) -> bool:
+        async with self._db.unit_of_work() as store:
+            user = await store.users.find(Channel.TELEGRAM, user_key)
+            conversation = await store.conversations.load(user.id) if user else None
+        return conversation is not None and conversation.flow == report_issue.FLOW
+
+    async def _set_reachable(self, user_key: str, reachable: bool) -> None:
+        async with self._db.unit_of_work() as store:
+            known = await store.users.set_reachable(Channel.TELEGRAM, user_key, reachable)
+        log.info("telegram user %s reachable=%s (known=%s)", user_key, reachable, known)

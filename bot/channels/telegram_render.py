@@ -1,0 +1,164 @@
+"""HueBot's replies as Telegram messages: pure functions, no I/O.
+
+Every text is HTML-escaped (handlers' texts carry what citizens typed) and sent with
+``parse_mode=HTML``. Texts longer than a message allows are split at line breaks,
+then spaces, with any keyboard on the last part. Buttons become an inline keyboard
+whose callback data are tokens from the store (see ``storage/telegram.py``), never
+the payloads themselves. ``ask_location`` becomes a one-time reply keyboard.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from telegram import (
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    KeyboardButton,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
+)
+
+from handlers.i18n import TEXTS, say
+from handlers.model import Reply
+
+MAX_TEXT = 4096
+MAX_CAPTION = 1024
+MAX_CALLBACK_DATA = 64
+CHOSEN_MARK = "✔️"
+
+TEXTS["telegram.share_location"] = ("📍 Chia sẻ vị trí", "📍 Share location")
+
+Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove
+
+
+@dataclass(frozen=True, slots=True)
+class Outgoing:
+    """One Telegram message: a text, or a photo with ``html`` as its caption."""
+
+    html: str
+    photo_sha256: str | None = None
+    choices: tuple[tuple[str, str], ...] = ()
+    location_label: str | None = None
+    remove_keyboard: bool = False
+
+    @property
+    def payloads(self) -> tuple[str, ...]:
+        """The payloads that need callback tokens."""
+        return tuple(payload for _, payload in self.choices)
+
+
+def render(reply: Reply, language: str) -> list[Outgoing]:
+    """A reply as the messages to send, in order.
+
+    Args:
+        reply: What the handlers answered.
+        language: The user's language (for the share-location button).
+
+    Returns:
+        One or more messages; any keyboard rides on the last.
+    """
+    text = reply.text.strip()
+    photo = None
+    if reply.image_sha256 and utf16_len(text) <= MAX_CAPTION:
+        return [_keyboard(reply, language, Outgoing(escape(text), reply.image_sha256))]
+    if reply.image_sha256:
+        photo = Outgoing("", reply.image_sha256)
+    parts = [Outgoing(escape(part)) for part in split_text(text or "…", MAX_TEXT)]
+    parts[-1] = _keyboard(reply, language, parts[-1])
+    return [photo, *parts] if photo else parts
+
+
+def _keyboard(reply: Reply, language: str, out: Outgoing) -> Outgoing:
+    choices = tuple((choice.label, choice.payload) for choice in reply.choices)
+    label = say(language, "telegram.share_location") if reply.ask_location else None
+    return Outgoing(out.html, out.photo_sha256, choices, label, reply.remove_keyboard)
+
+
+def markup(out: Outgoing, tokens: Mapping[str, str]) -> Markup | None:
+    """The keyboard of a message; ``tokens`` maps each payload to its callback token.
+
+    Inline buttons win when a reply has both buttons and ``ask_location`` (Telegram
+    allows one keyboard per message).
+    """
+    if out.choices:
+        rows = [
+            [InlineKeyboardButton(label, callback_data=_checked(tokens[payload]))]
+            for label, payload in out.choices
+        ]
+        return InlineKeyboardMarkup(rows)
+    if out.location_label:
+        button = KeyboardButton(out.location_label, request_location=True)
+        return ReplyKeyboardMarkup([[button]], resize_keyboard=True, one_time_keyboard=True)
+    if out.remove_keyboard:
+        return ReplyKeyboardRemove()
+    return None
+
+
+def _checked(token: str) -> str:
+    if len(token.encode()) > MAX_CALLBACK_DATA:
+        raise ValueError("callback data over Telegram's 64-byte limit")
+    return token
+
+
+def chosen(message_text: str | None, label: str | None) -> str | None:
+    """The pressed message's new text: as it was, plus which button was chosen.
+
+    None when the message has no text (a photo) or the result would be too long:
+    then only the keyboard is removed.
+    """
+    if not message_text or not label:
+        return None
+    plain = f"{message_text}\n\n{CHOSEN_MARK} {label}"
+    return escape(plain) if utf16_len(plain) <= MAX_TEXT else None
+
+
+def escape(text: str) -> str:
+    """Text safe for ``parse_mode=HTML``: ``&``, ``<`` and ``>`` escaped."""
+    return html.escape(text, quote=False)
+
+
+def utf16_len(text: str) -> int:
+    """Length as Telegram counts it (UTF-16 code units)."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def split_text(text: str, limit: int = MAX_TEXT) -> list[str]:
+    """Cut ``text`` into parts of at most ``limit`` UTF-16 units, at lines, then words."""
+    parts: list[str] = []
+    current = ""
+    for piece in _pieces(text, limit):
+        joined = f"{current}{piece}"
+        if current and utf16_len(joined.rstrip()) > limit:
+            parts.append(current.rstrip())
+            joined = piece.lstrip()
+        current = joined
+    if current.strip() or not parts:
+        parts.append(current.rstrip())
+    return parts
+
+
+def _pieces(text: str, limit: int) -> list[str]:
+    """Lines (with their newline), each cut at spaces or hard if still too long."""
+    pieces: list[str] = []
+    for line in text.splitlines(keepends=True):
+        if utf16_len(line) <= limit:
+            pieces.append(line)
+            continue
+        words = line.split(" ")
+        for index, word in enumerate(words):
+            pieces.extend(_hard_cut(word if index == len(words) - 1 else f"{word} ", limit))
+    return pieces
+
+
+def _hard_cut(word: str, limit: int) -> list[str]:
+    cuts, start, units = [], 0, 0
+    for index, char in enumerate(word):
+        width = 2 if ord(char) > 0xFFFF else 1
+        if units + width > limit:
+            cuts.append(word[start:index])
+            start, units = index, 0
+        units += width
+    return [*cuts, word[start:]] if start < len(word) else cuts
