@@ -1,0 +1,183 @@
+"""One channel's pump: claim rows ahead, pace them through the throttle, send, record.
+
+A feeder keeps about ``claim_seconds`` of traffic claimed ahead (at the channel's rate),
+so claiming never stalls sending. The dispatcher takes rows in claim order (priority,
+then age) and takes each row's first token itself before it starts the send, so sends
+in flight are really on the wire and stopping never waits for the bucket. A row whose
+chat must wait (1 message a second per chat) is set aside until then instead of holding
+up the rest. At most ``max_in_flight`` sends run at once. A 429
+pauses the whole channel's bucket and puts the row back in line; every other outcome
+goes to the recorder.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import heapq
+import itertools
+import logging
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import datetime, timedelta
+
+from bot.delivery.buckets import Throttle, Ticket
+from bot.delivery.recorder import Recorder
+from bot.delivery.senders import Outcome, Result, Sender
+from bot.delivery.settings import DeliveryConfig
+from storage.db import Database
+from storage.delivery import Claimed
+
+log = logging.getLogger(__name__)
+
+CHAT_WAIT_SLACK = 0.05  # a chat free within this is sent now
+MAX_CLAIM = 1000
+
+
+class Pump:
+    """Delivers one channel's outbox rows."""
+
+    def __init__(
+        self, sender: Sender, throttle: Throttle, database: Database, recorder: Recorder,
+        config: DeliveryConfig, worker_id: str, clock: Callable[[], datetime],
+    ) -> None:  # fmt: skip
+        self.channel = sender.channel
+        self._sender, self._throttle, self._recorder = sender, throttle, recorder
+        self._db = database
+        self._config, self._worker, self._clock = config, worker_id, clock
+        rate = throttle.limits.messages_per_second
+        self._batch = max(1, min(MAX_CLAIM, round(rate * config.claim_seconds)))
+        self._ready: deque[Claimed] = deque()
+        self._later: list[tuple[float, int, Claimed]] = []
+        self._order = itertools.count()
+        self._held: dict[int, Claimed] = {}
+        self._slots = asyncio.Semaphore(config.max_in_flight)
+        self._in_flight: set[asyncio.Task[None]] = set()
+        self._wake, self._hungry = asyncio.Event(), asyncio.Event()
+
+    @property
+    def held(self) -> list[int]:
+        """Rows claimed and not yet finished (waiting or in flight)."""
+        return list(self._held)
+
+    @property
+    def busy(self) -> bool:
+        """True while rows are held."""
+        return bool(self._held)
+
+    def drop(self, ids: set[int]) -> None:
+        """Forget held rows that must not be sent (cancelled, expired, reclaimed)."""
+        for row_id in ids:
+            self._held.pop(row_id, None)
+
+    async def run(self) -> None:
+        """Claim and send until cancelled."""
+        feeder = asyncio.create_task(self._feed(), name=f"delivery-feed-{self.channel}")
+        try:
+            await self._dispatch()
+        finally:
+            feeder.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await feeder
+
+    async def stop(self, grace: float) -> list[int]:
+        """Let sends in flight finish (up to ``grace`` seconds); returns the unsent rows."""
+        if self._in_flight:
+            await asyncio.wait(self._in_flight, timeout=grace)
+        return list(self._held)
+
+    async def _feed(self) -> None:
+        while True:
+            if len(self._held) < self._batch and not self._throttle.paused:
+                rows = await self._claim(self._batch * 2 - len(self._held))
+                if rows:
+                    self._ready.extend(rows)
+                    for row in rows:
+                        self._held[row.id] = row
+                    self._wake.set()
+                    continue
+                await asyncio.sleep(self._config.poll_seconds)  # nothing due: do not spin
+            self._hungry.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._hungry.wait(), self._config.poll_seconds)
+
+    async def _claim(self, limit: int) -> list[Claimed]:
+        now = self._clock()
+        until = now + timedelta(seconds=self._config.lease_seconds)
+        try:
+            async with self._db.unit_of_work() as store:
+                return await store.delivery.claim(self.channel, self._worker, now, until, limit)
+        except Exception as exc:  # the store is down: try again on the next poll
+            log.warning("delivery %s: claim failed: %s", self.channel, type(exc).__name__)
+            return []
+
+    async def _dispatch(self) -> None:
+        while True:
+            await self._slots.acquire()
+            item = await self._next()
+            task = asyncio.create_task(self._send(item))
+            self._in_flight.add(task)
+            task.add_done_callback(self._in_flight.discard)
+
+    async def _next(self) -> Claimed:
+        while True:
+            now = time.monotonic()
+            due = []
+            while self._later and self._later[0][0] <= now:
+                due.append(heapq.heappop(self._later)[2])
+            self._ready.extendleft(reversed(due))  # set-aside rows first, in their order
+            if len(self._held) < self._batch:
+                self._hungry.set()
+            item = self._ready.popleft() if self._ready else None
+            if item is not None and self._sendable(item):
+                if await self._throttle.take_if_chat_free(item.user_key, CHAT_WAIT_SLACK):
+                    return item
+                self._set_aside(item, now + self._throttle.chat_delay(item.user_key))
+            elif item is None:
+                await self._sleep_until_work()
+
+    def _sendable(self, item: Claimed) -> bool:
+        if item.id not in self._held:
+            return False
+        if item.expires_at is not None and item.expires_at <= self._clock():
+            self._held.pop(item.id, None)  # the maintenance marks it expired
+            return False
+        return True
+
+    def _set_aside(self, item: Claimed, ready_at: float) -> None:
+        heapq.heappush(self._later, (ready_at, next(self._order), item))
+
+    async def _sleep_until_work(self) -> None:
+        timeout = self._config.poll_seconds
+        if self._later:
+            timeout = max(0.0, min(timeout, self._later[0][0] - time.monotonic()))
+        self._wake.clear()
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._wake.wait(), timeout)
+
+    async def _send(self, item: Claimed) -> None:
+        try:
+            result = await self._sender.deliver(item, Ticket(self._throttle))
+        except Exception as exc:  # a sender bug must not stop the pump
+            log.exception("delivery %s: outbox %s: sender error", self.channel, item.id)
+            result = Result(Outcome.RETRY, item.parts_done, f"error: {type(exc).__name__}")
+        finally:
+            self._slots.release()
+        if result.outcome is Outcome.RATE_LIMITED:
+            self._rate_limited(item, result)
+            return
+        held = self._held.pop(item.id, None) is not None
+        if held or result.outcome is Outcome.SENT:  # dropped meanwhile, but it went out
+            self._recorder.add(item, result)
+
+    def _rate_limited(self, item: Claimed, result: Result) -> None:
+        log.warning("delivery %s: 429, pausing %.0fs", self.channel, result.retry_after)
+        self._throttle.pause(result.retry_after)
+        if item.id not in self._held:
+            return
+        again = replace(item, parts_done=result.parts_done)
+        self._held[item.id] = again
+        self._set_aside(again, time.monotonic() + result.retry_after)
+        self._wake.set()

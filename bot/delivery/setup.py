@@ -1,0 +1,51 @@
+"""Building the delivery worker from the configuration (the app and the CLI share this)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from bot.config import Runtime
+from bot.delivery.senders import Poster, Sender
+from bot.delivery.webchat import WebchatPoster
+from bot.delivery.worker import DeliveryWorker
+from bot.inbound import utc_now
+from bot.media import MediaStore
+from storage.db import Database
+
+if TYPE_CHECKING:
+    from bot.channels.telegram_bot import TelegramSettings
+
+
+def open_worker(
+    runtime: Runtime, database: Database, media: MediaStore,
+    telegram: TelegramSettings | None, clock: Callable[[], datetime] = utc_now,
+) -> DeliveryWorker | None:  # fmt: skip
+    """The worker for the channels that are configured (None when delivery is disabled).
+
+    Args:
+        runtime: Settings (``delivery`` section).
+        database: The store.
+        media: Photos attached to alerts.
+        telegram: The Telegram bot's settings, when TELEGRAM_BOT_TOKEN is set.
+        clock: Where "now" comes from.
+
+    Returns:
+        The worker, not yet started.
+    """
+    config = runtime.settings.delivery
+    if not config.enabled:
+        return None
+    senders: list[Sender] = []
+    posters: dict[str, Poster] = {"webchat": WebchatPoster(database, clock)}
+    if telegram is not None:
+        from bot.channels.telegram_sender import TelegramSender
+
+        sender = TelegramSender(
+            telegram, database, media, clock, paid_broadcast=config.telegram.paid_broadcast,
+            connections=config.max_in_flight,
+        )  # fmt: skip
+        senders.append(sender)
+        posters["telegram"] = sender
+    return DeliveryWorker(database, config, senders, posters, clock)

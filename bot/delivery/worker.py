@@ -1,0 +1,132 @@
+"""The delivery worker: a pump per pushed channel, a recorder, upkeep and progress.
+
+Upkeep runs every second or so: it renews the leases of the rows this worker holds,
+makes rows whose lease ran out (a dead worker's) pending again, marks rows of expired
+alerts, and forgets held rows that were cancelled meanwhile. On ``stop`` sends in flight
+finish, results are written and unsent rows are handed back at once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import socket
+import uuid
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from datetime import datetime, timedelta
+
+from bot.delivery.buckets import Throttle
+from bot.delivery.progress import ProgressReporter
+from bot.delivery.pump import Pump
+from bot.delivery.recorder import Recorder
+from bot.delivery.senders import Poster, Sender
+from bot.delivery.settings import ChannelRate, DeliveryConfig
+from storage.db import Database
+
+log = logging.getLogger(__name__)
+
+STOP_GRACE = 10.0
+MAX_UPKEEP_SECONDS = 1.0
+
+
+def worker_name() -> str:
+    """A name unique to this process (it marks the rows it claims)."""
+    return f"{socket.gethostname()[:16]}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+
+
+class DeliveryWorker:
+    """Sends the outbox: alerts first, at each messenger's rate, resumable after a crash."""
+
+    def __init__(
+        self, database: Database, config: DeliveryConfig, senders: Sequence[Sender],
+        posters: Mapping[str, Poster], clock: Callable[[], datetime], name: str | None = None,
+    ) -> None:  # fmt: skip
+        self.name = name or worker_name()
+        self._db, self._config, self._clock, self._senders = database, config, clock, senders
+        self.throttles = {s.channel: Throttle(_rate(config, s.channel)) for s in senders}
+        self.recorder = Recorder(database, config, clock)
+        self.pumps = [
+            Pump(s, self.throttles[s.channel], database, self.recorder, config, self.name, clock)
+            for s in senders
+        ]
+        self.progress = ProgressReporter(
+            database, posters, self.throttles, clock, config.progress_seconds
+        )
+        self._loops: list[asyncio.Task[None]] = []
+        self._pumping: list[asyncio.Task[None]] = []
+
+    async def start(self) -> None:
+        """Begin delivering in the background."""
+        try:
+            await self.upkeep()
+        except Exception as exc:  # the store may be down: the loops will retry
+            log.warning("delivery upkeep failed at start: %s", type(exc).__name__)
+        loops = [self.recorder.run(), self._every(self._upkeep_seconds, self.upkeep),
+                 self._every(self._config.progress_seconds, self.progress.tick)]  # fmt: skip
+        self._loops = [asyncio.create_task(loop) for loop in loops]
+        self._pumping = [asyncio.create_task(pump.run()) for pump in self.pumps]
+        log.info("delivery worker %s started: %s", self.name, [p.channel for p in self.pumps])
+
+    async def stop(self) -> None:
+        """Finish what is in flight, record it, hand back the rest, close the senders."""
+        await self._cancel(self._pumping)  # no new sends
+        unsent = [row for pump in self.pumps for row in await pump.stop(STOP_GRACE)]
+        await self._cancel(self._loops)
+        with contextlib.suppress(Exception):
+            await self.recorder.flush()
+            async with self._db.unit_of_work() as store:
+                await store.delivery.release(unsent, self._clock())
+        for sender in self._senders:
+            await sender.close()
+        log.info("delivery worker %s stopped (%d rows handed back)", self.name, len(unsent))
+
+    @property
+    def busy(self) -> bool:
+        """True while rows are held or results wait to be written."""
+        return any(pump.busy for pump in self.pumps) or self.recorder.backlog > 0
+
+    async def upkeep(self) -> None:
+        """Renew leases, reclaim dead workers' rows, expire rows, drop cancelled ones."""
+        now = self._clock()
+        lease = now + timedelta(seconds=self._config.lease_seconds)
+        held = {row for pump in self.pumps for row in pump.held}
+        async with self._db.unit_of_work() as store:
+            await store.delivery.renew(self.name, lease)
+            reclaimed = await store.delivery.reclaim_expired(now)
+            expired = await store.delivery.expire_due(now)
+            lost = await store.delivery.lost(self.name, held)
+        for pump in self.pumps:
+            pump.drop(lost)
+        if reclaimed or expired:
+            log.info("delivery: %d rows reclaimed, %d expired", reclaimed, expired)
+
+    @property
+    def _upkeep_seconds(self) -> float:
+        return min(MAX_UPKEEP_SECONDS, self._config.lease_seconds / 3)
+
+    async def _every(self, seconds: float, step: Callable[[], Awaitable[None]]) -> None:
+        while True:
+            await asyncio.sleep(seconds)
+            try:
+                await step()
+            except Exception as exc:  # the store may be down for a while
+                log.warning(
+                    "delivery %s: %s", getattr(step, "__name__", "step"), type(exc).__name__
+                )
+
+    @staticmethod
+    async def _cancel(tasks: Sequence[asyncio.Task[None]]) -> None:
+        for task in tasks:
+            task.cancel()
+        for task in tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+
+def _rate(config: DeliveryConfig, channel: str) -> ChannelRate:
+    rate = config.rate_of(channel)
+    if rate is None:
+        raise ValueError(f"no delivery rate for channel {channel!r}")
+    return rate

@@ -1,0 +1,246 @@
+"""The broadcaster's ``/alert`` dialog: text, area, severity, preview, confirm.
+
+Only users with role "broadcaster" or "admin" may send alerts. The preview shows the
+alert exactly as citizens will see it and how many people it will reach; on confirm the
+alert and its outbox rows are stored in one transaction (``alert_issue.issue``), and the
+delivery worker posts the broadcast's progress in this chat. ``/alert cancel ID`` stops
+an alert. Drawn in alerts.mmd.
+"""
+
+from __future__ import annotations
+
+import re
+from enum import StrEnum
+from typing import Any
+
+from handlers.alert_issue import BROADCASTER_ROLES, audience_of, cancel, draft, issue
+from handlers.alert_texts import SEVERITIES, area_name, render_alert
+from handlers.context import Turn
+from handlers.i18n import TEXTS, say
+from handlers.model import Choice, IncomingMessage, Reply
+from nlu import find_wards, fold
+from storage.alerts import AlertContent
+from storage.records import ConversationRecord
+
+FLOW = "alert"
+CHOICES_KEY = "_choices"  # as handlers.router: a bare number picks an offered button
+YES_WORDS = frozenset({"ok", "oke", "yes", "y", "co", "gui", "dong y", "send"})
+WHOLE_CITY_WORDS = r"toan thanh pho|ca thanh pho|tat ca|toan tp|all|whole city|everyone"
+INSTRUCTION_MARK = re.compile(r"^\s*(huong dan|instruction)s?\s*:\s*", re.IGNORECASE)
+
+TEXTS.update(
+    {
+        "alert.not_allowed": (
+            "Chỉ cán bộ được giao phát cảnh báo mới dùng được /alert.",
+            "Only officials in charge of broadcasting can use /alert.",
+        ),
+        "alert.ask_text": (
+            "Soạn cảnh báo: dòng đầu là tiêu đề, các dòng sau là nội dung. Có thể thêm một dòng "
+            'bắt đầu bằng "Hướng dẫn:" để dặn người dân cần làm gì, và gửi kèm một ảnh.',
+            "Write the alert: the first line is the headline, the next lines the details. You may "
+            'add a line starting with "Instruction:" saying what people should do, and a photo.',
+        ),
+        "alert.photo_kept": (
+            "Đã nhận ảnh. Bạn nhắn nội dung cảnh báo nhé.",
+            "Photo received. Now write the alert.",
+        ),
+        "alert.ask_area": (
+            "Cảnh báo cho khu vực nào? Nhắn tên các phường/xã (ví dụ: Vỹ Dạ, An Cựu) "
+            "hoặc chọn toàn thành phố.",
+            "Which area is it for? Type the wards (e.g. Vỹ Dạ, An Cựu) or choose the whole city.",
+        ),
+        "alert.area_unknown": (
+            "HueBot chưa nhận ra phường/xã nào. Bạn nhắn lại tên phường, ví dụ: Vỹ Dạ, Phú Xuân.",
+            "HueBot did not recognise any ward. Please type ward names, e.g. Vỹ Dạ, Phú Xuân.",
+        ),
+        "alert.ask_severity": ("Khu vực: {area}. Mức độ cảnh báo?", "Area: {area}. How severe?"),
+        "alert.preview": (
+            "Cảnh báo trên sẽ gửi đến {count} người. Gửi ngay?",
+            "The alert above will go to {count} people. Send it now?",
+        ),
+        "alert.issued": (
+            "Đã phát cảnh báo #{id} đến {count} người. Tiến độ gửi sẽ hiện ngay sau đây.",
+            "Alert #{id} is on its way to {count} people. Its progress will show here.",
+        ),
+        "alert.cancelled": (
+            "Đã hủy, cảnh báo chưa được gửi.",
+            "Cancelled; the alert was not sent.",
+        ),
+        "alert.stopped": (
+            "Đã dừng cảnh báo #{id}: {count} tin chưa gửi sẽ không được gửi.",
+            "Alert #{id} is cancelled: {count} messages not yet sent will not be sent.",
+        ),
+        "alert.not_found": ("Không có cảnh báo #{id}.", "There is no alert #{id}."),
+        "alert.use_buttons": (
+            "Bạn chọn một nút bên dưới nhé.",
+            "Please choose one of the buttons.",
+        ),
+        "alert.stale": ("Nút này không còn hiệu lực.", "That button is no longer active."),
+        "alert.button.whole_city": ("🏙️ Toàn thành phố", "🏙️ The whole city"),
+        "alert.button.send": ("✅ Gửi cảnh báo", "✅ Send the alert"),
+        "alert.button.edit": ("✏️ Soạn lại", "✏️ Start again"),
+        "alert.button.cancel": ("❌ Hủy", "❌ Cancel"),
+    }
+)
+
+
+class State(StrEnum):
+    """What the dialog last asked for."""
+
+    TEXT = "text"
+    AREA = "area"
+    SEVERITY = "severity"
+    PREVIEW = "preview"
+
+
+async def command(turn: Turn, argument: str | None) -> list[Reply]:
+    """``/alert`` starts the dialog; ``/alert cancel ID`` stops an alert."""
+    if turn.user.role not in BROADCASTER_ROLES:
+        return [Reply(turn.say("alert.not_allowed"))]
+    action, _, rest = (argument or "").strip().partition(" ")
+    if fold(action) in ("cancel", "huy") and rest.strip().lstrip("#").isdigit():
+        return await _stop(turn, int(rest.strip().lstrip("#")))
+    return await _ask_text(turn, {})
+
+
+async def proceed(
+    turn: Turn, conversation: ConversationRecord, message: IncomingMessage
+) -> list[Reply]:
+    """Take a typed answer (or a photo) for the step the dialog is at."""
+    state, data, text = State(conversation.state), dict(conversation.data), message.text or ""
+    if state == State.TEXT:
+        return await _on_text(turn, data, message)
+    if state == State.AREA:
+        return await _on_area(turn, data, text)
+    if state == State.SEVERITY:
+        severity = _typed_severity(text)
+        if severity is not None:
+            return await _preview(turn, {**data, "severity": severity})
+        return await _ask_severity(turn, data)
+    if fold(text).strip() in YES_WORDS:
+        return await _confirm(turn, data)
+    return await _preview(turn, data)
+
+
+async def press(turn: Turn, payload: str, conversation: ConversationRecord | None) -> list[Reply]:
+    """An ``alert:`` button."""
+    if turn.user.role not in BROADCASTER_ROLES:
+        return [Reply(turn.say("alert.not_allowed"))]
+    if payload == "alert:cancel":
+        await turn.ctx.store.conversations.clear(turn.user.id)
+        return [Reply(turn.say("alert.cancelled"))]
+    if conversation is None or conversation.flow != FLOW:
+        return [Reply(turn.say("alert.stale"))]
+    state, data = State(conversation.state), dict(conversation.data)
+    if payload == "alert:edit":
+        return await _ask_text(turn, {})
+    if payload == "alert:area:all" and state == State.AREA:
+        return await _ask_severity(turn, {**data, "whole_city": True, "wards": []})
+    severity = payload.removeprefix("alert:sev:")
+    if state == State.SEVERITY and severity in SEVERITIES:
+        return await _preview(turn, {**data, "severity": severity})
+    if payload == "alert:confirm" and state == State.PREVIEW:
+        return await _confirm(turn, data)
+    return [Reply(turn.say("alert.stale"))]
+
+
+async def _ask_text(turn: Turn, data: dict[str, Any]) -> list[Reply]:
+    cancel_button = Choice(turn.say("alert.button.cancel"), "alert:cancel")
+    return await _save(turn, State.TEXT, data, Reply(turn.say("alert.ask_text"), (cancel_button,)))
+
+
+async def _on_text(turn: Turn, data: dict[str, Any], message: IncomingMessage) -> list[Reply]:
+    if message.photos:
+        data["photo"] = message.photos[0].sha256
+    text = (message.text or "").strip()
+    if not text:
+        key = "alert.photo_kept" if message.photos else "alert.ask_text"
+        return await _save(turn, State.TEXT, data, Reply(turn.say(key)))
+    headline, _, body = text.partition("\n")
+    description, instruction = _split_instruction(body)
+    data.update(headline=headline.strip()[:300], description=description,
+                instruction=instruction)  # fmt: skip
+    whole = Choice(turn.say("alert.button.whole_city"), "alert:area:all")
+    return await _save(turn, State.AREA, data, Reply(turn.say("alert.ask_area"), (whole,)))
+
+
+def _split_instruction(body: str) -> tuple[str, str | None]:
+    lines = body.strip().splitlines()
+    for index, line in enumerate(lines):
+        mark = INSTRUCTION_MARK.match(fold(line))
+        if mark:
+            rest = "\n".join([line[mark.end() :], *lines[index + 1 :]]).strip()
+            return "\n".join(lines[:index]).strip(), rest or None
+    return body.strip(), None
+
+
+def _typed_severity(text: str) -> str | None:
+    typed = fold(text).strip()
+    for severity in SEVERITIES:
+        names = {fold(say(language, f"alert.sev.{severity}")) for language in ("vi", "en")}
+        if typed in names | {severity.lower()}:
+            return severity
+    return None
+
+
+async def _on_area(turn: Turn, data: dict[str, Any], text: str) -> list[Reply]:
+    if re.search(rf"\b(?:{WHOLE_CITY_WORDS})\b", fold(text)):
+        return await _ask_severity(turn, {**data, "whole_city": True, "wards": []})
+    wards = find_wards(text)
+    if not wards:
+        whole = Choice(turn.say("alert.button.whole_city"), "alert:area:all")
+        return await _save(turn, State.AREA, data, Reply(turn.say("alert.area_unknown"), (whole,)))
+    return await _ask_severity(turn, {**data, "whole_city": False, "wards": wards})
+
+
+async def _ask_severity(turn: Turn, data: dict[str, Any]) -> list[Reply]:
+    area = area_name(_content(turn, data, "Minor"), turn.language, turn.ctx.city)
+    choices = tuple(
+        Choice(turn.say(f"alert.sev.{severity}"), f"alert:sev:{severity}")
+        for severity in SEVERITIES
+    )
+    reply = Reply(turn.say("alert.ask_severity", area=area), choices)
+    return await _save(turn, State.SEVERITY, data, reply)
+
+
+async def _preview(turn: Turn, data: dict[str, Any]) -> list[Reply]:
+    content = _content(turn, data, data["severity"])
+    count = await turn.ctx.store.alerts.count_audience(audience_of(content, turn.ctx.city))
+    shown = render_alert(content, None, turn.language, turn.ctx.city)
+    choices = (
+        Choice(turn.say("alert.button.send"), "alert:confirm"),
+        Choice(turn.say("alert.button.edit"), "alert:edit"),
+        Choice(turn.say("alert.button.cancel"), "alert:cancel"),
+    )
+    ask = Reply(turn.say("alert.preview", count=count), choices)
+    return [*shown[:-1], *await _save(turn, State.PREVIEW, data, shown[-1]), ask]
+
+
+async def _confirm(turn: Turn, data: dict[str, Any]) -> list[Reply]:
+    ctx = turn.ctx
+    content = _content(turn, data, data["severity"])
+    issued = await issue(ctx.store, ctx.city, content, ctx.now, watcher=turn.user.id)
+    await ctx.store.conversations.clear(turn.user.id)
+    return [Reply(turn.say("alert.issued", id=issued.alert_id, count=issued.recipients))]
+
+
+async def _stop(turn: Turn, alert_id: int) -> list[Reply]:
+    stopped = await cancel(turn.ctx.store, alert_id, turn.ctx.now)
+    if stopped is None:
+        return [Reply(turn.say("alert.not_found", id=alert_id))]
+    return [Reply(turn.say("alert.stopped", id=alert_id, count=stopped))]
+
+
+def _content(turn: Turn, data: dict[str, Any], severity: str) -> AlertContent:
+    return draft(
+        data["headline"], data.get("description") or "", severity=severity,
+        whole_city=bool(data.get("whole_city")), wards=tuple(data.get("wards") or ()),
+        now=turn.ctx.now, sender=turn.ctx.city.name.vi, instruction=data.get("instruction"),
+        photo_sha256=data.get("photo"), source="chat", created_by=turn.user.id,
+    )  # fmt: skip
+
+
+async def _save(turn: Turn, state: State, data: dict[str, Any], reply: Reply) -> list[Reply]:
+    data[CHOICES_KEY] = [choice.payload for choice in reply.choices]
+    await turn.ctx.store.conversations.save(turn.user.id, FLOW, state, data, turn.ctx.now)
+    return [reply]
