@@ -1,0 +1,196 @@
+"""``huebot stats``: the performance figures as a table, JSON or CSV.
+
+Dates are local days in the city's time zone; ``--until`` includes its whole day.
+Definitions: docs/stats.md (and ``storage.stats.DEFINITIONS``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import sys
+from collections.abc import Iterator
+from datetime import UTC, date, datetime
+from typing import Any
+
+from bot.config import Runtime
+from handlers.city import City, Names
+from handlers.stats_view import DASH, hours, percent
+from storage.db import Database, sessionmaker, transaction
+from storage.stats import DEFINITIONS, Figures, Period, Statistics, Stats, StatsQuery
+
+FORMATS = ("table", "json", "csv")
+COLUMNS = (
+    ("RECEIVED", "received"), ("HANDLED", "handled"), ("REJECTED", "rejected"),
+    ("TRANSFERRED", "transferred"), ("OPEN", "open"), ("OVERDUE", "overdue"),
+    ("RESOLVED", "resolved"), ("LATE", "late"), ("UNITS", "units_involved"),
+)  # fmt: skip
+CSV_COUNTS = (
+    "received", "handled", "rejected", "transferred", "open", "overdue", "resolved",
+    "on_time", "late", "rated", "satisfied", "units_involved",
+)  # fmt: skip
+
+
+def add_commands(commands: Any, common: argparse.ArgumentParser) -> None:
+    """Add ``stats`` to the command line."""
+    stats = commands.add_parser(
+        "stats", parents=[common], help="performance figures (docs/stats.md)"
+    )
+    stats.add_argument("--since", type=local_date, metavar="DATE", help="first local day")
+    stats.add_argument("--until", type=local_date, metavar="DATE", help="last local day")
+    stats.add_argument("--unit", metavar="CODE", help="only this unit's reports")
+    stats.add_argument("--category", metavar="CODE", help="only this category")
+    stats.add_argument("--format", choices=FORMATS, default="table")
+
+
+def local_date(text: str) -> date:
+    """A YYYY-MM-DD date for argparse."""
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-11-24") from None
+
+
+async def run(args: argparse.Namespace, runtime: Runtime) -> int:
+    """Print the figures; 2 when the unit, the category or the dates make no sense."""
+    city = runtime.settings.city
+    now = datetime.now(UTC)
+    try:
+        query = build_query(args, city, now)
+    except ValueError as exc:
+        print(f"huebot stats: {exc}", file=sys.stderr)
+        return 2
+    database = Database(runtime.database_url)
+    try:
+        await database.migrate()
+        stats = await collect(database, query, now)
+    finally:
+        await database.dispose()
+    print(render(stats, city, args.format))
+    return 0
+
+
+def build_query(args: argparse.Namespace, city: City, now: datetime) -> StatsQuery:
+    """The query the options ask for; ValueError for an unknown code or an empty period."""
+    if args.unit is not None and args.unit not in city.units_by_code:
+        raise ValueError(f"unknown unit {args.unit!r} (see config.yml)")
+    if args.category is not None and args.category not in city.categories_by_code:
+        raise ValueError(f"unknown category {args.category!r} (see config.yml)")
+    period = Period.local_days(args.since, args.until, city.zone, now)
+    return StatsQuery(period, args.unit, args.category)
+
+
+async def collect(database: Database, query: StatsQuery, now: datetime) -> Stats:
+    """Read the figures in one read-only unit of work."""
+    async with transaction(sessionmaker(database.engine)) as session:
+        return await Statistics(session).figures(query, now)
+
+
+def render(stats: Stats, city: City, output: str) -> str:
+    """The figures in ``output`` format: table, json or csv."""
+    if output == "json":
+        return json.dumps(as_json(stats, city), ensure_ascii=False, indent=2)
+    if output == "csv":
+        return as_csv(stats)
+    return as_table(stats, city)
+
+
+def as_json(stats: Stats, city: City) -> dict[str, Any]:
+    """Everything, durations in seconds, rates as fractions (null when undefined)."""
+    zone = city.zone
+    period = stats.query.period
+    return {
+        "period": {
+            "since": period.start.astimezone(zone).isoformat() if period.start else None,
+            "until": period.end.astimezone(zone).isoformat(),
+            "now": stats.now.astimezone(zone).isoformat(),
+            "timezone": city.timezone,
+        },
+        "filters": {"unit": stats.query.unit_code, "category": stats.query.category},
+        "total": stats.total.as_dict(),
+        "units": [_named(code, f, _unit_names(city, code)) for code, f in stats.units],
+        "categories": [
+            _named(code, f, _category_names(city, code)) for code, f in stats.categories
+        ],
+        "definitions": DEFINITIONS,
+    }
+
+
+def _unit_names(city: City, code: str) -> Names | None:
+    unit = city.units_by_code.get(code)
+    return unit.name if unit is not None else None
+
+
+def _category_names(city: City, code: str) -> Names | None:
+    category = city.categories_by_code.get(code)
+    return category.name if category is not None else None
+
+
+def _named(code: str, figures: Figures, names: Names | None) -> dict[str, Any]:
+    known = {"name_vi": names.vi, "name_en": names.en} if names is not None else {}
+    return {"code": code, **known, **figures.as_dict()}
+
+
+def _scoped(stats: Stats) -> Iterator[tuple[str, str, Figures]]:
+    yield "total", "", stats.total
+    yield from (("unit", code, figures) for code, figures in stats.units)
+    yield from (("category", code, figures) for code, figures in stats.categories)
+
+
+def as_csv(stats: Stats) -> str:
+    """One row for the total, each unit and each category; hours with one decimal."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    rates = ("resolve_p50_hours", "resolve_p90_hours", "on_time_share", "satisfaction_rate")
+    writer.writerow(("scope", "code", *CSV_COUNTS, *rates))
+    for scope, code, f in _scoped(stats):
+        counts = [getattr(f, name) for name in CSV_COUNTS]
+        durations = [_csv_hours(f.resolve_p50_seconds), _csv_hours(f.resolve_p90_seconds)]
+        shares = [_csv_rate(f.on_time_share), _csv_rate(f.satisfaction_rate)]
+        writer.writerow((scope, code, *counts, *durations, *shares))
+    return out.getvalue().rstrip("\n")
+
+
+def _csv_hours(seconds: float | None) -> str:
+    return "" if seconds is None else hours(seconds)
+
+
+def _csv_rate(rate: float | None) -> str:
+    return "" if rate is None else f"{rate:.4f}"
+
+
+def as_table(stats: Stats, city: City) -> str:
+    """An aligned table: the total first, then each unit and each category."""
+    header = ("SCOPE", "CODE", *(title for title, _ in COLUMNS), "P50 H", "P90 H")
+    header += ("ON TIME", "SATISFIED", "RATED")
+    rows = [header] + [_table_row(scope, code, f) for scope, code, f in _scoped(stats)]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
+    lines = [_title(stats, city), ""]
+    for row in rows:
+        cells = (
+            cell.rjust(w) if i > 1 else cell.ljust(w)
+            for i, (cell, w) in enumerate(zip(row, widths, strict=True))
+        )
+        lines.append("  ".join(cells).rstrip())
+    if not stats.total.received:
+        lines.append("(no reports in this period)")
+    return "\n".join(lines)
+
+
+def _table_row(scope: str, code: str, f: Figures) -> tuple[str, ...]:
+    counts = tuple(str(getattr(f, name)) for _, name in COLUMNS)
+    durations = (hours(f.resolve_p50_seconds), hours(f.resolve_p90_seconds))
+    shares = (percent(f.on_time_share), percent(f.satisfaction_rate), str(f.rated))
+    return (scope, code or DASH, *counts, *durations, *shares)
+
+
+def _title(stats: Stats, city: City) -> str:
+    zone = city.zone
+    period = stats.query.period
+    since = period.start.astimezone(zone).strftime("%Y-%m-%d %H:%M") if period.start else "start"
+    until = period.end.astimezone(zone).strftime("%Y-%m-%d %H:%M")
+    scope = f"unit {stats.query.unit_code or 'all'}, category {stats.query.category or 'all'}"
+    now = stats.now.astimezone(zone).strftime("%Y-%m-%d %H:%M")
+    return f"Reports created {since} to {until} ({city.timezone}); {scope}; as of {now}"

@@ -1,0 +1,90 @@
+"""Assignment messages: what an official of the unit receives about a report."""
+
+from __future__ import annotations
+
+from handlers import notices
+from handlers.context import Context
+from handlers.i18n import format_time, say
+from handlers.model import Choice, Reply
+from storage.handling import Change
+from storage.records import ReportRecord, Status
+
+MAX_PHOTOS = 3
+
+
+def map_link(report: ReportRecord) -> str:
+    """An OpenStreetMap link to the report's place, or a dash."""
+    if report.latitude is None or report.longitude is None:
+        return "—"
+    lat, lon = f"{report.latitude:.6f}", f"{report.longitude:.6f}"
+    return f"https://www.openstreetmap.org/?mlat={lat}&mlon={lon}#map=18/{lat}/{lon}"
+
+
+def place_line(ctx: Context, report: ReportRecord, language: str) -> str:
+    """Ward and address as one line."""
+    ward = ctx.city.ward(report.ward) if report.ward else None
+    parts = [report.address or "", ward.name if ward else ""]
+    text = ", ".join(part for part in parts if part)
+    return text or say(language, "place.unknown")
+
+
+def action_buttons(code: str, language: str) -> tuple[Choice, ...]:
+    """The buttons an official handles a report with."""
+    return tuple(
+        Choice(say(language, f"act.{action}"), f"act:{action}:{code}")
+        for action in ("accept", "transfer", "reject", "info", "resolve")
+    )
+
+
+def assignment(
+    ctx: Context,
+    report: ReportRecord,
+    language: str,
+    heading: str | None = None,
+    contact: str | None = None,
+) -> list[Reply]:
+    """The message an official gets: photos, then the details with the action buttons."""
+    category = ctx.city.category(report.category).name.in_language(language)
+    priority = say(language, "assign.priority", n=report.priority) if report.priority else ""
+    text = say(
+        language,
+        "assign.new",
+        code=report.code,
+        category=category,
+        text=report.text,
+        place=place_line(ctx, report, language),
+        map=map_link(report),
+        deadline=format_time(report.deadline_at, ctx.city.zone, language),
+        priority=priority,
+    )
+    if contact:
+        text += say(language, "contact.line", phone=contact)
+    if heading:
+        text = f"{heading}\n\n{text}"
+    photos = [Reply("", image_sha256=photo.sha256) for photo in report.photos[:MAX_PHOTOS]]
+    return [*photos, Reply(text, action_buttons(report.code, language))]
+
+
+async def assign(ctx: Context, report: ReportRecord, actor_user_id: int | None) -> None:
+    """A new report goes to its unit: status assigned, a message to each official."""
+    await ctx.store.handling.change(
+        report.id,
+        Change("system", Status.RECEIVED, Status.ASSIGNED, ctx.now, note=report.unit_code),
+    )
+    await send_assignment(ctx, report.code)
+
+
+async def send_assignment(
+    ctx: Context, code: str, heading_key: str | None = None, **values: object
+) -> None:
+    """(Re)send a report's assignment message to its unit's officials."""
+    report = await ctx.store.reports.by_code(code)
+    assert report is not None
+    author = await ctx.store.users.get(report.user_id)
+    contact = author.phone if author else None
+
+    def compose(language: str) -> list[Reply]:
+        heading = say(language, heading_key, code=code, **values) if heading_key else None
+        return assignment(ctx, report, language, heading, contact)
+
+    await notices.to_unit(ctx, report.unit_code, compose, "assignment")

@@ -1,0 +1,180 @@
+"""What officials, supervisors and citizens are told about a report's handling."""
+
+from __future__ import annotations
+
+from handlers.i18n import TEXTS
+
+TEXTS.update(
+    {
+        "assign.new": (
+            "🆕 Phản ánh mới {code} — {category}\n"
+            "Nội dung: {text}\nĐịa điểm: {place}\nBản đồ: {map}\n"
+            "Hạn xử lý: {deadline}{priority}",
+            "🆕 New report {code} — {category}\n"
+            "Problem: {text}\nPlace: {place}\nMap: {map}\n"
+            "Deadline: {deadline}{priority}",
+        ),
+        "assign.transferred": (
+            "↪️ Phản ánh {code} được chuyển đến đơn vị. Lý do: {reason}",
+            "↪️ Report {code} was transferred to your unit. Reason: {reason}",
+        ),
+        "assign.reopened": (
+            "🔁 Người dân chưa hài lòng với kết quả, phản ánh {code} được mở lại.{comment}",
+            "🔁 The citizen is not satisfied; report {code} is reopened.{comment}",
+        ),
+        "assign.priority": (
+            " (ưu tiên +{n}: {n} người cùng theo dõi)",
+            " (priority +{n}: {n} followers)",
+        ),
+        "answer.prompt": (
+            "Bạn nhắn câu trả lời cho phản ánh {code} (có thể kèm ảnh).",
+            "Type your answer about report {code} (a photo is welcome too).",
+        ),
+        "menu.answer": ("✍️ Trả lời", "✍️ Answer"),
+        "act.accept": ("✅ Tiếp nhận", "✅ Accept"),
+        "act.transfer": ("↪️ Chuyển đơn vị", "↪️ Transfer"),
+        "act.reject": ("🚫 Không thuộc / tin rác", "🚫 Not ours / spam"),
+        "act.info": ("❓ Cần thêm thông tin", "❓ Need more info"),
+        "act.resolve": ("🏁 Đã xử lý xong", "🏁 Resolved"),
+        "act.done": ("Xong, không gửi ảnh", "Done, no photo"),
+        "act.accepted": (
+            'Đã tiếp nhận {code}. Khi xử lý xong, bấm "Đã xử lý xong".',
+            '{code} accepted. When it is done, press "Resolved".',
+        ),
+        "act.pick_unit": ("Chuyển {code} đến đơn vị nào?", "Transfer {code} to which unit?"),
+        "act.ask_reason": ("Vui lòng nhắn lý do.", "Please type the reason."),
+        "act.reject_reasons": ("Lý do không tiếp nhận {code}?", "Why is {code} not yours?"),
+        "act.reason.not_ours": ("Không thuộc thẩm quyền", "Not our responsibility"),
+        "act.reason.spam": ("Tin rác, sai sự thật", "Spam or false"),
+        "act.reason.duplicate": ("Trùng phản ánh khác", "Duplicate of another report"),
+        "act.ask_question": (
+            "Bạn muốn hỏi người dân điều gì về {code}? Nhắn câu hỏi, HueBot sẽ chuyển.",
+            "What do you want to ask the citizen about {code}? Type the question.",
+        ),
+        "act.ask_note": (
+            "Nhắn kết quả xử lý {code} (sẽ gửi cho người dân).",
+            "Type what was done for {code} (the citizen will see it).",
+        ),
+        "act.ask_result_photo": (
+            'Gửi ảnh kết quả (nếu có), hoặc bấm "Xong".',
+            'Send a photo of the result if you have one, or press "Done".',
+        ),
+        "act.done_ok": ("Đã cập nhật {code}: {status}.", "{code} updated: {status}."),
+        "act.denied": (
+            "Bạn không có quyền xử lý phản ánh {code}.",
+            "You are not allowed to act on report {code}.",
+        ),
+        "act.stale": (
+            'Phản ánh {code} đã ở trạng thái "{status}", thao tác này không còn phù hợp.',
+            'Report {code} is now "{status}"; that action no longer applies.',
+        ),
+        "act.unknown_unit": ("Không có đơn vị {unit}.", "There is no unit {unit}."),
+        "notify.status": (
+            "📣 Phản ánh {code} của bạn: {status}.{detail}",
+            "📣 Your report {code}: {status}.{detail}",
+        ),
+        "notify.unit": ("\nĐơn vị xử lý: {unit}", "\nHandled by: {unit}"),
+        "notify.reason": ("\nLý do: {reason}", "\nReason: {reason}"),
+        "notify.result": ("\nKết quả: {note}", "\nResult: {note}"),
+        "notify.question": (
+            "❓ Đơn vị xử lý phản ánh {code} cần thêm thông tin: {question}\n"
+            "Bạn vui lòng nhắn trả lời (có thể kèm ảnh).",
+            "❓ The unit handling {code} needs more information: {question}\n"
+            "Please reply here (a photo is welcome too).",
+        ),
+        "notify.answer": (
+            "💬 Người dân trả lời về {code}: {answer}",
+            "💬 The citizen answered about {code}: {answer}",
+        ),
+        "notify.answer_thanks": (
+            "Cảm ơn bạn, câu trả lời đã được chuyển đến đơn vị xử lý {code}.",
+            "Thank you, your answer was passed to the unit handling {code}.",
+        ),
+        "rate.ask": (
+            "Phản ánh {code} đã được xử lý. Bạn có hài lòng với kết quả không?",
+            "Report {code} has been resolved. Are you satisfied with the result?",
+        ),
+        "rate.yes": ("😊 Hài lòng", "😊 Satisfied"),
+        "rate.no": ("😞 Chưa hài lòng", "😞 Not satisfied"),
+        "rate.ask_comment": (
+            'Cảm ơn bạn! Bạn có muốn góp ý thêm không? Nhắn góp ý hoặc bấm "Bỏ qua".',
+            'Thank you! Any comment? Type it, or press "Skip".',
+        ),
+        "rate.skip": ("Bỏ qua", "Skip"),
+        "rate.thanks": ("Cảm ơn bạn đã đánh giá!", "Thank you for your rating!"),
+        "rate.reopened": (
+            "Xin lỗi vì kết quả chưa như mong muốn. Phản ánh {code} đã được mở lại để đơn vị "
+            "xử lý tiếp.",
+            "We are sorry the result fell short. Report {code} is reopened for the unit.",
+        ),
+        "rate.disputed": (
+            "Phản ánh {code} đã được đóng và chuyển Trung tâm điều hành xem xét ý kiến của bạn.",
+            "Report {code} is closed and your objection is passed to the operations centre.",
+        ),
+        "rate.already": ("Phản ánh {code} đã được đánh giá.", "Report {code} was rated already."),
+        "sup.reopened": (
+            "⚠️ {code} bị người dân đánh giá chưa hài lòng và đã mở lại cho {unit}.",
+            "⚠️ {code} was rated not satisfied and reopened for {unit}.",
+        ),
+        "sup.disputed": (
+            "⚠️ {code} bị đánh giá chưa hài lòng lần hai; đã đóng (khiếu nại).",
+            "⚠️ {code} was rated not satisfied twice; closed as disputed.",
+        ),
+        "sup.rejected": (
+            "⚠️ {unit} không tiếp nhận {code}: {reason}. Vui lòng phân công lại.",
+            "⚠️ {unit} declined {code}: {reason}. Please reassign it.",
+        ),
+        "sup.overdue": (
+            "⏰ {count} phản ánh quá hạn:\n{lines}",
+            "⏰ {count} report(s) overdue:\n{lines}",
+        ),
+        "unit.reminder": (
+            "⏳ Nhắc hạn: {code} ({category}) hết hạn lúc {deadline}.",
+            "⏳ Reminder: {code} ({category}) is due at {deadline}.",
+        ),
+        "unit.digest": (
+            "📋 Tổng hợp ngày {date}: {open} phản ánh đang mở, {overdue} quá hạn.\n{lines}",
+            "📋 Digest for {date}: {open} open report(s), {overdue} overdue.\n{lines}",
+        ),
+        "mine.empty": (
+            "Đơn vị không có phản ánh nào đang mở. 👍",
+            "Your unit has no open reports. 👍",
+        ),
+        "mine.header": (
+            "Phản ánh đang mở của đơn vị (trang {page}):",
+            "Your unit's open reports (page {page}):",
+        ),
+        "mine.next": ("Trang sau ›", "Next page ›"),
+        "overdue.none": ("Không có phản ánh nào quá hạn.", "No report is overdue."),
+        "staff.only": (
+            "Lệnh này dành cho cán bộ đơn vị xử lý.",
+            "That command is for officials of the handling units.",
+        ),
+        "join.ok": (
+            "Chào mừng! Bạn đã là {role} của {unit}. Phản ánh mới sẽ được gửi đến đây.",
+            "Welcome! You are now {role} of {unit}. New reports will arrive here.",
+        ),
+        "join.bad": (
+            "Mã mời không đúng, đã dùng hoặc đã hết hạn.",
+            "That invite code is wrong, used or expired.",
+        ),
+        "join.usage": ("Nhắn /join kèm mã mời.", "Send /join with your invite code."),
+        "role.official": ("cán bộ", "an official"),
+        "role.supervisor": ("giám sát viên", "a supervisor"),
+        "role.broadcaster": ("người phát cảnh báo", "a broadcaster"),
+        "role.admin": ("quản trị viên", "an administrator"),
+        "dup.offer": (
+            "Gần đây đã có phản ánh tương tự đang được xử lý: {code} — {text}\n"
+            "Bạn muốn theo dõi phản ánh đó (sẽ được báo tiến độ) hay gửi phản ánh mới?",
+            "A similar report nearby is already being handled: {code} — {text}\n"
+            "Follow that one (you will get its updates) or send a new report?",
+        ),
+        "dup.follow": ("👀 Theo dõi {code}", "👀 Follow {code}"),
+        "dup.new": ("Gửi phản ánh mới", "Send a new report"),
+        "dup.following": (
+            "Bạn đang theo dõi {code}. HueBot sẽ báo mỗi khi có tiến độ. Cảm ơn bạn!",
+            "You are following {code}. HueBot will tell you of every step. Thank you!",
+        ),
+        "contact.line": ("\nLiên hệ người dân: {phone}", "\nCitizen's contact: {phone}"),
+    }
+)
