@@ -1,0 +1,106 @@
+"""The Zalo webhook: check the signature, refuse stale events, store the event, answer at once.
+
+Zalo wants 200 within a couple of seconds, so the route does no work beyond one
+idempotent insert (see ``bot/channels/zalo_queue.py``): 200 once the event is committed
+(or was stored before: a replay changes nothing), 503 when it could not be (Zalo then
+delivers it again). Refused without touching the store:
+
+* 403 when the channel has no OA secret key (or is not configured): fail closed;
+* 401 when ``X-ZEvent-Signature`` is missing or wrong (``zalo_signature.authentic``),
+  or the event is for another app;
+* 400 when the body is not a JSON event, or its signed ``timestamp`` is older than
+  ``max_event_age`` or further than ``max_clock_skew`` in the future (a replay).
+
+The signed string includes the body's own ``timestamp``, so the body is decoded (and
+nothing else done with it) before the signature is checked.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from aiohttp import web
+
+from bot.channels.zalo import Kind, parse_event
+from bot.channels.zalo_queue import EventQueue, QueueUnavailable
+from bot.channels.zalo_settings import ZaloSettings
+from bot.channels.zalo_signature import SIGNATURE_HEADER, authentic
+
+log = logging.getLogger(__name__)
+
+WEBHOOK_PATH = "/zalo/webhook"
+MAX_BODY = 256 * 1024  # events are small; images come as links
+
+
+class Intake:
+    """What the route needs: the channel's settings, its queue and the clock."""
+
+    def __init__(
+        self, settings: ZaloSettings, queue: EventQueue, clock: Callable[[], datetime]
+    ) -> None:
+        self.settings, self.queue, self.clock = settings, queue, clock
+
+
+INTAKE = web.AppKey("zalo_intake", Intake)
+
+
+def setup(app: web.Application, intake: Intake | None) -> None:
+    """Add the webhook route; without an ``intake`` every event is refused."""
+    if intake is not None:
+        app[INTAKE] = intake
+    app.router.add_post(WEBHOOK_PATH, receive)
+
+
+async def receive(request: web.Request) -> web.Response:
+    """One event from Zalo."""
+    intake = request.app.get(INTAKE)
+    if intake is None or not intake.settings.oa_secret_key:
+        log.warning("zalo webhook: refused, no OA secret key is configured")
+        return web.Response(status=403)
+    if (request.content_length or 0) > MAX_BODY:
+        return web.Response(status=413)
+    body = await request.read()
+    raw = _decode(body)
+    if raw is None:
+        return web.Response(status=400)
+    settings = intake.settings
+    timestamp = str(raw.get("timestamp", ""))
+    header = request.headers.get(SIGNATURE_HEADER)
+    if not authentic(header, settings.app_id, body, timestamp, settings.oa_secret_key):
+        log.warning("zalo webhook: event without a valid signature refused")
+        return web.Response(status=401)
+    if str(raw.get("app_id", settings.app_id)) != settings.app_id:
+        log.warning("zalo webhook: event for another app refused")
+        return web.Response(status=401)
+    return await _accept(intake, raw)
+
+
+async def _accept(intake: Intake, raw: dict[str, Any]) -> web.Response:
+    read = parse_event(raw)
+    now, settings = intake.clock(), intake.settings
+    sent_at = read.sent_at
+    if sent_at is None or not (
+        now - settings.max_event_age <= sent_at <= now + settings.max_clock_skew
+    ):
+        log.warning("zalo webhook: event %s refused: stale or future timestamp", read.key)
+        return web.Response(status=400)
+    if read.kind is Kind.IGNORED:
+        log.debug("zalo webhook: %s event ignored", read.event)
+        return web.Response(status=200)
+    try:
+        await intake.queue.store(raw, read)
+    except QueueUnavailable:
+        return web.Response(status=503)
+    return web.Response(status=200)
+
+
+def _decode(body: bytes) -> dict[str, Any] | None:
+    try:
+        raw = json.loads(body)
+    except (ValueError, UnicodeDecodeError):
+        return None
+    return raw if isinstance(raw, dict) else None

@@ -1,0 +1,297 @@
+"""Zalo's inbound event queue, button texts, reply windows and the Official Account's tokens.
+
+``ZaloEvents`` makes the webhook fast and lossless: the route commits the signed event
+here and answers 200; a worker claims events one user at a time, in order, processes
+them and marks them done. ``ZaloButtons`` maps the text a pressed ``oa.query.show``
+button sends back to the payload it stands for. ``ZaloWindows`` keeps each citizen's
+last message and how many messages went out since (Zalo's free 48-hour reply window).
+``ZaloTokens`` holds the OA's access and refresh tokens (see bot/channels/zalo_tokens.py).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, delete, exists, func, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
+
+from storage import models
+
+PENDING, DONE, FAILED = "pending", "done", "failed"
+CANDIDATES = 20
+MAX_VARIANTS = 50
+
+
+@dataclass(frozen=True, slots=True)
+class QueuedEvent:
+    """A stored event waiting to be processed."""
+
+    id: int
+    event_key: str
+    payload: dict[str, Any]
+    attempts: int
+
+
+@dataclass(frozen=True, slots=True)
+class Window:
+    """A citizen's reply window: their last message, and messages sent to them since."""
+
+    last_interaction_at: datetime
+    sent_since: int
+
+
+def _insert(session: AsyncSession) -> Any:
+    dialect = session.bind.dialect.name if session.bind else "sqlite"
+    return pg_insert if dialect == "postgresql" else sqlite_insert
+
+
+def _count(result: Any) -> int:
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+class ZaloEvents:
+    """Signed webhook events, stored before they are acknowledged and processed after."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def add(
+        self, event_key: str, user_key: str, event_name: str, payload: dict[str, Any],
+        event_at: datetime, now: datetime,
+    ) -> bool:  # fmt: skip
+        """Keep an event; False when it was stored before (a re-delivery or a replay)."""
+        values = {
+            "event_key": event_key, "user_key": user_key, "event_name": event_name,
+            "payload": payload, "status": PENDING, "attempts": 0, "event_at": event_at,
+            "received_at": now,
+        }  # fmt: skip
+        insert = _insert(self._session)(models.ZaloEvent).values(**values)
+        return bool(_count(await self._session.execute(insert.on_conflict_do_nothing())))
+
+    async def claim(self, now: datetime, lease: timedelta) -> QueuedEvent | None:
+        """Lease the next event to process: a user's events come out in order.
+
+        An event waits while an earlier one (by ``event_at``, then arrival) of the same
+        user is pending. Returns None when nothing is ready.
+        """
+        row, earlier = models.ZaloEvent, aliased(models.ZaloEvent)
+        blocked = exists().where(
+            earlier.user_key == row.user_key,
+            earlier.status == PENDING,
+            or_(
+                earlier.event_at < row.event_at,
+                and_(earlier.event_at == row.event_at, earlier.id < row.id),
+            ),
+        )
+        query = (
+            select(row)
+            .where(row.status == PENDING)
+            .where(or_(row.locked_until.is_(None), row.locked_until < now))
+            .where(~blocked)
+            .order_by(row.event_at, row.id)
+            .limit(1)
+            .with_for_update(skip_locked=True)
+        )
+        found = await self._session.scalar(query)
+        if found is None:
+            return None
+        found.locked_until, found.attempts = now + lease, found.attempts + 1
+        await self._session.flush()
+        return QueuedEvent(found.id, found.event_key, dict(found.payload), found.attempts)
+
+    async def finish(self, event_id: int, now: datetime) -> None:
+        """Mark an event processed and forget its content (the key stays, for dedupe)."""
+        await self._set(event_id, status=DONE, done_at=now, payload={}, locked_until=None)
+
+    async def retry_later(self, event_id: int, at: datetime, give_up: bool) -> None:
+        """Processing failed: try again at ``at``, or mark it failed when ``give_up``."""
+        values: dict[str, Any] = {"locked_until": at}
+        if give_up:
+            values.update(status=FAILED, done_at=at, payload={})
+        await self._set(event_id, **values)
+
+    async def prune(self, before: datetime) -> int:
+        """Delete events finished before ``before``; return how many."""
+        row = models.ZaloEvent
+        result = await self._session.execute(
+            delete(row).where(row.status != PENDING, row.done_at < before)
+        )
+        return _count(result)
+
+    async def counts(self) -> dict[str, int]:
+        """How many events are pending, done and failed."""
+        row = models.ZaloEvent
+        rows = await self._session.execute(select(row.status, func.count()).group_by(row.status))
+        return {status: int(count) for status, count in rows.all()}
+
+    async def _set(self, event_id: int, **values: Any) -> None:
+        row = models.ZaloEvent
+        await self._session.execute(update(row).where(row.id == event_id).values(**values))
+
+
+def text_hash(text: str) -> str:
+    """The key of a button text."""
+    return hashlib.sha256(text.strip().encode()).hexdigest()
+
+
+class ZaloButtons:
+    """Which payload the text of a pressed button stands for, per citizen."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def issue(self, user_key: str, label: str, payload: str, now: datetime) -> str:
+        """The text to put on a button: ``label``, or ``label (2)``… when ``label`` already
+        stands for another payload for this citizen (so older buttons keep their meaning)."""
+        for number in range(1, MAX_VARIANTS + 1):
+            text = label if number == 1 else f"{label} ({number})"
+            key = (user_key, text_hash(text))
+            values = {"user_key": key[0], "text_hash": key[1], "payload": payload,
+                      "created_at": now}  # fmt: skip
+            insert = _insert(self._session)(models.ZaloButton).values(**values)
+            await self._session.execute(insert.on_conflict_do_nothing())
+            row = await self._session.get(models.ZaloButton, key, populate_existing=True)
+            if row is not None and row.payload == payload:
+                row.created_at = now
+                return text
+        return label
+
+    async def resolve(self, user_key: str, text: str) -> str | None:
+        """The payload behind a button text this citizen was given, or None."""
+        row = await self._session.get(models.ZaloButton, (user_key, text_hash(text)))
+        return row.payload if row is not None else None
+
+    async def prune(self, before: datetime) -> int:
+        """Forget texts not issued since ``before``; return how many."""
+        button = models.ZaloButton
+        result = await self._session.execute(delete(button).where(button.created_at < before))
+        return _count(result)
+
+
+class ZaloWindows:
+    """Each citizen's last message (Zalo's reply window) and what was sent since."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def touch(self, user_key: str, at: datetime) -> None:
+        """The citizen wrote at ``at``: a newer message opens a fresh window."""
+        values = {"user_key": user_key, "last_interaction_at": at, "sent_since": 0}
+        insert = _insert(self._session)(models.ZaloWindow).values(**values)
+        await self._session.execute(insert.on_conflict_do_nothing())
+        row = models.ZaloWindow
+        await self._session.execute(
+            update(row)
+            .where(row.user_key == user_key, row.last_interaction_at < at)
+            .values(last_interaction_at=at, sent_since=0)
+        )
+
+    async def get(self, user_key: str) -> Window | None:
+        """The citizen's window, or None if they never wrote."""
+        row = await self._session.get(models.ZaloWindow, user_key, populate_existing=True)
+        return Window(row.last_interaction_at, row.sent_since) if row is not None else None
+
+    async def count_sent(self, user_key: str, messages: int) -> None:
+        """Count messages sent to the citizen in their current window."""
+        row = models.ZaloWindow
+        await self._session.execute(
+            update(row)
+            .where(row.user_key == user_key)
+            .values(sent_since=row.sent_since + messages)
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class TokenRecord:
+    """The OA's tokens as stored."""
+
+    access_token: str | None
+    access_expires_at: datetime | None
+    refresh_token: str
+    refresh_expires_at: datetime | None
+    seed_hash: str
+    lease_owner: str | None
+    lease_until: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class Tokens:
+    """A fresh pair from Zalo's OAuth server."""
+
+    access_token: str
+    access_expires_at: datetime
+    refresh_token: str
+    refresh_expires_at: datetime
+
+
+class ZaloTokens:
+    """The OA's tokens, one row per Zalo app, replaced as a whole."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def get(self, app_id: str) -> TokenRecord | None:
+        """The stored tokens of ``app_id``."""
+        row = await self._session.get(models.ZaloToken, app_id, populate_existing=True)
+        if row is None:
+            return None
+        return TokenRecord(
+            row.access_token, row.access_expires_at, row.refresh_token, row.refresh_expires_at,
+            row.seed_hash, row.lease_owner, row.lease_until,
+        )  # fmt: skip
+
+    async def seed(
+        self, app_id: str, seed_hash: str, refresh_token: str, access_token: str | None,
+        access_expires_at: datetime | None, now: datetime,
+    ) -> bool:  # fmt: skip
+        """Store tokens from the environment unless this very seed was stored before.
+
+        Returns:
+            True when the row was created or replaced (a new ZALO_REFRESH_TOKEN).
+        """
+        row = await self._session.get(models.ZaloToken, app_id, with_for_update=True)
+        if row is not None and row.seed_hash == seed_hash:
+            return False
+        if row is None:
+            row = models.ZaloToken(app_id=app_id)
+            self._session.add(row)
+        row.seed_hash, row.refresh_token, row.refresh_expires_at = seed_hash, refresh_token, None
+        row.access_token, row.access_expires_at = access_token, access_expires_at
+        row.lease_owner, row.lease_until, row.updated_at = None, None, now
+        await self._session.flush()
+        return True
+
+    async def take_lease(self, app_id: str, owner: str, now: datetime, until: datetime) -> bool:
+        """Become the one process that refreshes; False while another one holds the lease."""
+        row = models.ZaloToken
+        free = or_(row.lease_until.is_(None), row.lease_until < now, row.lease_owner == owner)
+        result = await self._session.execute(
+            update(row).where(row.app_id == app_id, free).values(lease_owner=owner,
+                                                                 lease_until=until)
+        )  # fmt: skip
+        return _count(result) == 1
+
+    async def save(self, app_id: str, tokens: Tokens, now: datetime) -> None:
+        """Replace both tokens at once and end any lease (one statement, one transaction)."""
+        row = models.ZaloToken
+        values = {
+            "access_token": tokens.access_token, "access_expires_at": tokens.access_expires_at,
+            "refresh_token": tokens.refresh_token, "refresh_expires_at": tokens.refresh_expires_at,
+            "lease_owner": None, "lease_until": None, "updated_at": now,
+        }  # fmt: skip
+        await self._session.execute(update(row).where(row.app_id == app_id).values(**values))
+
+    async def release(self, app_id: str, owner: str) -> None:
+        """Give the lease up without new tokens (the refresh failed)."""
+        row = models.ZaloToken
+        await self._session.execute(
+            update(row)
+            .where(row.app_id == app_id, row.lease_owner == owner)
+            .values(lease_owner=None, lease_until=None)
+        )
