@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint bench bench-nlu lock clean
+.PHONY: install run test lint bench bench-nlu bench-services bench-broadcast lock clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PY) -m venv $(VENV)
@@ -24,10 +24,16 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/mypy bot handlers nlu storage
 
-bench: bench-nlu
+bench: bench-nlu bench-services bench-broadcast
 
 bench-nlu: install
 	$(BIN)/python -m nlu.bench --out bench/nlu.json
+
+bench-services: install
+	$(BIN)/python -m bench.services_bench --out bench/services.json
+
+bench-broadcast: install
+	$(BIN)/python -m bench.broadcast_bench --out bench/broadcast.json
 
 lock:
 	$(PY) -m venv /tmp/huebot-lock && /tmp/huebot-lock/bin/pip install -q -e '.[dev]'
@@ -36,3 +42,5 @@ lock:
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+
+include ops-ui/Makefile.inc

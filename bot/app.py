@@ -4,20 +4,33 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import signal
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from aiohttp import web
 
+from bot import services_cli
 from bot.config import NluConfig, Runtime
 from bot.inbound import Inbox, utc_now
 from bot.media import MediaStore
-from bot.web import health, webchat
+from bot.scheduler import Scheduler
+from bot.web import health, ops, webchat
+from bot.web import telegram as telegram_web
+from bot.web import zalo as zalo_web
+from bot.web.ops import metrics as ops_metrics
 from handlers import Limits, Parser
 from handlers.city import City
 from storage.db import Database
+
+if TYPE_CHECKING:
+    from bot.channels.telegram_bot import TelegramSettings
+    from bot.channels.telegram_channel import TelegramChannel
+    from bot.channels.zalo_channel import ZaloChannel
+    from bot.delivery.worker import DeliveryWorker
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +43,20 @@ class Services:
     database: Database
     media: MediaStore
     inbox: Inbox
+    nlu: Parser
+    clock: Callable[[], datetime]
+
+    def scheduler(self) -> Scheduler:
+        """The deadline scheduler for this store (see handlers/deadlines.py)."""
+        officials = self.runtime.settings.officials
+        return Scheduler(
+            self.database,
+            self.runtime.settings.city,
+            self.nlu,
+            self.clock,
+            officials.digest_hour,
+            officials.scheduler_interval_seconds,
+        )
 
 
 def load_nlu(config: NluConfig) -> Parser:
@@ -75,7 +102,9 @@ async def open_services(
     if migrate:
         await database.migrate()
     await sync_units(database, settings.city)
+    await services_cli.load_at_start(database, runtime)
     nlu_parser = parser if parser is not None else await asyncio.to_thread(load_nlu, settings.nlu)
+    nlu_parser = ops_metrics.TimedParser(nlu_parser)  # NLU latency for /metrics
     media = MediaStore(runtime.media_dir, settings.limits.max_photo_bytes)
     limits = Limits(
         max_text_chars=settings.limits.max_text_chars,
@@ -83,15 +112,23 @@ async def open_services(
         confident=settings.nlu.confident,
         margin=settings.nlu.margin,
     )
-    inbox = Inbox(database, settings.city, nlu_parser, limits, clock)
-    return Services(runtime, database, media, inbox)
+    inbox: Inbox = ops_metrics.CountingInbox(database, settings.city, nlu_parser, limits, clock)
+    return Services(runtime, database, media, inbox, nlu_parser, clock)
 
 
-def build_app(services: Services) -> web.Application:
-    """The aiohttp application serving every route."""
+def build_app(
+    services: Services,
+    telegram: TelegramChannel | None = None,
+    zalo: ZaloChannel | None = None,
+) -> web.Application:
+    """The aiohttp application serving every route (the Telegram webhook if configured).
+
+    The Zalo webhook route is always there: without a configured channel it refuses
+    every event (fail closed).
+    """
     settings = services.runtime.settings
     app = web.Application(client_max_size=settings.limits.max_request_bytes)
-    health.setup(app, services.database)
+    health.setup(app, services.database, services.clock)
     if settings.channels.webchat.enabled:
         webchat.setup(
             app,
@@ -103,17 +140,86 @@ def build_app(services: Services) -> web.Application:
                 "max_request_bytes": settings.limits.max_request_bytes,
             },
         )
+    if telegram is not None and telegram.settings.webhook:
+        telegram_web.setup(app, telegram.queue, telegram.settings.webhook_secret)
+    zalo_web.setup(app, zalo.intake if zalo is not None else None)
+    if settings.ops.enabled:
+        ops.setup(app, services)
     return app
+
+
+def open_telegram(services: Services) -> TelegramChannel | None:
+    """The Telegram channel when TELEGRAM_BOT_TOKEN is set (see docs/telegram.md)."""
+    from bot.channels.telegram_bot import telegram_settings
+    from bot.channels.telegram_channel import TelegramChannel
+
+    settings = telegram_settings(services.runtime, os.environ)
+    return TelegramChannel(services, settings) if settings else None
+
+
+def open_zalo(services: Services) -> ZaloChannel | None:
+    """The Zalo channel when ZALO_APP_ID is set (see docs/zalo.md)."""
+    from bot.channels.zalo_channel import ZaloChannel
+    from bot.channels.zalo_settings import zalo_settings
+
+    settings = zalo_settings(services.runtime, os.environ)
+    return ZaloChannel(services, settings) if settings else None
+
+
+def open_delivery(
+    services: Services, telegram: TelegramChannel | None, zalo: ZaloChannel | None = None
+) -> DeliveryWorker | None:
+    """The outbox's delivery worker (docs/alerts.md), pushing to the configured channels."""
+    from bot.delivery.setup import open_worker
+
+    settings = telegram.settings if telegram is not None else None
+    if zalo is None or not services.runtime.settings.delivery.enabled:
+        return open_worker(services.runtime, services.database, services.media, settings)
+    return _with_zalo(services, settings, zalo)
+
+
+def _with_zalo(
+    services: Services, telegram: TelegramSettings | None, zalo: ZaloChannel
+) -> DeliveryWorker:
+    """open_worker's worker plus the Zalo sender (until bot/delivery/setup.py takes one)."""
+    from bot.channels.telegram_sender import TelegramSender
+    from bot.delivery.senders import Poster, Sender
+    from bot.delivery.webchat import WebchatPoster
+    from bot.delivery.worker import DeliveryWorker
+
+    config, db, clock = services.runtime.settings.delivery, services.database, utc_now
+    zalo_sender = zalo.sender()
+    senders: list[Sender] = [zalo_sender]
+    posters: dict[str, Poster] = {"webchat": WebchatPoster(db, clock), "zalo": zalo_sender}
+    if telegram is not None:
+        sender = TelegramSender(
+            telegram, db, services.media, clock, paid_broadcast=config.telegram.paid_broadcast,
+            connections=config.max_in_flight,
+        )  # fmt: skip
+        senders.append(sender)
+        posters["telegram"] = sender
+    return DeliveryWorker(db, config, senders, posters, clock)
 
 
 async def serve(runtime: Runtime, host: str, port: int) -> None:
     """Run HueBot until SIGINT or SIGTERM."""
     services = await open_services(runtime)
-    runner = web.AppRunner(build_app(services), access_log=None)
+    telegram = open_telegram(services)
+    zalo = open_zalo(services)
+    runner = web.AppRunner(build_app(services, telegram, zalo), access_log=None)
     await runner.setup()
     site = web.TCPSite(runner, host, port)
     await site.start()
     log.info("HueBot listening on http://%s:%s", host, port)
+    scheduler = services.scheduler()
+    scheduler.start()
+    if telegram is not None:
+        await telegram.start()
+    if zalo is not None:
+        await zalo.start()
+    delivery = open_delivery(services, telegram, zalo)
+    if delivery is not None:
+        await delivery.start()
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -122,5 +228,12 @@ async def serve(runtime: Runtime, host: str, port: int) -> None:
         await stop.wait()
     finally:
         log.info("HueBot stopping")
+        await scheduler.stop()
+        if delivery is not None:
+            await delivery.stop()
+        if telegram is not None:
+            await telegram.stop()
+        if zalo is not None:
+            await zalo.stop()
         await runner.cleanup()
         await services.database.dispose()

@@ -8,8 +8,9 @@ import logging
 import sys
 from collections.abc import Sequence
 
-from bot import reports_cli
+from bot import alerts_cli, open311_cli, ops_cli, reports_cli, services_cli, staff_cli, stats_cli
 from bot.app import serve, sync_units
+from bot.channels import telegram_qr
 from bot.config import ConfigError, Runtime, config_path, resolve_runtime
 from storage.db import Database
 
@@ -38,6 +39,13 @@ def build_parser() -> argparse.ArgumentParser:
     db_commands = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
     db_commands.add_parser("upgrade", parents=[common], help="migrate to the newest schema")
     reports_cli.add_commands(commands, common)
+    staff_cli.add_commands(commands, common)
+    stats_cli.add_commands(commands, common)
+    services_cli.add_commands(commands, common)
+    alerts_cli.add_commands(commands, common)
+    ops_cli.add_commands(commands, common)
+    open311_cli.add_commands(commands, common)
+    telegram_qr.add_command(commands, common)
     commands.add_parser("nlu", help="train, test or try the language model (huebot nlu -h)")
     return parser
 
@@ -79,4 +87,18 @@ async def _run_command(args: argparse.Namespace, runtime: Runtime) -> int:
             await database.dispose()
         print("database is up to date; units match config.yml")
         return 0
+    if args.command == "services":
+        return await services_cli.run(args, runtime)
+    if args.command == "stats":
+        return await stats_cli.run(args, runtime)
+    if args.command in ("users", "units"):
+        return await staff_cli.run(args, runtime)
+    if args.command == "alert":
+        return await alerts_cli.run(args, runtime)
+    if args.command == "ops":
+        return await ops_cli.run(args, runtime)
+    if args.command == "open311":
+        return await open311_cli.run(args, runtime)
+    if args.command == "qr":
+        return await telegram_qr.run(args, runtime)
     return await reports_cli.run(args, runtime)

@@ -15,6 +15,8 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from bot.delivery.settings import DeliveryConfig
+from bot.services_config import ServicesConfig
 from handlers.city import City
 
 DEFAULT_CONFIG = "config.yml"
@@ -45,19 +47,44 @@ class WebchatConfig(_Strict):
 
 
 class TelegramConfig(_Strict):
-    """Telegram; the token comes from TELEGRAM_BOT_TOKEN."""
+    """Telegram; the token comes from TELEGRAM_BOT_TOKEN (see docs/telegram.md).
+
+    Polling unless ``webhook_url`` is set; the webhook's secret comes from
+    TELEGRAM_WEBHOOK_SECRET or is derived from the token. ``api_base_url`` and
+    ``api_file_url`` may point at a self-hosted Bot API server (larger files).
+    """
 
     webhook_url: str | None = None
     api_base_url: str = "https://api.telegram.org/bot"
     api_file_url: str = "https://api.telegram.org/file/bot"
     messages_per_second: float = Field(default=30, gt=0)
+    bot_username: str | None = None
+    max_download_bytes: int = Field(default=20 * 1024 * 1024, gt=0)
+    polling_timeout_seconds: int = Field(default=30, ge=0, le=50)
+    album_wait_seconds: float = Field(default=1.5, ge=0, le=30)
 
 
 class ZaloConfig(_Strict):
-    """Zalo Official Account; keys come from the environment."""
+    """Zalo Official Account; keys and tokens come from the environment (docs/zalo.md).
+
+    ``max_event_age_seconds``: older webhook events (by their signed timestamp) are
+    refused, as are events more than ``max_clock_skew_seconds`` in the future.
+    ``reply_window_hours``/``replies_per_message``: Zalo's free replies after a citizen's
+    message. ``send_outside_window``: still try (paid or refused by Zalo) instead of
+    failing at once. ``http_media``: accept ``http://`` image links (tests only).
+    """
 
     api_base_url: str = "https://openapi.zalo.me"
     oauth_base_url: str = "https://oauth.zaloapp.com"
+    max_download_bytes: int = Field(default=10 * 1024 * 1024, gt=0)
+    http_media: bool = False
+    max_event_age_seconds: int = Field(default=3600, ge=60, le=86400)
+    max_clock_skew_seconds: int = Field(default=300, ge=0, le=3600)
+    reply_window_hours: float = Field(default=48, gt=0, le=168)
+    replies_per_message: int = Field(default=8, ge=1, le=100)
+    send_outside_window: bool = False
+    refresh_margin_seconds: int = Field(default=3600, ge=60, le=43200)
+    info_image_url: str | None = None
 
 
 class ChannelsConfig(_Strict):
@@ -95,6 +122,31 @@ class NluConfig(_Strict):
     margin: float = Field(default=0.2, ge=0, le=1)
 
 
+class OfficialsConfig(_Strict):
+    """How reports are followed up with the units."""
+
+    digest_hour: int = Field(default=7, ge=0, le=23)
+    scheduler_interval_seconds: float = Field(default=60, gt=0)
+
+
+class OpsConfig(_Strict):
+    """The operations dashboard (/ops) and the Open311 API (docs/ops.md).
+
+    Sign-in links point at ``server.public_url`` (the address officials' browsers use).
+    ``tile_url`` is any XYZ tile server; without tiles the map still shows its points.
+    """
+
+    enabled: bool = True
+    tile_url: str = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+    tile_attribution: str = "© OpenStreetMap contributors"
+    map_center: tuple[float, float] = (16.4637, 107.5909)
+    map_zoom: int = Field(default=13, ge=1, le=19)
+    session_hours: float = Field(default=12, gt=0, le=24 * 30)
+    login_minutes: int = Field(default=15, gt=0, le=24 * 60)
+    cookie_secure: bool = False
+    page_size: int = Field(default=50, gt=0, le=500)
+
+
 class Settings(_Strict):
     """The whole of config.yml."""
 
@@ -104,6 +156,10 @@ class Settings(_Strict):
     limits: LimitsConfig = LimitsConfig()
     paths: PathsConfig = PathsConfig()
     nlu: NluConfig = NluConfig()
+    services: ServicesConfig = ServicesConfig()
+    officials: OfficialsConfig = OfficialsConfig()
+    delivery: DeliveryConfig = DeliveryConfig()
+    ops: OpsConfig = OpsConfig()
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,16 +10,17 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
 
 import handlers
 from handlers import Context, Limits, Parser
 from handlers.city import City
 from handlers.i18n import say
-from handlers.model import Choice, IncomingMessage, Reply
+from handlers.model import IncomingMessage, Reply, reply_from_dict, reply_to_dict
 from storage.db import Database
+
+__all__ = ["Inbox", "Outcome", "StoreUnavailable", "reply_from_dict", "reply_to_dict"]
 
 log = logging.getLogger(__name__)
 
@@ -109,20 +110,3 @@ def failure_replies(locale: str | None) -> list[Reply]:
     """What to tell a user whose message could not be stored."""
     language = "en" if (locale or "").lower().startswith("en") else "vi"
     return [Reply(say(language, "error"))]
-
-
-def reply_to_dict(reply: Reply) -> dict[str, Any]:
-    """A reply as JSON-safe data (for the store and the web chat)."""
-    return asdict(reply)
-
-
-def reply_from_dict(data: dict[str, Any]) -> Reply:
-    """The inverse of ``reply_to_dict``."""
-    choices = tuple(Choice(**choice) for choice in data.get("choices", ()))
-    return Reply(
-        text=data["text"],
-        choices=choices,
-        ask_location=bool(data.get("ask_location")),
-        image_sha256=data.get("image_sha256"),
-        remove_keyboard=bool(data.get("remove_keyboard")),
-    )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from handlers import find_service
 from handlers.context import Turn
 from handlers.model import Choice, Reply
 
@@ -15,6 +16,7 @@ def menu(turn: Turn) -> tuple[Choice, ...]:
     return (
         Choice(turn.say("menu.report"), "menu:report"),
         Choice(turn.say("menu.mine"), "menu:mine"),
+        find_service.menu_choice(turn.language),
         Choice(turn.say("menu.help"), "menu:help"),
     )
 

@@ -7,9 +7,10 @@ knows a messenger, a web framework or a database.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
 
 class Channel(StrEnum):
@@ -108,12 +109,23 @@ class Choice:
 
 
 @dataclass(frozen=True, slots=True)
+class Venue:
+    """A place to show on a map (Telegram sends it as a venue after the text)."""
+
+    latitude: float
+    longitude: float
+    title: str
+    address: str
+
+
+@dataclass(frozen=True, slots=True)
 class Reply:
     """One message to send back to the same chat.
 
     Channels without buttons render ``choices`` as a numbered list and accept the
     number as the answer. ``ask_location`` asks the client for its position.
-    ``image_sha256`` names a photo from the media store to show.
+    ``image_sha256`` names a photo from the media store to show. ``venue`` is the
+    place the text is about; channels that can show a map pin do so after the text.
     """
 
     text: str
@@ -121,3 +133,22 @@ class Reply:
     ask_location: bool = False
     image_sha256: str | None = None
     remove_keyboard: bool = field(default=False)
+    venue: Venue | None = None
+
+
+def reply_to_dict(reply: Reply) -> dict[str, Any]:
+    """A reply as JSON-safe data (for the store, the outbox and the web chat)."""
+    return asdict(reply)
+
+
+def reply_from_dict(data: dict[str, Any]) -> Reply:
+    """The inverse of ``reply_to_dict``; unknown keys are ignored."""
+    choices = tuple(Choice(c["label"], c["payload"]) for c in data.get("choices", ()))
+    return Reply(
+        text=str(data.get("text", "")),
+        choices=choices,
+        ask_location=bool(data.get("ask_location")),
+        image_sha256=data.get("image_sha256"),
+        remove_keyboard=bool(data.get("remove_keyboard")),
+        venue=Venue(**data["venue"]) if data.get("venue") else None,
+    )

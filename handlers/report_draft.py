@@ -22,6 +22,8 @@ class Draft:
     ranking: list[tuple[str, float]] = field(default_factory=list)
     photo_offered: bool = False
     exif_declined: bool = False
+    duplicate_checked: bool = False
+    category_fixed: bool = False
 
     @property
     def has_place(self) -> bool:
@@ -29,10 +31,14 @@ class Draft:
         return self.location is not None or bool(self.address)
 
     def add_text(self, text: str) -> None:
-        """Add to the description; a new description means classifying again."""
+        """Add to the description; a new description means classifying again.
+
+        A category fixed in advance (a QR code on a lamp post) is kept.
+        """
         self.text = f"{self.text}\n{text}" if self.text else text
-        self.category = None
-        self.ranking = []
+        if not self.category_fixed:
+            self.category = None
+            self.ranking = []
 
     def to_data(self) -> dict[str, Any]:
         """A JSON-safe dict for the store."""

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 import handlers.report_texts  # noqa: F401  (registers the texts)
+from handlers import duplicates
+from handlers.assignment import assign
 from handlers.city import CATEGORY_CODES
 from handlers.context import Turn
 from handlers.model import Choice, GeoPoint, IncomingMessage, Reply
@@ -31,6 +33,7 @@ class State(StrEnum):
     PHOTO = "photo"
     CATEGORY = "category"
     CONFIRM = "confirm"
+    DUPLICATE = "duplicate"
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +81,10 @@ async def on_choice(turn: Turn, state: State, draft: Draft, payload: str) -> Ste
         draft.exif_declined = True
     elif action == "skip_photo":
         draft.photo_offered = True
+    elif action == "follow" and state == State.DUPLICATE:
+        return Step(None, draft, await duplicates.follow(turn, argument))
+    elif action == "new":
+        draft.duplicate_checked = True
     return await advance(turn, draft, [])
 
 
@@ -98,6 +105,8 @@ async def advance(turn: Turn, draft: Draft, notes: list[Reply]) -> Step:
         await _classify(turn, draft)
     if draft.category is None:
         return Step(State.CATEGORY, draft, [*notes, _suggest_categories(turn, draft)])
+    if not draft.duplicate_checked and (offer := await duplicates.offer(turn, draft)):
+        return Step(State.DUPLICATE, draft, [*notes, offer])
     return Step(State.CONFIRM, draft, [*notes, _summary(turn, draft)])
 
 
@@ -226,6 +235,7 @@ async def submit(turn: Turn, draft: Draft) -> Step:
             photo_ids=tuple(draft.photo_ids),
         )
     )
+    await assign(turn.ctx, report, turn.user.id)
     text = turn.say(
         "report.filed",
         code=report.code,

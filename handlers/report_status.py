@@ -63,8 +63,13 @@ def _detail(turn: Turn, report: ReportRecord) -> str:
         created=turn.time(report.created_at),
         deadline=turn.time(report.deadline_at),
     )
-    history = [_event(turn, event) for event in report.events[-SHOWN_EVENTS:]]
-    return "\n".join([text, turn.say("status.history"), *history])
+    return "\n".join([text, turn.say("status.history"), *history_lines(turn, report)])
+
+
+def history_lines(turn: Turn, report: ReportRecord) -> list[str]:
+    """The latest status changes of a report, one line each (refused actions left out)."""
+    shown = [event for event in report.events if event.new_status]
+    return [_event(turn, event) for event in shown[-SHOWN_EVENTS:]]
 
 
 def _event(turn: Turn, event: EventRecord) -> str:

@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
+from handlers import alert_router, deep_link, find_service, report_issue, report_status
+from handlers import handling_router as handling
 from handlers import help as help_flow
-from handlers import report_issue, report_status
 from handlers.context import Context, Turn
 from handlers.i18n import TEXTS
 from handlers.model import IncomingMessage, Reply
@@ -26,9 +27,6 @@ SHORT_INTENTS = {
 FIXED_ANSWERS = {
     "thanks": "thanks",
     "goodbye": "goodbye",
-    "find_service": "other_services",
-    "subscribe_alerts": "alerts_later",
-    "unsubscribe_alerts": "alerts_later",
 }
 MIN_INTENT_CONFIDENCE = 0.5
 MIN_REPORT_WORDS = 3
@@ -67,8 +65,24 @@ async def _route(
         await ctx.store.users.set_contact(user.id, message.contact.phone, message.contact.name)
     if message.command is not None:
         return await _command(turn, message, conversation)
+    if message.choice is not None and (
+        handled := await handling.on_choice(turn, message.choice)
+        or await alert_router.on_choice(turn, message.choice, conversation)
+    ):
+        return handled
     if message.choice is not None and not message.choice.startswith("report:"):
         return await _menu_choice(turn, message.choice, conversation)
+    if conversation is not None and (
+        handled := await handling.on_flow(turn, conversation, message)
+        or await alert_router.on_flow(turn, conversation, message)
+    ):
+        return handled
+    if (
+        conversation is not None
+        and conversation.flow == find_service.FLOW
+        and (looked_up := await find_service.proceed(turn, conversation, message)) is not None
+    ):
+        return looked_up
     if conversation is not None and conversation.flow == report_issue.FLOW:
         state = report_issue.State(conversation.state)
         draft = Draft.from_data(conversation.data)
@@ -110,7 +124,13 @@ async def _command(
     store = turn.ctx.store
     if name == "start":
         await store.conversations.clear(turn.user.id)
+        if argument:
+            return await _run(turn, deep_link.start(turn, argument))
         return help_flow.welcome(turn)
+    if (handled := await handling.on_command(turn, name, argument)) is not None:
+        return handled
+    if (handled := await alert_router.on_command(turn, name, argument)) is not None:
+        return handled
     if name == "cancel":
         await store.conversations.clear(turn.user.id)
         in_flow = conversation is not None and conversation.flow != MENU_FLOW
@@ -144,6 +164,8 @@ async def _menu_choice(
         return help_flow.help_text(turn)
     if action == "status":
         return await report_status.report_status(turn, _ticket(argument))
+    if action == find_service.FLOW:
+        return await find_service.on_choice(turn, payload, conversation)
     return [Reply(turn.say("stale_button"))]
 
 
@@ -152,12 +174,18 @@ async def _idle(turn: Turn, message: IncomingMessage) -> list[Reply]:
         return [Reply(turn.say("stale_button"))]
     if not message.text:
         return await _run(turn, report_issue.start(turn, message))
+    if (handled := await alert_router.on_text(turn, message.text)) is not None:
+        return handled
     parse = await turn.ctx.nlu.parse(message.text)
     tickets = _entities(parse, "ticket_id")
     if tickets:
         return await report_status.report_status(turn, tickets[0])
+    if find_service.is_lookup(parse, message.text):
+        return await find_service.start(turn, message.text, parse)
     intent = parse.get("intent") or {}
     name, confidence = str(intent.get("name") or ""), float(intent.get("confidence") or 0.0)
+    if (handled := await alert_router.on_intent(turn, name, confidence, message.text)) is not None:
+        return handled
     unclear_but_long = (
         confidence < MIN_INTENT_CONFIDENCE and len(message.text.split()) >= MIN_REPORT_WORDS
     )

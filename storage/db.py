@@ -114,8 +114,8 @@ def alembic_config(connection: Connection | None = None) -> AlembicConfig:
     return cfg
 
 
-async def upgrade(engine: AsyncEngine, revision: str = "head") -> None:
-    """Migrate the store to ``revision`` (``head`` by default)."""
+async def upgrade(engine: AsyncEngine, revision: str = "heads") -> None:
+    """Migrate the store to ``revision`` (every head by default)."""
     async with engine.begin() as conn:
         await conn.run_sync(lambda sync: command.upgrade(alembic_config(sync), revision))
     log.info("database migrated to %s", revision)

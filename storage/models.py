@@ -81,7 +81,10 @@ class User(Base):
     """Anyone who talks to the bot, on one channel."""
 
     __tablename__ = "user"
-    __table_args__ = (UniqueConstraint("channel", "external_id"),)
+    __table_args__ = (
+        UniqueConstraint("channel", "external_id"),
+        Index("ix_user_unit_code_role", "unit_code", "role"),
+    )
 
     id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
     channel: Mapped[str] = mapped_column(String(20))
@@ -122,6 +125,15 @@ class Report(Base):
     rating: Mapped[int | None] = mapped_column(SmallInteger)
     rating_comment: Mapped[str | None] = mapped_column(Text)
     channel: Mapped[str] = mapped_column(String(20))
+    # Officials' handling (migration 0005).
+    satisfied: Mapped[bool | None] = mapped_column(Boolean)
+    rated_at: Mapped[datetime | None] = mapped_column(When)
+    rating_asked_at: Mapped[datetime | None] = mapped_column(When)
+    reopen_count: Mapped[int] = mapped_column(SmallInteger, default=0, server_default="0")
+    priority: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    reminded_at: Mapped[datetime | None] = mapped_column(When)
+    escalated_at: Mapped[datetime | None] = mapped_column(When)
+    disputed: Mapped[bool] = mapped_column(Boolean, default=False, server_default="false")
 
 
 class ReportPhoto(Base):
@@ -188,7 +200,13 @@ class Outbox(Base):
     """Messages to anyone but the sender of the current update; the worker sends them."""
 
     __tablename__ = "outbox"
-    __table_args__ = (Index("ix_outbox_status_priority_id", "status", "priority", "id"),)
+    __table_args__ = (
+        Index("ix_outbox_status_priority_id", "status", "priority", "id"),
+        # Delivery (migration 0004): the worker's claim, one alert per user, alert progress.
+        Index("ix_outbox_channel_status_priority_id", "channel", "status", "priority", "id"),
+        UniqueConstraint("alert_id", "user_id"),
+        Index("ix_outbox_alert_id_status", "alert_id", "status"),
+    )
 
     id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
@@ -202,6 +220,12 @@ class Outbox(Base):
     created_at: Mapped[datetime] = mapped_column(When)
     sent_at: Mapped[datetime | None] = mapped_column(When)
     last_error: Mapped[str | None] = mapped_column(Text)
+    # Delivery (migration 0004): see storage/delivery.py.
+    alert_id: Mapped[int | None] = mapped_column(ForeignKey("alert.id", ondelete="CASCADE"))
+    expires_at: Mapped[datetime | None] = mapped_column(When)
+    claimed_by: Mapped[str | None] = mapped_column(String(40))
+    claimed_until: Mapped[datetime | None] = mapped_column(When)
+    parts_done: Mapped[int] = mapped_column(SmallInteger, default=0, server_default="0")
 
 
 class TelegramUpdate(Base):
@@ -250,3 +274,266 @@ class DeepLink(Base):
     ward: Mapped[str | None] = mapped_column(String(40))
     note: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(When)
+
+
+class Invite(Base):
+    """A one-time code that makes whoever sends ``/join CODE`` an official of a unit."""
+
+    __tablename__ = "invite"
+
+    code_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    unit_code: Mapped[str] = mapped_column(ForeignKey("unit.code"))
+    role: Mapped[str] = mapped_column(String(20))
+    created_at: Mapped[datetime] = mapped_column(When)
+    expires_at: Mapped[datetime] = mapped_column(When)
+    used_at: Mapped[datetime | None] = mapped_column(When)
+    used_by: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+
+
+class ReportFollower(Base):
+    """A citizen who follows someone else's report (a duplicate they chose to join)."""
+
+    __tablename__ = "report_follower"
+
+    report_id: Mapped[int] = mapped_column(
+        ForeignKey("report.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(When)
+
+
+class SchedulerMark(Base):
+    """Work the scheduler has done once (a unit's digest for a day), kept across restarts."""
+
+    __tablename__ = "scheduler_mark"
+
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    done_at: Mapped[datetime] = mapped_column(When)
+
+
+class Service(Base):
+    """A public service in the directory: a hospital, a pharmacy, a shelter, a hotline…
+
+    ``code`` is the operator's own key (imports update by it); ``kind`` is the type
+    (column ``type``); ``hours`` is the opening-hours text (handlers/opening_hours.py).
+    Hotlines have no position. ``position`` keeps the order of the directory file.
+    """
+
+    __tablename__ = "service"
+    __table_args__ = (
+        Index("ix_service_type_active_latitude", "type", "active", "latitude", "longitude"),
+        Index("ix_service_ward_type", "ward", "type"),
+    )
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    code: Mapped[str] = mapped_column(String(60), unique=True)
+    kind: Mapped[str] = mapped_column("type", String(40))
+    name_vi: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str] = mapped_column(String(200))
+    address: Mapped[str | None] = mapped_column(Text)
+    ward: Mapped[str | None] = mapped_column(String(40))
+    phone: Mapped[str | None] = mapped_column(String(60))
+    hours: Mapped[str | None] = mapped_column(String(300))
+    latitude: Mapped[float | None] = mapped_column(Float)
+    longitude: Mapped[float | None] = mapped_column(Float)
+    notes_vi: Mapped[str | None] = mapped_column(Text)
+    notes_en: Mapped[str | None] = mapped_column(Text)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    updated_at: Mapped[datetime] = mapped_column(When)
+
+
+class ServiceHoliday(Base):
+    """A public holiday and the hours services without a ``PH`` rule keep on it.
+
+    ``day`` is an ISO date (YYYY-MM-DD), which sorts and compares the same on every store.
+    """
+
+    __tablename__ = "service_holiday"
+
+    day: Mapped[str] = mapped_column(String(10), primary_key=True)
+    name_vi: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str] = mapped_column(String(200))
+    hours: Mapped[str] = mapped_column(String(100), default="off")
+
+
+# --- alerts (migration 0004; storage/alerts.py) ------------------------------------------
+
+
+class Alert(Base):
+    """A disaster or health notice, modelled on CAP 1.2, and how its broadcast stands."""
+
+    __tablename__ = "alert"
+    __table_args__ = (Index("ix_alert_category_status_sent_at", "category", "status", "sent_at"),)
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    identifier: Mapped[str] = mapped_column(String(200), unique=True)
+    sender: Mapped[str] = mapped_column(String(200))
+    msg_type: Mapped[str] = mapped_column(String(10))
+    status: Mapped[str] = mapped_column(String(12))
+    references_id: Mapped[int | None] = mapped_column(ForeignKey("alert.id", ondelete="SET NULL"))
+    language: Mapped[str] = mapped_column(String(5))
+    headline: Mapped[str] = mapped_column(String(300))
+    description: Mapped[str] = mapped_column(Text)
+    instruction: Mapped[str | None] = mapped_column(Text)
+    translations: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    category: Mapped[str] = mapped_column(String(10))
+    severity: Mapped[str] = mapped_column(String(10))
+    urgency: Mapped[str] = mapped_column(String(12))
+    certainty: Mapped[str] = mapped_column(String(12))
+    whole_city: Mapped[bool] = mapped_column(Boolean)
+    wards: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    area_desc: Mapped[str | None] = mapped_column(Text)
+    link: Mapped[str | None] = mapped_column(Text)
+    photo_sha256: Mapped[str | None] = mapped_column(String(64))
+    source: Mapped[str] = mapped_column(String(10))
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    sent_at: Mapped[datetime] = mapped_column(When)
+    expires_at: Mapped[datetime | None] = mapped_column(When)
+    created_at: Mapped[datetime] = mapped_column(When)
+    cancelled_at: Mapped[datetime | None] = mapped_column(When)
+    recipients: Mapped[int] = mapped_column(Integer, default=0)
+    progress_user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user.id", ondelete="SET NULL")
+    )
+    progress_ref: Mapped[str | None] = mapped_column(String(100))
+    progress_at: Mapped[datetime | None] = mapped_column(When)
+    finished_at: Mapped[datetime | None] = mapped_column(When)
+
+
+class AlertSubscription(Base):
+    """A citizen who asked for the alerts of a ward."""
+
+    __tablename__ = "alert_subscription"
+    __table_args__ = (UniqueConstraint("user_id", "ward"),)
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
+    ward: Mapped[str] = mapped_column(String(40), index=True)
+    created_at: Mapped[datetime] = mapped_column(When)
+
+
+class AlertOptOut(Base):
+    """A citizen who asked for no alerts beyond the wards they subscribed to."""
+
+    __tablename__ = "alert_opt_out"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user.id", ondelete="CASCADE"), primary_key=True
+    )
+    created_at: Mapped[datetime] = mapped_column(When)
+
+
+# --- operations dashboard and Open311 (migration 0007; storage/ops.py) --------------------
+
+
+class OpsLogin(Base):
+    """A one-time dashboard sign-in: a link token and a short code, both kept as hashes."""
+
+    __tablename__ = "ops_login"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(When)
+    expires_at: Mapped[datetime] = mapped_column(When)
+    used_at: Mapped[datetime | None] = mapped_column(When)
+
+
+class OpsSession(Base):
+    """A signed-in dashboard browser; the cookie holds the token, the store its hash."""
+
+    __tablename__ = "ops_session"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(When)
+    expires_at: Mapped[datetime] = mapped_column(When)
+    ended_at: Mapped[datetime | None] = mapped_column(When)
+
+
+class Open311Key(Base):
+    """An API key of another city system filing reports through Open311 (hash only)."""
+
+    __tablename__ = "open311_key"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(When)
+    last_used_at: Mapped[datetime | None] = mapped_column(When)
+    revoked_at: Mapped[datetime | None] = mapped_column(When)
+
+
+# --- Zalo Official Account (migration 0006; storage/zalo.py) ------------------------------
+
+
+class ZaloEvent(Base):
+    """A signed Zalo webhook event as received; the webhook answers once this row is committed.
+
+    ``event_key`` is Zalo's ``msg_id`` (or, for events without one, a digest of the event's
+    name, user and timestamp): an event delivered twice is stored once. Rows are processed
+    one user at a time in ``(event_at, id)`` order and kept as ``done`` (payload emptied)
+    for a while, so a replayed event is recognised.
+    """
+
+    __tablename__ = "zalo_event"
+    __table_args__ = (Index("ix_zalo_event_status_user_key", "status", "user_key"),)
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    event_key: Mapped[str] = mapped_column(String(100), unique=True)
+    user_key: Mapped[str] = mapped_column(String(40))
+    event_name: Mapped[str] = mapped_column(String(40))
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    status: Mapped[str] = mapped_column(String(10), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    event_at: Mapped[datetime] = mapped_column(When)
+    received_at: Mapped[datetime] = mapped_column(When)
+    locked_until: Mapped[datetime | None] = mapped_column(When)
+    done_at: Mapped[datetime | None] = mapped_column(When)
+
+
+class ZaloButton(Base):
+    """What a Zalo button's text stands for: one payload per (user, text), for good.
+
+    A pressed ``oa.query.show`` button comes back as the citizen's own text message, so the
+    text is the key; ``text_hash`` is its SHA-256 (texts may be long).
+    """
+
+    __tablename__ = "zalo_button"
+
+    user_key: Mapped[str] = mapped_column(String(40), primary_key=True)
+    text_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    payload: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(When, index=True)
+
+
+class ZaloWindow(Base):
+    """Zalo's free reply window of one citizen: their last message and what was sent since."""
+
+    __tablename__ = "zalo_window"
+
+    user_key: Mapped[str] = mapped_column(String(40), primary_key=True)
+    last_interaction_at: Mapped[datetime] = mapped_column(When)
+    sent_since: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ZaloToken(Base):
+    """The Official Account's OAuth tokens, rotated in place (see bot/channels/zalo_tokens.py).
+
+    ``seed_hash`` is the SHA-256 of the ZALO_REFRESH_TOKEN the row was seeded from: the same
+    value in the environment again is not reused (Zalo refresh tokens work once).
+    ``lease_owner``/``lease_until`` let one process at a time refresh.
+    """
+
+    __tablename__ = "zalo_token"
+
+    app_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    access_token: Mapped[str | None] = mapped_column(Text)
+    access_expires_at: Mapped[datetime | None] = mapped_column(When)
+    refresh_token: Mapped[str] = mapped_column(Text)
+    refresh_expires_at: Mapped[datetime | None] = mapped_column(When)
+    seed_hash: Mapped[str] = mapped_column(String(64))
+    lease_owner: Mapped[str | None] = mapped_column(String(40))
+    lease_until: Mapped[datetime | None] = mapped_column(When)
+    updated_at: Mapped[datetime] = mapped_column(When)

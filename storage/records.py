@@ -39,6 +39,7 @@ class UserRecord:
     unit_code: str | None
     reachable: bool
     name: str | None = None
+    phone: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,6 +114,10 @@ class ReportRecord:
     resolved_at: datetime | None = None
     rating: int | None = None
     rating_comment: str | None = None
+    satisfied: bool | None = None
+    reopen_count: int = 0
+    priority: int = 0
+    disputed: bool = False
     photos: tuple[PhotoRecord, ...] = field(default=())
     events: tuple[EventRecord, ...] = field(default=())
 

@@ -195,6 +195,10 @@ def _report(
         resolved_at=row.resolved_at,
         rating=row.rating,
         rating_comment=row.rating_comment,
+        satisfied=row.satisfied,
+        reopen_count=row.reopen_count or 0,
+        priority=row.priority or 0,
+        disputed=bool(row.disputed),
         photos=photos,
         events=events,
     )

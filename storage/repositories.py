@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -87,6 +87,19 @@ class Users:
         await self._session.execute(
             update(models.User).where(models.User.id == user_id).values(**values)
         )
+
+    async def set_reachable(self, channel: str, external_id: str, reachable: bool) -> bool:
+        """Record whether messages can reach this chat (False once the user blocks the bot).
+
+        Returns:
+            True when the user was known (and so updated).
+        """
+        result = await self._session.execute(
+            update(models.User)
+            .where(models.User.channel == channel, models.User.external_id == external_id)
+            .values(reachable=reachable)
+        )
+        return bool(getattr(result, "rowcount", 0))
 
 
 class Conversations:
@@ -193,8 +206,14 @@ class Outbox:
         payload: dict[str, Any],
         now: datetime,
         priority: int = 5,
+        expires_at: datetime | None = None,
     ) -> int:
-        """Queue one message for ``user`` in this transaction; return its id."""
+        """Queue a message for ``user`` in this transaction; return its id.
+
+        ``payload`` is ``{"replies": [reply, ...]}`` (replies as ``bot.inbound.reply_to_dict``
+        writes them), delivered together and in order. Lower ``priority`` goes first
+        (alerts 0-2, routine 5); after ``expires_at`` it is never delivered.
+        """
         row = models.Outbox(
             user_id=user.id,
             channel=user.channel,
@@ -205,6 +224,7 @@ class Outbox:
             attempts=0,
             available_at=now,
             created_at=now,
+            expires_at=expires_at,
         )
         self._session.add(row)
         await self._session.flush()
@@ -223,7 +243,13 @@ class Outbox:
                 select(models.Outbox)
                 .where(models.Outbox.user_id == user_id, models.Outbox.id > after)
                 .where(models.Outbox.channel == "webchat")
-                .where(models.Outbox.status.in_(("pending", "sent")))
+                .where(
+                    or_(
+                        models.Outbox.status == "sent",
+                        (models.Outbox.status == "pending")
+                        & or_(models.Outbox.expires_at.is_(None), models.Outbox.expires_at > now),
+                    )
+                )
                 .order_by(models.Outbox.id)
                 .limit(limit)
             )
@@ -249,4 +275,5 @@ def _user(row: models.User) -> UserRecord:
         unit_code=row.unit_code,
         reachable=row.reachable,
         name=row.name,
+        phone=row.phone,
     )

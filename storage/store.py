@@ -6,8 +6,19 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.alert_subscriptions import Subscriptions
+from storage.alerts import Alerts
+from storage.delivery import DeliveryQueue
+from storage.handling import Handling
+from storage.ops import OpsAccess
+from storage.ops_queue import OpsQueue
 from storage.reports import Reports
 from storage.repositories import Conversations, Outbox, Units, Updates, Users
+from storage.services import ServiceDirectory
+from storage.staff import Staff
+from storage.stats import Statistics
+from storage.telegram import DeepLinks, TelegramButtons, TelegramUpdates
+from storage.zalo import ZaloButtons, ZaloEvents, ZaloTokens, ZaloWindows
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,6 +31,22 @@ class Store:
     units: Units
     outbox: Outbox
     reports: Reports
+    staff: Staff
+    stats: Statistics
+    handling: Handling
+    telegram_updates: TelegramUpdates
+    telegram_buttons: TelegramButtons
+    deep_links: DeepLinks
+    services: ServiceDirectory
+    alerts: Alerts
+    subscriptions: Subscriptions
+    delivery: DeliveryQueue
+    ops: OpsAccess
+    ops_queue: OpsQueue
+    zalo_events: ZaloEvents
+    zalo_buttons: ZaloButtons
+    zalo_windows: ZaloWindows
+    zalo_tokens: ZaloTokens
 
     @classmethod
     def bound(cls, session: AsyncSession) -> Store:
@@ -31,4 +58,20 @@ class Store:
             units=Units(session),
             outbox=Outbox(session),
             reports=Reports(session),
+            staff=Staff(session),
+            stats=Statistics(session),
+            handling=Handling(session),
+            telegram_updates=TelegramUpdates(session),
+            telegram_buttons=TelegramButtons(session),
+            deep_links=DeepLinks(session),
+            services=ServiceDirectory(session),
+            alerts=Alerts(session),
+            subscriptions=Subscriptions(session),
+            delivery=DeliveryQueue(session),
+            ops=OpsAccess(session),
+            ops_queue=OpsQueue(session),
+            zalo_events=ZaloEvents(session),
+            zalo_buttons=ZaloButtons(session),
+            zalo_windows=ZaloWindows(session),
+            zalo_tokens=ZaloTokens(session),
         )

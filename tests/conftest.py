@@ -26,10 +26,13 @@ from tests.support.clock import FakeClock
 
 ROOT = Path(__file__).resolve().parent.parent
 CONFIG = ROOT / "config.yml"
-TABLES = (
-    "outbox", "processed_update", "conversation", "report_event", "report_photo", "report",
-    "user", "unit",
-)  # fmt: skip
+
+
+def all_tables() -> list[str]:
+    """Every table the models define (truncated between PostgreSQL tests)."""
+    from storage.models import Base
+
+    return [table.name for table in Base.metadata.sorted_tables]
 
 
 # --- the network tripwire -------------------------------------------------------------
@@ -135,7 +138,7 @@ async def db_target(
     url, schema = request.getfixturevalue("postgres_schema")
     database = Database(url, schema=schema)
     async with database.engine.begin() as conn:
-        names = ", ".join(f'"{table}"' for table in TABLES)
+        names = ", ".join(f'"{table}"' for table in all_tables())
         await conn.exec_driver_sql(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
     await database.dispose()
     return url, schema

@@ -1,22 +1,74 @@
-"""/healthz: is the store reachable."""
+"""/healthz: is the store reachable, is the outbox moving, when did each channel last hear
+from a user, and are this process's background workers running.
+
+503 when the store does not answer (take this process out of rotation); otherwise 200
+with ``status`` "ok", or "degraded" when a watched worker has stopped or the oldest due
+outbox message has waited longer than ``STALLED_SECONDS`` (no delivery worker is
+sending). Workers are watched with ``watch(app, name, probe)``.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
 
 from aiohttp import web
 
 from storage.db import Database
 
 DATABASE = web.AppKey("database", Database)
+PROBES = web.AppKey("health_probes", dict)
+CLOCK = web.AppKey("health_clock", object)
+STALLED_SECONDS = 300.0
 
 
-def setup(app: web.Application, database: Database) -> None:
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def setup(
+    app: web.Application, database: Database, clock: Callable[[], datetime] = _utc_now
+) -> None:
     """Add /healthz."""
-    app[DATABASE] = database
+    app[DATABASE], app[CLOCK], app[PROBES] = database, clock, {}
     app.router.add_get("/healthz", healthz)
 
 
+def watch(app: web.Application, name: str, probe: Callable[[], bool]) -> None:
+    """Report a background worker of this process: ``probe()`` is True while it runs."""
+    app[PROBES][name] = probe
+
+
 async def healthz(request: web.Request) -> web.Response:
-    """200 when the store answers, 503 when it does not."""
-    if await request.app[DATABASE].ping():
-        return web.json_response({"status": "ok", "store": "up"})
-    return web.json_response({"status": "unavailable", "store": "down"}, status=503)
+    """200 when the store answers (status ok or degraded), 503 when it does not."""
+    database = request.app[DATABASE]
+    if not await database.ping():
+        return web.json_response({"status": "unavailable", "store": "down"}, status=503)
+    clock: Callable[[], datetime] = request.app[CLOCK]  # type: ignore[assignment]
+    now = clock()
+    async with database.unit_of_work() as store:
+        contact = await store.ops_queue.last_contact()
+        waiting = await store.ops_queue.oldest_waiting(now)
+    oldest = max(((now - at).total_seconds() for at in waiting.values()), default=0.0)
+    workers = {name: "alive" if probe() else "stopped" for name, probe in _probes(request)}
+    delivery = "stalled" if oldest > STALLED_SECONDS else "ok"
+    healthy = delivery == "ok" and all(state == "alive" for state in workers.values())
+    body: dict[str, Any] = {
+        "status": "ok" if healthy else "degraded",
+        "store": "up",
+        "workers": workers,
+        "outbox": {"delivery": delivery, "oldest_due_seconds": round(oldest, 1)},
+        "channels": {
+            channel: {
+                "last_contact": at.isoformat(),
+                "seconds_ago": round((now - at).total_seconds()),
+            }
+            for channel, at in sorted(contact.items())
+        },
+    }
+    return web.json_response(body)
+
+
+def _probes(request: web.Request) -> list[tuple[str, Callable[[], bool]]]:
+    return sorted(request.app[PROBES].items())

@@ -111,7 +111,7 @@ def test_environment_overrides_store_and_data_folder(tmp_path):
 def test_help_lists_the_commands():
     done = huebot("--help", env={})
     assert done.returncode == 0
-    for command in ("run", "db", "reports", "nlu"):
+    for command in ("run", "db", "reports", "users", "units", "stats", "nlu"):
         assert command in done.stdout
 
 
@@ -194,3 +194,43 @@ def _get_when_up(url: str, server: subprocess.Popen, limit: float = 120) -> str:
         except OSError:
             time.sleep(0.25)
     raise AssertionError(f"{url} did not answer within {limit} s")
+
+
+def test_users_grant_list_revoke_and_unit_invites(tmp_path):
+    env = {"DATABASE_URL": f"sqlite:///{tmp_path / 'u.db'}", "HUEBOT_DATA_DIR": str(tmp_path)}
+    granted = huebot(
+        "users",
+        "grant",
+        "--channel",
+        "telegram",
+        "--id",
+        "4242",
+        "--role",
+        "official",
+        "--unit",
+        "hepco",
+        env=env,
+    )
+    assert granted.returncode == 0 and "official hepco" in granted.stdout
+    assert (
+        huebot(
+            "users", "grant", "--channel", "zalo", "--id", "77", "--role", "supervisor", env=env
+        ).returncode
+        == 0
+    )
+    listing = huebot("users", "list", env=env)
+    assert "4242" in listing.stdout and "supervisor" in listing.stdout
+    no_unit = huebot(
+        "users", "grant", "--channel", "telegram", "--id", "1", "--role", "official", env=env
+    )
+    assert no_unit.returncode == 2 and "needs --unit" in no_unit.stderr
+    bad_unit = huebot("units", "invite", "nowhere", env=env)
+    assert bad_unit.returncode == 2 and "no unit 'nowhere'" in bad_unit.stderr
+    invite = huebot("units", "invite", "huewaco", env=env)
+    assert invite.returncode == 0 and "/join " in invite.stdout
+    assert (
+        huebot("users", "revoke", "--channel", "telegram", "--id", "4242", env=env).returncode == 0
+    )
+    assert "4242" not in huebot("users", "list", env=env).stdout
+    missing = huebot("users", "revoke", "--channel", "telegram", "--id", "9", env=env)
+    assert missing.returncode == 1
