@@ -19,6 +19,9 @@ TEXTS: dict[str, tuple[str, str]] = {
         "• Phản ánh sự cố: cứ nhắn mô tả, gửi ảnh và vị trí.\n"
         "• /status PA-12345 — xem tình trạng một phản ánh.\n"
         "• /myreports — các phản ánh của bạn.\n"
+        "• Tìm bệnh viện, nhà thuốc, nơi trú ẩn: cứ hỏi, ví dụ \"nhà thuốc gần nhất\".\n"
+        "• /subscribe — nhận cảnh báo thiên tai, dịch bệnh theo phường; /subscriptions, "
+        "/unsubscribe.\n"
         "• /cancel — dừng việc đang làm.\n"
         "• /lang en — switch to English.\n"
         "Trường hợp khẩn cấp xin gọi ngay 113 (công an), 114 (cứu hỏa), 115 (cấp cứu).",
@@ -26,6 +29,9 @@ TEXTS: dict[str, tuple[str, str]] = {
         "• Report a problem: just describe it, send a photo and the place.\n"
         "• /status PA-12345 — see where a report stands.\n"
         "• /myreports — your reports.\n"
+        "• Find a hospital, pharmacy or shelter: just ask, e.g. \"nearest pharmacy\".\n"
+        "• /subscribe — storm, flood and health alerts for a ward; /subscriptions, "
+        "/unsubscribe.\n"
         "• /cancel — stop what you are doing.\n"
         "• /lang vi — chuyển sang tiếng Việt.\n"
         "In an emergency call 113 (police), 114 (fire and rescue) or 115 (ambulance) now.",
@@ -68,18 +74,6 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Bạn vui lòng gửi lại sau ít phút.",
         "Sorry, something went wrong on our side and your last message was not saved. "
         "Please send it again in a few minutes.",
-    ),
-    "other_services": (
-        "Tra cứu dịch vụ công (bệnh viện, nhà thuốc, nơi trú ẩn) sẽ sớm có trên HueBot. "
-        "Khẩn cấp: 113 (công an), 114 (cứu hỏa, cứu nạn), 115 (cấp cứu); "
-        "đường dây nóng thành phố Huế: 0234 1022.",
-        "Looking up public services (hospitals, pharmacies, shelters) is coming to HueBot. "
-        "Emergencies: 113 (police), 114 (fire and rescue), 115 (ambulance); "
-        "Huế City hotline: 0234 1022.",
-    ),
-    "alerts_later": (
-        "Đăng ký nhận cảnh báo thiên tai, dịch bệnh theo phường sẽ sớm có trên HueBot.",
-        "Ward alerts for storms, floods and epidemics are coming to HueBot soon.",
     ),
     "photo.too_large": (
         "Ảnh {name}quá lớn (tối đa 10 MB). Bạn gửi ảnh nhỏ hơn nhé.",

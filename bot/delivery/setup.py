@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 def open_worker(
     runtime: Runtime, database: Database, media: MediaStore,
     telegram: TelegramSettings | None, clock: Callable[[], datetime] = utc_now,
+    *, extra_senders: Sequence[Sender] = (), extra_posters: Mapping[str, Poster] | None = None,
 ) -> DeliveryWorker | None:  # fmt: skip
     """The worker for the channels that are configured (None when delivery is disabled).
 
@@ -30,6 +31,8 @@ def open_worker(
         media: Photos attached to alerts.
         telegram: The Telegram bot's settings, when TELEGRAM_BOT_TOKEN is set.
         clock: Where "now" comes from.
+        extra_senders: Senders of other channels (Zalo's, from its channel).
+        extra_posters: Progress posters of other channels, by channel name.
 
     Returns:
         The worker, not yet started.
@@ -48,4 +51,6 @@ def open_worker(
         )  # fmt: skip
         senders.append(sender)
         posters["telegram"] = sender
+    senders += list(extra_senders)
+    posters.update(extra_posters or {})
     return DeliveryWorker(database, config, senders, posters, clock)
