@@ -91,12 +91,11 @@ def format_report(report: ReportRecord, runtime: Runtime) -> str:
         f"text     : {report.text}",
         f"photos   : {len(report.photos)}",
     ]
+    media = MediaStore(runtime.media_dir)
     for photo in report.photos:
-        path = runtime.media_dir / "original" / photo.sha256[:2]
-        lines.append(
-            f"  - {photo.content_type} {photo.width}x{photo.height} {photo.size} B "
-            f"{path}/{photo.sha256}"
-        )
+        path = media.original_path(photo.sha256) or f"(missing) {photo.sha256}"
+        size = f"{photo.width}x{photo.height} {photo.size} B"
+        lines.append(f"  - {photo.content_type} {size} {path}")
     lines.append("history  :")
     for event in report.events:
         change = f"{event.old_status or '-'} -> {event.new_status or '-'}"

@@ -234,3 +234,32 @@ def test_users_grant_list_revoke_and_unit_invites(tmp_path):
     assert "4242" not in huebot("users", "list", env=env).stdout
     missing = huebot("users", "revoke", "--channel", "telegram", "--id", "9", env=env)
     assert missing.returncode == 1
+
+
+def test_reports_show_gives_the_private_path_of_each_photo(tmp_path):
+    from bot.config import resolve_runtime as resolve
+    from bot.media import MediaStore
+    from bot.reports_cli import format_report
+    from storage.records import PhotoRecord, ReportRecord
+    from tests.support.images import jpeg
+
+    runtime = resolve(CONFIG, {"HUEBOT_DATA_DIR": str(tmp_path)})
+    ref = MediaStore(runtime.media_dir).ingest(jpeg())
+    created = __import__("datetime").datetime.fromisoformat(NOW_ISO)
+    photo = PhotoRecord(1, ref.sha256, "image/jpeg", ref.size, ref.width, ref.height)
+    report = ReportRecord(
+        1,
+        "PA-10001",
+        1,
+        "webchat",
+        "ngập",
+        "flooding",
+        "hepco",
+        "received",
+        created,
+        created,
+        photos=(photo,),
+    )
+    shown = format_report(report, runtime)
+    path = MediaStore(runtime.media_dir).original_path(ref.sha256)
+    assert path is not None and str(path) in shown and path.suffix == ".jpg"
