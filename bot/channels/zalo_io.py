@@ -84,8 +84,8 @@ class ZaloIO:
                 prepared.append(Prepared(out, tuple(texts)))
         return prepared
 
-    async def send_one(self, user_key: str, item: Prepared) -> bool:
-        """Send one message; False when there was nothing to send (a missing photo).
+    async def send_one(self, user_key: str, item: Prepared) -> str | None:
+        """Send one message; returns Zalo's message id (None: nothing to send, no photo).
 
         Raises:
             ZaloError: Zalo refused it.
@@ -94,11 +94,11 @@ class ZaloIO:
         if item.out.image_sha256:
             attachment = await self._attachment(item.out.image_sha256)
             if attachment is None:
-                return False
-            await self.client.send(image_body(user_key, attachment))
-            return True
-        await self.client.send(text_body(user_key, item.out.text, item.buttons))
-        return True
+                return None
+            data = await self.client.send(image_body(user_key, attachment))
+        else:
+            data = await self.client.send(text_body(user_key, item.out.text, item.buttons))
+        return str(data.get("message_id") or "sent")
 
     async def send(self, user_key: str, replies: list[Reply]) -> None:
         """Answer a citizen's message: send the replies in order; a refused one is skipped.
@@ -112,11 +112,11 @@ class ZaloIO:
         sent = 0
         try:
             for item in await self.prepare(user_key, replies):
-                sent += await self._send_checked(user_key, item)
+                sent += await self._send_checked(user_key, item) is not None
         finally:
             await self.count(user_key, sent)
 
-    async def _send_checked(self, user_key: str, item: Prepared) -> bool:
+    async def _send_checked(self, user_key: str, item: Prepared) -> str | None:
         try:
             return await self.send_one(user_key, item)
         except ZaloError as exc:
@@ -125,7 +125,7 @@ class ZaloIO:
             if exc.code == RATE_LIMITED or exc.code in TOKEN_ERRORS:
                 raise Unavailable(str(exc)) from exc
             log.warning("zalo message to %s refused: %s", user_key, exc.code)
-            return False
+            return None
 
     async def request_info(self, user_key: str, language: str) -> None:
         """Send Zalo's form asking the citizen to share their name and phone."""

@@ -75,7 +75,7 @@ class ZaloSender:
             return _result(exc, index)
         except Unavailable as exc:
             return Result(Outcome.RETRY, index, f"zalo: {exc}")
-        await self._io.count(user_key, int(sent))
+        await self._io.count(user_key, int(sent is not None))
         return None
 
     async def window_closed(self, user_key: str) -> str | None:
@@ -98,18 +98,19 @@ class ZaloSender:
     async def post(
         self, user_key: str, text: str, ref: str | None, throttle: Pacer | None
     ) -> str | None:
-        """Show a broadcaster their alert's progress (Zalo cannot edit: a new message)."""
+        """Show a broadcaster their alert's progress: Zalo cannot edit, so the reporter
+        posts at the start and at the end only (the returned message id says "posted")."""
         if await self.window_closed(user_key) is not None:
             return None
         if throttle is not None:
             await throttle.take(user_key)
         try:
-            await self._io.send_one(user_key, Prepared(Outgoing(text)))
+            message_id = await self._io.send_one(user_key, Prepared(Outgoing(text)))
         except (ZaloError, Unavailable) as exc:
             log.info("zalo progress to %s not sent: %s", user_key, type(exc).__name__)
             return None
         await self._io.count(user_key, 1)
-        return None
+        return message_id
 
     async def close(self) -> None:
         """Nothing to release: the channel owns the HTTP session."""

@@ -194,3 +194,18 @@ def test_zalo_codes_map_to_delivery_outcomes(code: int, outcome: Outcome):
 
 def test_the_sender_speaks_the_worker_protocol():
     assert (ZaloSender.channel, ZaloSender.editable) == ("zalo", False)
+
+
+async def test_a_broadcasters_progress_is_posted_in_the_window_only(
+    services: Services, clock: FakeClock, fake_zalo: FakeZalo
+):
+    channel = ZaloChannel(services, zalo_settings_for(services, fake_zalo), clock=clock)
+    await channel.tokens.bootstrap()
+    sender = channel.sender()
+    await citizen(services, clock, wrote_hours_ago=1)
+    ref = await sender.post(CITIZEN, "Đã gửi 10/100", None, None)
+    assert ref is not None and fake_zalo.texts(CITIZEN) == ["Đã gửi 10/100"]
+    clock.advance(hours=48)
+    assert await sender.post(CITIZEN, "Đã gửi 100/100", ref, None) is None
+    assert len(fake_zalo.texts(CITIZEN)) == 1
+    await channel.stop()

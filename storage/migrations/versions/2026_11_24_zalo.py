@@ -47,9 +47,7 @@ def upgrade() -> None:
         sa.Column("created_at", When, nullable=False),
         sa.PrimaryKeyConstraint("user_key", "text_hash", name=op.f("pk_zalo_button")),
     )
-    op.create_index(
-        op.f("ix_zalo_button_created_at"), "zalo_button", ["created_at"], unique=False
-    )
+    op.create_index(op.f("ix_zalo_button_created_at"), "zalo_button", ["created_at"], unique=False)
     op.create_table(
         "zalo_window",
         sa.Column("user_key", sa.String(length=40), nullable=False),
