@@ -27,7 +27,6 @@ from handlers.city import City
 from storage.db import Database
 
 if TYPE_CHECKING:
-    from bot.channels.telegram_bot import TelegramSettings
     from bot.channels.telegram_channel import TelegramChannel
     from bot.channels.zalo_channel import ZaloChannel
     from bot.delivery.worker import DeliveryWorker
@@ -175,30 +174,15 @@ def open_delivery(
     settings = telegram.settings if telegram is not None else None
     if zalo is None or not services.runtime.settings.delivery.enabled:
         return open_worker(services.runtime, services.database, services.media, settings)
-    return _with_zalo(services, settings, zalo)
-
-
-def _with_zalo(
-    services: Services, telegram: TelegramSettings | None, zalo: ZaloChannel
-) -> DeliveryWorker:
-    """open_worker's worker plus the Zalo sender (until bot/delivery/setup.py takes one)."""
-    from bot.channels.telegram_sender import TelegramSender
-    from bot.delivery.senders import Poster, Sender
-    from bot.delivery.webchat import WebchatPoster
-    from bot.delivery.worker import DeliveryWorker
-
-    config, db, clock = services.runtime.settings.delivery, services.database, utc_now
-    zalo_sender = zalo.sender()
-    senders: list[Sender] = [zalo_sender]
-    posters: dict[str, Poster] = {"webchat": WebchatPoster(db, clock), "zalo": zalo_sender}
-    if telegram is not None:
-        sender = TelegramSender(
-            telegram, db, services.media, clock, paid_broadcast=config.telegram.paid_broadcast,
-            connections=config.max_in_flight,
-        )  # fmt: skip
-        senders.append(sender)
-        posters["telegram"] = sender
-    return DeliveryWorker(db, config, senders, posters, clock)
+    sender = zalo.sender()
+    return open_worker(
+        services.runtime,
+        services.database,
+        services.media,
+        settings,
+        extra_senders=[sender],
+        extra_posters={"zalo": sender},
+    )
 
 
 async def serve(runtime: Runtime, host: str, port: int) -> None:
