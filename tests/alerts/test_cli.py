@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import subprocess
 import sys
 from datetime import UTC, datetime, timedelta
@@ -98,11 +99,22 @@ async def test_send_status_list_and_cancel(
         assert wrong.returncode == 1 and "unknown ward(s): atlantis" in wrong.stderr
 
 
+ISO_TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d")
+FIXTURES_LAST = datetime.fromisoformat("2026-11-24T12:00:00+07:00")  # the cancel's <sent>
+
+
 def cap_file(tmp_path: Path, name: str) -> Path:
-    """A fixture with its times moved to now (so it has not expired)."""
-    now = datetime.now(UTC)
-    text = (FIXTURES / name).read_text(encoding="utf-8")
-    text = text.replace("2026-11-25T07:00:00+07:00", (now + timedelta(days=1)).isoformat())
+    """A fixture with every time moved so the last message (the cancel) was sent an hour ago.
+
+    The fixtures keep their times' order and gaps (sent, update, cancel, expiry), so the
+    import sees the same story whatever today's date is.
+    """
+    shift = datetime.now(UTC) - timedelta(hours=1) - FIXTURES_LAST
+
+    def moved(match: re.Match[str]) -> str:
+        return (datetime.fromisoformat(match.group()) + shift).isoformat()
+
+    text = ISO_TIME.sub(moved, (FIXTURES / name).read_text(encoding="utf-8"))
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")
     return path
