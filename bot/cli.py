@@ -47,6 +47,9 @@ def build_parser() -> argparse.ArgumentParser:
     open311_cli.add_commands(commands, common)
     telegram_qr.add_command(commands, common)
     commands.add_parser("nlu", help="train, test or try the language model (huebot nlu -h)")
+    commands.add_parser(
+        "places", help="what HueBot understands of a place: find, at, test (huebot places -h)"
+    )
     return parser
 
 
@@ -61,6 +64,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from nlu.cli import main as nlu_main
 
         return nlu_main(argv[1:])
+    if argv[:1] == ["places"]:
+        from places.cli import main as places_main
+
+        return places_main(argv[1:])
     args = build_parser().parse_args(argv)
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s"

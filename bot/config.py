@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from bot.delivery.settings import DeliveryConfig
 from bot.services_config import ServicesConfig
 from handlers.city import City
+from places.config import PlacesConfig, PlacesPaths, resolve_paths
 
 DEFAULT_CONFIG = "config.yml"
 
@@ -160,6 +161,7 @@ class Settings(_Strict):
     officials: OfficialsConfig = OfficialsConfig()
     delivery: DeliveryConfig = DeliveryConfig()
     ops: OpsConfig = OpsConfig()
+    places: PlacesConfig = PlacesConfig()
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,6 +178,11 @@ class Runtime:
     def media_dir(self) -> Path:
         """Photos: originals and public copies."""
         return self.data_dir / "media"
+
+    @property
+    def places_paths(self) -> PlacesPaths:
+        """The gazetteer's files (``places:``), relative to the config file's folder."""
+        return resolve_paths(self.settings.places, self.config_path.resolve().parent)
 
 
 def load_settings(path: Path) -> Settings:
