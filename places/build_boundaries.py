@@ -73,9 +73,7 @@ def _ring(cell: list[Pt]) -> list[list[float]]:
 def build(seeds_path: Path, outline_path: Path) -> dict[str, Any]:
     """Return the GeoJSON FeatureCollection of the approximate wards."""
     outline = [(float(r["lon"]) * K, float(r["lat"])) for r in _read_points(outline_path)]
-    seeds = [
-        (r["ward"], (float(r["lon"]) * K, float(r["lat"]))) for r in _read_points(seeds_path)
-    ]
+    seeds = [(r["ward"], (float(r["lon"]) * K, float(r["lat"]))) for r in _read_points(seeds_path)]
     cells: dict[str, list[list[list[list[float]]]]] = defaultdict(list)
     centres: dict[str, list[Pt]] = defaultdict(list)
     for i, (ward, point) in enumerate(seeds):

@@ -64,8 +64,10 @@ def _show(gaz: Gazetteer, place: Place | None, as_json: bool, outside: str) -> i
     print(f"kind: {place.kind.value}   confidence: {place.confidence:.2f}")
     names = gaz.ward_names([place.ward] if place.ward else place.candidate_wards)
     label = "ward" if place.ward else "candidate wards"
-    print(f"{label}: {', '.join(f'{v} ({k})' for k, v in names.items()) or '-'}"
-          + ("   [approximate boundaries]" if place.approximate_ward else ""))  # fmt: skip
+    print(
+        f"{label}: {', '.join(f'{v} ({k})' for k, v in names.items()) or '-'}"
+        + ("   [approximate boundaries]" if place.approximate_ward else "")
+    )
     if place.point:
         print(f"point: {place.point[0]:.5f}, {place.point[1]:.5f}")
     return 0
@@ -76,13 +78,17 @@ def _test(gaz: Gazetteer, args: argparse.Namespace) -> int:
     for name in args.set:
         results[name] = evaluate_rows(gaz, read_rows(SETS[name]))
     results["pins"] = evaluate_pins(gaz)
-    print(f"{'set':8} {'msgs':>5} {'ward acc':>9} {'street F1':>10} {'landm. F1':>10} "
-          f"{'not found':>10} {'ask where':>10} {'false pl.':>10}")  # fmt: skip
+    print(
+        f"{'set':8} {'msgs':>5} {'ward acc':>9} {'street F1':>10} {'landm. F1':>10} "
+        f"{'not found':>10} {'ask where':>10} {'false pl.':>10}"
+    )
     for name in args.set:
         r = results[name]
-        print(f"{name:8} {r['messages']:5d} {r['ward_accuracy']:9.3f} {r['street']['f1']:10.3f} "
-              f"{r['landmark']['f1']:10.3f} {r['not_found_rate']:10.3f} "
-              f"{r['would_ask_where_rate']:10.3f} {r['false_place_rate']:10.3f}")  # fmt: skip
+        print(
+            f"{name:8} {r['messages']:5d} {r['ward_accuracy']:9.3f} {r['street']['f1']:10.3f} "
+            f"{r['landmark']['f1']:10.3f} {r['not_found_rate']:10.3f} "
+            f"{r['would_ask_where_rate']:10.3f} {r['false_place_rate']:10.3f}"
+        )
     pins = results["pins"]
     print(f"pins: {pins['pins']} points, ward accuracy {pins['ward_accuracy']:.3f}")
     if args.errors:
@@ -125,16 +131,26 @@ def main(argv: list[str] | None = None) -> int:
         print(f"huebot places: cannot load the gazetteer\n{exc}", file=sys.stderr)
         return 2
     if args.command == "find":
-        return _show(gaz, gaz.find(args.text), args.json, "Không thấy địa điểm nào trong "
-                     "tin nhắn. / No place found in the message.")  # fmt: skip
+        return _show(
+            gaz,
+            gaz.find(args.text),
+            args.json,
+            "Không thấy địa điểm nào trong tin nhắn. / No place found in the message.",
+        )
     if args.command == "at":
-        return _show(gaz, gaz.at(args.lat, args.lon), args.json, "Vị trí này nằm ngoài "
-                     "thành phố Huế. / This position is outside Huế city.")  # fmt: skip
+        return _show(
+            gaz,
+            gaz.at(args.lat, args.lon),
+            args.json,
+            "Vị trí này nằm ngoài thành phố Huế. / This position is outside Huế city.",
+        )
     if args.command == "test":
         return _test(gaz, args)
     approx = sum(w.approximate for w in gaz.wards.values())
-    print(f"{len(gaz.wards)} wards ({approx} with approximate boundaries), "
-          f"{len(gaz.streets)} streets, {len(gaz.landmarks)} landmarks")  # fmt: skip
+    print(
+        f"{len(gaz.wards)} wards ({approx} with approximate boundaries), "
+        f"{len(gaz.streets)} streets, {len(gaz.landmarks)} landmarks"
+    )
     for path in paths.files():
         print(f"  {path}")
     return 0

@@ -78,7 +78,8 @@ def _score_row(tally: _Tally, row: dict[str, str], place: Place | None) -> None:
     tally.not_found += place is None
     tally.would_ask += place is None or not place.usable
     tally.streets.add(_split(row["street"]), _streets(place))
-    tally.landmarks.add(_split(row["landmark"]), {place.landmark} if place and place.landmark else set())
+    found = {place.landmark} if place and place.landmark else set()
+    tally.landmarks.add(_split(row["landmark"]), found)
     got = place.ward if place else None
     if row["ward"] == "?":
         tally.open_total += 1
@@ -87,10 +88,15 @@ def _score_row(tally: _Tally, row: dict[str, str], place: Place | None) -> None:
     tally.ward_total += 1
     tally.ward_right += got == row["ward"]
     if got != row["ward"] or _streets(place) != _split(row["street"]):
-        tally.errors.append({
-            "text": row["text"], "expected": row["ward"], "got": got,
-            "streets": sorted(_streets(place)), "place": place and place.description_vi,
-        })  # fmt: skip
+        tally.errors.append(
+            {
+                "text": row["text"],
+                "expected": row["ward"],
+                "got": got,
+                "streets": sorted(_streets(place)),
+                "place": place and place.description_vi,
+            }
+        )
 
 
 def evaluate_rows(gaz: Gazetteer, rows: list[dict[str, str]]) -> dict[str, Any]:
@@ -140,5 +146,8 @@ def evaluate_pins(gaz: Gazetteer, path: Path = PINS) -> dict[str, Any]:
         if got != row["ward"]:
             wrong.append({"name": row["name"], "expected": row["ward"], "got": got})
     right = len(rows) - len(wrong)
-    return {"pins": len(rows), "ward_accuracy": right / len(rows) if rows else 0.0,
-            "errors": wrong}  # fmt: skip
+    return {
+        "pins": len(rows),
+        "ward_accuracy": right / len(rows) if rows else 0.0,
+        "errors": wrong,
+    }

@@ -7,6 +7,7 @@ its ward), a landmark, a ward.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -73,9 +74,7 @@ def _intersection(gaz: GazetteerLike, m: Mentions) -> Place | None:
     return None
 
 
-def _junction_place(
-    gaz: GazetteerLike, m: Mentions, first: StreetMention, other: Street
-) -> Place:
+def _junction_place(gaz: GazetteerLike, m: Mentions, first: StreetMention, other: Street) -> Place:
     point, gap = closest_pair(first.street.line, other.line)
     ward = _ward_at(gaz, point) if gap < NEAR_M else None
     code = ward.codename if ward else (m.wards[0] if m.wards else None)
@@ -83,15 +82,19 @@ def _junction_place(
     candidates = () if code else tuple(dict.fromkeys(first.street.wards + other.wards))
     return Place(
         kind=PlaceKind.INTERSECTION,
-        description_vi=describe.join([
-            f"{describe.relation_vi(first.relation)}ngã tư {first.street.name} - {other.name}",
-            wvi,
-        ]),
-        description_en=describe.join([
-            f"{describe.relation_en(first.relation, True)}junction of {first.street.name} "
-            f"and {other.name}",
-            wen,
-        ]),
+        description_vi=describe.join(
+            [
+                f"{describe.relation_vi(first.relation)}ngã tư {first.street.name} - {other.name}",
+                wvi,
+            ]
+        ),
+        description_en=describe.join(
+            [
+                f"{describe.relation_en(first.relation, True)}junction of {first.street.name} "
+                f"and {other.name}",
+                wen,
+            ]
+        ),
         confidence=0.9 if gap < NEAR_M else 0.5,
         point=point if gap < NEAR_M else None,
         ward=code,
@@ -105,12 +108,17 @@ def _junction_place(
 
 def _anchors(m: Mentions) -> list[_Anchor]:
     anchors = [
-        _Anchor(lm.start, lm.end, lm.landmark.point, None, lm.landmark.name,
-                lm.landmark.name_en, lm.landmark.id)  # fmt: skip
+        _Anchor(
+            lm.start,
+            lm.end,
+            lm.landmark.point,
+            None,
+            lm.landmark.name,
+            lm.landmark.name_en,
+            lm.landmark.id,
+        )
         for lm in m.landmarks
-    ] + [
-        _Anchor(s.start, s.end, None, s.street, s.street.name, s.street.name) for s in m.streets
-    ]
+    ] + [_Anchor(s.start, s.end, None, s.street, s.street.name, s.street.name) for s in m.streets]
     return sorted(anchors, key=lambda a: a.start)
 
 
@@ -127,7 +135,7 @@ def _end_point(anchor: _Anchor, main: Street | None, other: _Anchor) -> LatLon |
 
 def _segment(gaz: GazetteerLike, m: Mentions) -> Place | None:
     anchors = _anchors(m)
-    for a, b in zip(anchors, anchors[1:], strict=False):
+    for a, b in itertools.pairwise(anchors):
         before = m.folded[max(0, a.start - 24) : a.start]
         between = _SEGMENT_BETWEEN.fullmatch(m.folded, a.end, b.start)
         if between is None or not _SEGMENT_BEFORE.search(before):
@@ -178,21 +186,22 @@ def _landmark_on(m: Mentions, street: Street) -> tuple[LandmarkMention | None, L
 
 def _street_ward(
     gaz: GazetteerLike, m: Mentions, s: StreetMention, near: LatLon | None
-) -> tuple[str | None, float]:
+) -> tuple[str | None, float, bool]:
+    """The street's ward, the confidence, and whether a boundary (not the data) decided."""
     wards = s.street.wards
     by_number = s.street.ward_for_number(s.number) if s.number is not None else None
     if m.wards and (m.wards[0] in wards or not wards):
-        return m.wards[0], 0.95
+        return m.wards[0], 0.95, False
     if by_number is not None:
-        return by_number, 0.9
+        return by_number, 0.9, False
     if len(wards) == 1:
-        return wards[0], 0.85 if s.number is not None else 0.75
+        return wards[0], 0.85 if s.number is not None else 0.75, False
     found = _ward_at(gaz, near)
     if found is not None:
-        return found.codename, 0.8 if not found.approximate else 0.79
+        return found.codename, 0.8, found.approximate
     if m.wards:
-        return m.wards[0], 0.6
-    return None, 0.5
+        return m.wards[0], 0.6, False
+    return None, 0.5, False
 
 
 def _street_point(s: StreetMention, near: LatLon | None) -> LatLon | None:
@@ -208,7 +217,7 @@ def _street(gaz: GazetteerLike, m: Mentions) -> Place | None:
         return None
     s = next((x for x in m.streets if x.number is not None), m.streets[0])
     mark, near = _landmark_on(m, s.street)
-    ward, confidence = _street_ward(gaz, m, s, near)
+    ward, confidence, approximate = _street_ward(gaz, m, s, near)
     if ward is None and mark is not None and mark.landmark.ward in s.street.wards:
         ward, confidence = mark.landmark.ward, 0.7
     wvi, wen = _ward_text(gaz, ward)
@@ -217,16 +226,20 @@ def _street(gaz: GazetteerLike, m: Mentions) -> Place | None:
     rel_en = describe.relation_en(s.relation, True)
     return Place(
         kind=kind,
-        description_vi=describe.join([
-            rel_vi + describe.address_vi(s.street.name, s.house, s.alley, s.alley_word),
-            mark and describe.landmark_vi(mark.landmark, _shown(mark.relation)),
-            wvi,
-        ]),
-        description_en=describe.join([
-            rel_en + describe.address_en(s.street.name, s.house, s.alley, s.alley_word),
-            mark and describe.landmark_en(mark.landmark, _shown(mark.relation)),
-            wen,
-        ]),
+        description_vi=describe.join(
+            [
+                rel_vi + describe.address_vi(s.street.name, s.house, s.alley, s.alley_word),
+                describe.landmark_vi(mark.landmark, _shown(mark.relation)) if mark else None,
+                wvi,
+            ]
+        ),
+        description_en=describe.join(
+            [
+                rel_en + describe.address_en(s.street.name, s.house, s.alley, s.alley_word),
+                describe.landmark_en(mark.landmark, _shown(mark.relation)) if mark else None,
+                wen,
+            ]
+        ),
         confidence=confidence,
         point=_street_point(s, near),
         ward=ward,
@@ -236,7 +249,7 @@ def _street(gaz: GazetteerLike, m: Mentions) -> Place | None:
         alley=s.alley,
         landmark=mark.landmark.id if mark else None,
         relation=s.relation,
-        approximate_ward=confidence == 0.79,
+        approximate_ward=approximate,
     )
 
 
@@ -294,9 +307,7 @@ def find_place(gaz: GazetteerLike, text: str) -> Place | None:
     Returns:
         The most precise place the message gives, or None when it names none.
     """
-    m = find_mentions(
-        text, gaz.streets, gaz.landmarks, (gaz.street_lexicon, gaz.landmark_lexicon)
-    )
+    m = find_mentions(text, gaz.streets, gaz.landmarks, (gaz.street_lexicon, gaz.landmark_lexicon))
     if not (m.streets or m.landmarks or m.wards):
         return None
     for rule in RULES:

@@ -6,6 +6,7 @@ names the ward and the nearest street and landmark of a position.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -75,14 +76,10 @@ class Gazetteer:
             PlacesDataError: A street or landmark names an unknown ward.
         """
         self.wards: dict[str, Ward] = {w.codename: w for w in wards}
-        self._shapes = [
-            _WardShape(p.bbox, p, w) for w in self.wards.values() for p in w.polygons
-        ]
+        self._shapes = [_WardShape(p.bbox, p, w) for w in self.wards.values() for p in w.polygons]
         self.bbox = bbox_of([s.polygon for s in self._shapes])
         self.streets: dict[str, Street] = {s.name: self._with_wards(s) for s in streets}
-        self.landmarks: dict[str, Landmark] = {
-            lm.id: self._with_ward(lm) for lm in landmarks
-        }
+        self.landmarks: dict[str, Landmark] = {lm.id: self._with_ward(lm) for lm in landmarks}
         self.street_lexicon = Lexicon(_street_terms(self.streets.values(), False), STREET_PREFIX)
         self.loose_street_lexicon = Lexicon(_street_terms(self.streets.values(), True))
         self.landmark_lexicon = Lexicon(
@@ -102,8 +99,7 @@ class Gazetteer:
             return street
         found = [self.ward_at(p) for p in street.line]
         wards = tuple(dict.fromkeys(w.codename for w in found if w is not None))
-        return Street(street.name, street.aliases, street.match, wards, street.numbering,
-                      street.line)  # fmt: skip
+        return dataclasses.replace(street, wards=wards)
 
     def _with_ward(self, landmark: Landmark) -> Landmark:
         if landmark.ward:
@@ -112,8 +108,7 @@ class Gazetteer:
         ward = self.ward_at(landmark.point)
         if ward is None:
             raise PlacesDataError(f"landmark {landmark.id}: outside every ward, give its ward")
-        return Landmark(landmark.id, landmark.name, landmark.name_en, landmark.kind,
-                        landmark.aliases, landmark.point, ward.codename, landmark.street)  # fmt: skip
+        return dataclasses.replace(landmark, ward=ward.codename)
 
     def ward_at(self, point: LatLon) -> Ward | None:
         """The ward whose boundary holds ``point`` (bounding boxes first), or None."""
@@ -122,8 +117,10 @@ class Gazetteer:
             return None
         for shape in self._shapes:
             box = shape.box
-            if box[0] <= lat <= box[2] and box[1] <= lon <= box[3] and shape.polygon.contains(
-                point
+            if (
+                box[0] <= lat <= box[2]
+                and box[1] <= lon <= box[3]
+                and shape.polygon.contains(point)
             ):
                 return shape.ward
         return None
@@ -167,16 +164,20 @@ class Gazetteer:
         landmark = self.nearest_landmark(point)
         return Place(
             kind=PlaceKind.POINT,
-            description_vi=describe.join([
-                street and f"đường {street.name}",
-                landmark and describe.landmark_vi(landmark, Relation.NEAR),
-                describe.ward_vi(ward),
-            ]),
-            description_en=describe.join([
-                street and f"{street.name} street",
-                landmark and describe.landmark_en(landmark, Relation.NEAR),
-                describe.ward_en(ward),
-            ]),
+            description_vi=describe.join(
+                [
+                    f"đường {street.name}" if street else None,
+                    describe.landmark_vi(landmark, Relation.NEAR) if landmark else None,
+                    describe.ward_vi(ward),
+                ]
+            ),
+            description_en=describe.join(
+                [
+                    f"{street.name} street" if street else None,
+                    describe.landmark_en(landmark, Relation.NEAR) if landmark else None,
+                    describe.ward_en(ward),
+                ]
+            ),
             confidence=1.0,
             point=point,
             ward=ward.codename,

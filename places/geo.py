@@ -6,6 +6,7 @@ use an equirectangular projection around the point's latitude (error < 0.1 % at 
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -88,7 +89,7 @@ def project(point: LatLon, line: Sequence[LatLon]) -> tuple[LatLon, float, float
     px, py = _to_xy(point, k)
     best: tuple[float, LatLon, float] = (math.inf, line[0], 0.0)
     walked = 0.0
-    for a, b in zip(line, line[1:], strict=False):
+    for a, b in itertools.pairwise(line):
         ax, ay = _to_xy(a, k)
         bx, by = _to_xy(b, k)
         dx, dy = bx - ax, by - ay
@@ -105,9 +106,9 @@ def project(point: LatLon, line: Sequence[LatLon]) -> tuple[LatLon, float, float
 
 def along(line: Sequence[LatLon], fraction: float) -> LatLon:
     """The point at ``fraction`` (0..1) of the polyline's length."""
-    lengths = [metres_between(a, b) for a, b in zip(line, line[1:], strict=False)]
+    lengths = [metres_between(a, b) for a, b in itertools.pairwise(line)]
     target = max(0.0, min(1.0, fraction)) * sum(lengths)
-    for (a, b), length in zip(zip(line, line[1:], strict=False), lengths, strict=True):
+    for (a, b), length in zip(itertools.pairwise(line), lengths, strict=True):
         if target <= length and length > 0:
             t = target / length
             return a[0] + t * (b[0] - a[0]), a[1] + t * (b[1] - a[1])
@@ -115,8 +116,27 @@ def along(line: Sequence[LatLon], fraction: float) -> LatLon:
     return line[-1]
 
 
+def _crossing(p1: LatLon, p2: LatLon, q1: LatLon, q2: LatLon) -> LatLon | None:
+    """Where segment p1-p2 crosses segment q1-q2, or None (plane approximation)."""
+    d1 = (p2[0] - p1[0], p2[1] - p1[1])
+    d2 = (q2[0] - q1[0], q2[1] - q1[1])
+    denominator = d1[0] * d2[1] - d1[1] * d2[0]
+    if denominator == 0:
+        return None
+    t = ((q1[0] - p1[0]) * d2[1] - (q1[1] - p1[1]) * d2[0]) / denominator
+    u = ((q1[0] - p1[0]) * d1[1] - (q1[1] - p1[1]) * d1[0]) / denominator
+    if 0 <= t <= 1 and 0 <= u <= 1:
+        return p1[0] + t * d1[0], p1[1] + t * d1[1]
+    return None
+
+
 def closest_pair(a: Sequence[LatLon], b: Sequence[LatLon]) -> tuple[LatLon, float]:
-    """Where two polylines come closest: the midpoint there and the gap in metres."""
+    """Where two polylines cross or come closest: that point and the gap in metres."""
+    for p1, p2 in itertools.pairwise(a):
+        for q1, q2 in itertools.pairwise(b):
+            crossing = _crossing(p1, p2, q1, q2)
+            if crossing is not None:
+                return crossing, 0.0
     best: tuple[float, LatLon] = (math.inf, a[0])
     for point in a:
         near, dist, _ = project(point, b)

@@ -40,12 +40,14 @@ _HOUSE_RE = re.compile(
     rf"(?<![\w/])(?:(?P<so>so nha|nha so|so|nha|no\.?|number|#)\s*)?(?P<num>{_NUM})"
     r"\s*,?\s*(?:duong\s+|dg\s+|d\.\s*|pho\s+)?$"
 )
-_HOUSE_IN_ALLEY_RE = re.compile(rf"(?<![\w/])(?:so nha|nha so|so|nha|#)\s*(?P<num>{_NUM})\s*,?\s*$")
+_HOUSE_IN_ALLEY_RE = re.compile(
+    rf"(?<![\w/])(?:so nha|nha so|so|nha|#)\s*(?P<num>{_NUM})\s*,?\s*$"
+)
 _NOT_HOUSE_BEFORE = re.compile(r"(?:nga|ngay|thang|lan|tuan|km|phut|gio)\s*$")
 _STREET_WORD_RE = re.compile(r"(?<![\w])(?:duong|dg|d\.|pho|tuyen|street of)\s*$")
 _NOT_A_STREET_BEFORE = re.compile(
     r"(?<![\w])(?:truong|chua|cau|cho|benh vien|bv|lang|cua|nha tho|cong vien|khach san|ks"
-    r"|ho|cong|den|dinh|mieu|ga|ben|tram|sieu thi)\s*$"
+    r"|ho|cong|dinh|mieu|(?<!o )ga|ben|tram|sieu thi)\s*$"
 )
 _DISTRICT_BEFORE = re.compile(r"(?<![\w])(?:thi xa|tx|huyen|quan|thanh pho|tp)\s*\.?\s*$")
 _ALLEY_WORDS = {"kiet": "kiệt", "k": "kiệt", "hem": "hẻm", "h": "hẻm", "alley": "kiệt"}
@@ -121,8 +123,8 @@ def _numbers(folded: str, start: int) -> tuple[int, str | None, str | None, str]
     house = _HOUSE_RE.search(window)
     if house is not None and not _NOT_HOUSE_BEFORE.search(window[: house.start()]):
         return window_start + house.start(), _clean(house.group("num")), None, "kiệt"
-    word = _STREET_WORD_RE.search(window)
-    return (window_start + word.start() if word else start), None, None, "kiệt"
+    prefix = _STREET_WORD_RE.search(window)
+    return (window_start + prefix.start() if prefix else start), None, None, "kiệt"
 
 
 def street_mention(street: Street, hit: Hit, folded: str) -> StreetMention:

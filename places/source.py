@@ -107,6 +107,9 @@ class GazetteerSource:
                 self.last_error = str(exc)
                 return False
             self._gazetteer, self._stamp, self.last_error = gazetteer, stamp, None
-            log.info("places: gazetteer reloaded (%d streets, %d landmarks)",
-                     len(gazetteer.streets), len(gazetteer.landmarks))  # fmt: skip
+            log.info(
+                "places: gazetteer reloaded (%d streets, %d landmarks)",
+                len(gazetteer.streets),
+                len(gazetteer.landmarks),
+            )
             return True
