@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test test-later lint bench bench-nlu bench-services bench-broadcast lock clean
+.PHONY: install run test test-later lint bench bench-nlu bench-places bench-services bench-broadcast lock clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PY) -m venv $(VENV)
@@ -26,12 +26,15 @@ test-later: install
 
 lint: install
 	$(BIN)/ruff check .
-	$(BIN)/mypy bot handlers nlu storage
+	$(BIN)/mypy bot handlers nlu places storage
 
-bench: bench-nlu bench-services bench-broadcast
+bench: bench-nlu bench-places bench-services bench-broadcast
 
 bench-nlu: install
 	$(BIN)/python -m nlu.bench --out bench/nlu.json
+
+bench-places: install
+	$(BIN)/python -m places.bench --out bench/places.json
 
 bench-services: install
 	$(BIN)/python -m bench.services_bench --out bench/services.json
