@@ -7,7 +7,6 @@ $HUEBOT_CONFIG, else ./config.yml); without one, the files shipped in places/dat
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import json
 import os
 import sys
@@ -46,9 +45,7 @@ def config_paths(config: str | None) -> PlacesPaths:
 
 def place_dict(place: Place) -> dict[str, Any]:
     """A place as plain JSON-ready data."""
-    data = dataclasses.asdict(place)
-    data["kind"] = place.kind.value
-    data["relation"] = place.relation.value
+    data = place.to_dict()
     data["usable"] = place.usable
     return data
 

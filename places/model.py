@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 
 from places.geo import LatLon, Polygon
 
@@ -135,3 +137,26 @@ class Place:
     def usable(self) -> bool:
         """True when the place says where: a ward, or a street with its candidate wards."""
         return self.ward is not None or bool(self.candidate_wards)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-ready data (for conversation state, logs of ids, the CLI)."""
+        data = dataclasses.asdict(self)
+        data["kind"] = self.kind.value
+        data["relation"] = self.relation.value
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Place:
+        """The place :meth:`to_dict` wrote (lists back to tuples)."""
+        fields = dict(data)
+        fields["kind"] = PlaceKind(fields["kind"])
+        fields["relation"] = Relation(fields.get("relation", Relation.AT.value))
+        for key in ("point", "candidate_wards"):
+            if fields.get(key) is not None:
+                fields[key] = tuple(fields[key])
+        if fields.get("segment") is not None:
+            fields["segment"] = tuple(tuple(end) for end in fields["segment"])
+        return cls(**{k: v for k, v in fields.items() if k in _PLACE_FIELDS})
+
+
+_PLACE_FIELDS = {f.name for f in dataclasses.fields(Place)}

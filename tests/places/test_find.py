@@ -171,3 +171,25 @@ def test_decomposed_unicode_is_read_like_composed(gazetteer: Gazetteer) -> None:
     text = unicodedata.normalize("NFD", "kiệt 12 Nguyễn Huệ")
     place = gazetteer.find(text)
     assert place is not None and place.alley == "12" and place.street == "Nguyễn Huệ"
+
+
+def test_a_place_survives_a_json_round_trip(gazetteer: Gazetteer) -> None:
+    import json
+
+    from places import Place
+
+    for text in ("đoạn từ chợ Đông Ba đến cầu Trường Tiền", "ổ gà đường Hùng Vương"):
+        place = gazetteer.find(text)
+        assert place is not None
+        again = Place.from_dict(json.loads(json.dumps(place.to_dict())))
+        assert again == place
+
+
+def test_a_long_message_is_still_fast_and_right(gazetteer: Gazetteer) -> None:
+    import time
+
+    text = "trời mưa to quá, " * 220 + "cống tràn ở kiệt 45 Phan Bội Châu"
+    started = time.perf_counter()
+    place = gazetteer.find(text)
+    assert time.perf_counter() - started < 0.5
+    assert place is not None and place.street == "Phan Bội Châu" and place.alley == "45"
