@@ -17,7 +17,7 @@ import yaml
 from pydantic import ValidationError
 
 from places.config import PlacesConfig, PlacesPaths, resolve_paths
-from places.evaluation import SETS, evaluate_pins, evaluate_rows, read_rows
+from places.evaluation import SETS, consistency, evaluate_pins, evaluate_rows, read_rows
 from places.gazetteer import Gazetteer
 from places.loader import PlacesDataError
 from places.model import Place
@@ -150,4 +150,15 @@ def main(argv: list[str] | None = None) -> int:
     )
     for path in paths.files():
         print(f"  {path}")
+    agree = consistency(gaz)
+    print(
+        f"boundaries vs tables: {agree['street_points_outside_their_wards']} of "
+        f"{agree['street_points']} street points outside the street's wards; "
+        f"{len(agree['landmarks_outside_their_ward'])} of {agree['landmarks']} landmarks "
+        "outside their ward"
+    )
+    if agree["streets_concerned"]:
+        print("  streets: " + ", ".join(agree["streets_concerned"]))
+    if agree["landmarks_outside_their_ward"]:
+        print("  landmarks: " + ", ".join(agree["landmarks_outside_their_ward"]))
     return 0

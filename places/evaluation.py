@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from places.gazetteer import Gazetteer
+from places.geo import along
 from places.model import Place
 
 EVAL_DIR = Path(__file__).parent / "data" / "eval"
@@ -150,4 +151,34 @@ def evaluate_pins(gaz: Gazetteer, path: Path = PINS) -> dict[str, Any]:
         "pins": len(rows),
         "ward_accuracy": right / len(rows) if rows else 0.0,
         "errors": wrong,
+    }
+
+
+def consistency(gaz: Gazetteer, samples: int = 11) -> dict[str, Any]:
+    """How far the boundaries agree with the street and landmark tables.
+
+    Samples ``samples`` points along every street and counts those whose ward (by the
+    boundaries) is not one of the wards the street table gives; counts the landmarks
+    whose boundary ward differs from their table ward. With official boundaries and
+    tables both figures should be near zero; the difference shows where to look.
+    """
+    off_street = []
+    total = 0
+    for street in gaz.streets.values():
+        for i in range(samples):
+            ward = gaz.ward_at(along(street.line, i / (samples - 1)))
+            total += 1
+            if ward is None or ward.codename not in street.wards:
+                off_street.append(street.name)
+    off_landmarks = [
+        lm.id
+        for lm in gaz.landmarks.values()
+        if getattr(gaz.ward_at(lm.point), "codename", None) != lm.ward
+    ]
+    return {
+        "street_points": total,
+        "street_points_outside_their_wards": len(off_street),
+        "streets_concerned": sorted(set(off_street)),
+        "landmarks": len(gaz.landmarks),
+        "landmarks_outside_their_ward": off_landmarks,
     }

@@ -65,7 +65,9 @@ def test_config_paths_replace_the_shipped_files(tmp_path: Path, capsys):
     assert main(["places", "--config", str(config), "find", "ổ gà đường Mới Thử"]) == 0
     assert "phường Thủy Xuân" in capsys.readouterr().out
     assert main(["places", "--config", str(config), "check"]) == 0
-    assert str(tmp_path / "gis" / "streets.csv") in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert str(tmp_path / "gis" / "streets.csv") in out
+    assert "boundaries vs tables:" in out and "of 72 landmarks outside their ward" in out
 
 
 def test_a_bad_places_section_is_a_clear_error(tmp_path: Path, capsys):

@@ -89,3 +89,12 @@ def test_a_missing_file_at_start_is_a_clear_error(tiny_paths: PlacesPaths):
     tiny_paths.streets.unlink()
     with pytest.raises(PlacesDataError, match=r"streets\.csv: cannot read"):
         GazetteerSource(tiny_paths)
+
+
+def test_consistency_finds_a_landmark_in_the_wrong_ward(tiny_paths: PlacesPaths):
+    from places.evaluation import consistency
+
+    _add_landmark(tiny_paths.landmarks, "cho_sai,chợ Sai,,market,,16.005,107.015,west,\n")
+    agree = consistency(places.load_gazetteer(tiny_paths))
+    assert agree["landmarks_outside_their_ward"] == ["cho_sai"]
+    assert agree["street_points_outside_their_wards"] == 0
