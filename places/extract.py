@@ -90,6 +90,7 @@ def _street(gaz: GazetteerLike, m: Mentions) -> Place | None:
         landmark=mark.landmark.id if mark else None,
         relation=s.relation,
         approximate_ward=approximate,
+        span=(min(s.start, mark.start), max(s.end, mark.end)) if mark else (s.start, s.end),
     )
 
 
@@ -113,6 +114,7 @@ def _landmark(gaz: GazetteerLike, m: Mentions) -> Place | None:
         landmark=lm.landmark.id,
         relation=lm.relation,
         approximate_ward=False,
+        span=(lm.start, lm.end),
     )
 
 

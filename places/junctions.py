@@ -68,11 +68,14 @@ def intersection_place(gaz: GazetteerLike, m: Mentions) -> Place | None:
         if not hits or hits[0].start != 0 or hits[0].term.value == first.street.name:
             continue
         other = gaz.streets[hits[0].term.value]
-        return _junction_place(gaz, m, first, other)
+        start = first.start - len(before) + junction.start() if junction else first.start
+        return _junction_place(gaz, m, first, other, (start, gap.end() + hits[0].end))
     return None
 
 
-def _junction_place(gaz: GazetteerLike, m: Mentions, first: StreetMention, other: Street) -> Place:
+def _junction_place(
+    gaz: GazetteerLike, m: Mentions, first: StreetMention, other: Street, span: tuple[int, int]
+) -> Place:
     point, gap = closest_pair(first.street.line, other.line)
     ward = ward_at(gaz, point) if gap < NEAR_M else None
     code = ward.codename if ward else (m.wards[0] if m.wards else None)
@@ -101,6 +104,7 @@ def _junction_place(gaz: GazetteerLike, m: Mentions, first: StreetMention, other
         cross_street=other.name,
         relation=first.relation,
         approximate_ward=bool(ward and ward.approximate),
+        span=span,
     )
 
 
@@ -171,4 +175,5 @@ def _segment_place(
         street=main.name if main else None,
         landmark=a.landmark or b.landmark,
         approximate_ward=any(w.approximate for w in ends),
+        span=(a.start, b.end),
     )

@@ -36,8 +36,8 @@ _ALLEY_RE = re.compile(
     rf"(?<![\w])(?P<word>kiet|hem|ngo|ngach|alley|lane|k|h)\s*\.?\s*(?:so\s*)?(?P<num>{_NUM})"
     r"\s*,?\s*(?:duong\s+|dg\s+|d\.\s*|pho\s+)?$"
 )
-_HOUSE_RE = re.compile(
-    rf"(?<![\w/])(?:(?P<so>so nha|nha so|so|nha|no\.?|number|#)\s*)?(?P<num>{_NUM})"
+_HOUSE_RE = re.compile(  # "8h Lê Lợi" is a time, not a house
+    rf"(?<![\w/])(?:(?P<so>so nha|nha so|so|nha|no\.?|number|#)\s*)?(?P<num>(?!\d+h\b){_NUM})"
     r"\s*,?\s*(?:duong\s+|dg\s+|d\.\s*|pho\s+)?$"
 )
 _HOUSE_IN_ALLEY_RE = re.compile(

@@ -114,7 +114,9 @@ class Place:
     ``segment`` the two ends of a stretch of street; ``ward`` the ward's codename when
     one is decided; ``candidate_wards`` the wards left to choose from when a street
     runs through several and nothing else decides. ``description_vi``/``_en`` are short
-    and ready to show ("trước số 25 Lê Lợi, phường Thuận Hóa").
+    and ready to show ("trước số 25 Lê Lợi, phường Thuận Hóa"). ``span`` gives the
+    start and end of the words that name the place, as offsets in the message's NFC
+    form (None for a position or a ward alone).
     """
 
     kind: PlaceKind
@@ -132,6 +134,7 @@ class Place:
     landmark: str | None = None
     relation: Relation = Relation.AT
     approximate_ward: bool = field(default=False)
+    span: tuple[int, int] | None = None
 
     @property
     def usable(self) -> bool:
@@ -151,7 +154,7 @@ class Place:
         fields = dict(data)
         fields["kind"] = PlaceKind(fields["kind"])
         fields["relation"] = Relation(fields.get("relation", Relation.AT.value))
-        for key in ("point", "candidate_wards"):
+        for key in ("point", "candidate_wards", "span"):
             if fields.get(key) is not None:
                 fields[key] = tuple(fields[key])
         if fields.get("segment") is not None:

@@ -193,3 +193,34 @@ def test_a_long_message_is_still_fast_and_right(gazetteer: Gazetteer) -> None:
     place = gazetteer.find(text)
     assert time.perf_counter() - started < 0.5
     assert place is not None and place.street == "Phan Bội Châu" and place.alley == "45"
+
+
+@pytest.mark.parametrize(
+    ("text", "street", "house", "alley", "span_text"),
+    [
+        ("cây đổ đg Lê Duẩn", "Lê Duẩn", None, None, "đg Lê Duẩn"),
+        ("ổ gà trước số 40 đường Lê Lợi", "Lê Lợi", "40", None, "số 40 đường Lê Lợi"),
+        ("hem 34 phan boi chau ngap", "Phan Bội Châu", None, "34", "hem 34 phan boi chau"),
+        ("ngập kiệt 12/5 Nguyễn Huệ", "Nguyễn Huệ", None, "12/5", "kiệt 12/5 Nguyễn Huệ"),
+        ("flooding at 25 Le Loi st.", "Lê Lợi", "25", None, "25 Le Loi"),
+        ("tắc đường từ 8h Lê Lợi", "Lê Lợi", None, None, "Lê Lợi"),
+        ("ngã 4 Lê Lợi Hà Nội đèn hỏng", "Lê Lợi", None, None, "ngã 4 Lê Lợi Hà Nội"),
+    ],
+)
+def test_chat_spellings_numbers_and_spans(
+    gazetteer: Gazetteer,
+    text: str,
+    street: str,
+    house: str | None,
+    alley: str | None,
+    span_text: str,
+) -> None:
+    place = gazetteer.find(text)
+    assert place is not None and place.span is not None
+    assert (place.street, place.house_number, place.alley) == (street, house, alley)
+    assert text[place.span[0] : place.span[1]] == span_text
+
+
+@pytest.mark.parametrize("text", ["", "   ", "25", "số 25", "kiệt 12"])
+def test_fragments_are_not_places(gazetteer: Gazetteer, text: str) -> None:
+    assert gazetteer.find(text) is None
