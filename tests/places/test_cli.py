@@ -44,7 +44,7 @@ def test_test_reports_every_figure(tmp_path: Path, capsys: pytest.CaptureFixture
     out = tmp_path / "places.json"
     assert main(["places", "test", "--out", str(out)]) == 0
     printed = capsys.readouterr().out
-    assert "heldout" in printed and "pins: 72 points" in printed
+    assert "heldout" in printed and "pins: 79 points" in printed
     results = json.loads(out.read_text(encoding="utf-8"))
     held = results["heldout"]
     assert held["messages"] >= 150 and results["dev"]["messages"] >= 150
@@ -67,7 +67,7 @@ def test_config_paths_replace_the_shipped_files(tmp_path: Path, capsys):
     assert main(["places", "--config", str(config), "check"]) == 0
     out = capsys.readouterr().out
     assert str(tmp_path / "gis" / "streets.csv") in out
-    assert "boundaries vs tables:" in out and "of 72 landmarks outside their ward" in out
+    assert "boundaries vs tables:" in out and "of 79 landmarks outside their ward" in out
 
 
 def test_a_bad_places_section_is_a_clear_error(tmp_path: Path, capsys):
