@@ -7,6 +7,8 @@ number, a landmark or a ward to decide its ward), a landmark, a ward.
 
 from __future__ import annotations
 
+import dataclasses
+
 from places import describe
 from places.geo import LatLon, along, project
 from places.junctions import NEAR_M, intersection_place, segment_place, ward_at, ward_text
@@ -149,7 +151,11 @@ def find_place(gaz: GazetteerLike, text: str) -> Place | None:
     Returns:
         The most precise place the message gives, or None when it names none.
     """
-    m = find_mentions(text, gaz.streets, gaz.landmarks, (gaz.street_lexicon, gaz.landmark_lexicon))
+    found = find_mentions(
+        text, gaz.streets, gaz.landmarks, (gaz.street_lexicon, gaz.landmark_lexicon)
+    )
+    # a city's own boundary file may lack a ward name the matcher knows
+    m = dataclasses.replace(found, wards=tuple(w for w in found.wards if w in gaz.wards))
     if not (m.streets or m.landmarks or m.wards):
         return None
     for rule in RULES:

@@ -23,6 +23,9 @@ def test_other_files_replace_the_shipped_ones_without_code_changes(tiny_paths: P
     assert at is not None and at.description_vi == "đường Trần Long, gần chợ Tây, phường Tây"
     assert gaz.at(16.02, 107.005) is None
     assert not at.approximate_ward
+    named = gaz.find("ổ gà đường Trần Long, phường Vỹ Dạ")  # a ward this city's file lacks
+    assert named is not None and named.ward is None
+    assert named.candidate_wards == ("west", "east")
 
 
 @pytest.mark.parametrize(
