@@ -19,7 +19,7 @@ from bot.channels.telegram import ButtonPress, FileRef
 from bot.channels.telegram_bot import Caller
 from bot.channels.telegram_render import Outgoing, chosen, markup, render
 from bot.media import MediaStore
-from handlers.model import Channel, PhotoProblem, PhotoRef, RejectedFile, Reply
+from handlers.model import Channel, PhotoProblem, PhotoRef, RejectedFile, Reply, Venue
 from storage.db import Database
 
 log = logging.getLogger(__name__)
@@ -130,6 +130,9 @@ class TelegramIO:
         return messages, tokens
 
     async def _send_one(self, chat_id: int, out: Outgoing, tokens: dict[str, str]) -> None:
+        if out.venue is not None:
+            await self._send_venue(chat_id, out.venue)
+            return
         keyboard = markup(out, tokens)
         path = self._media.public_path(out.photo_sha256) if out.photo_sha256 else None
         if path is not None:
@@ -146,4 +149,10 @@ class TelegramIO:
         await self._call("sendMessage", chat_id, lambda: self._bot.send_message(
             chat_id, out.html, parse_mode=ParseMode.HTML, reply_markup=keyboard,
             link_preview_options=NO_PREVIEW,
+        ))  # fmt: skip
+
+    async def _send_venue(self, chat_id: int, venue: Venue) -> None:
+        await self._call("sendVenue", chat_id, lambda: self._bot.send_venue(
+            chat_id, latitude=venue.latitude, longitude=venue.longitude, title=venue.title,
+            address=venue.address,
         ))  # fmt: skip

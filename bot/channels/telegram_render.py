@@ -4,7 +4,8 @@ Every text is HTML-escaped (handlers' texts carry what citizens typed) and sent 
 ``parse_mode=HTML``. Texts longer than a message allows are split at line breaks,
 then spaces, with any keyboard on the last part. Buttons become an inline keyboard
 whose callback data are tokens from the store (see ``storage/telegram.py``), never
-the payloads themselves. ``ask_location`` becomes a one-time reply keyboard.
+the payloads themselves. ``ask_location`` becomes a one-time reply keyboard. A reply's
+venue follows its text as a venue message (a map pin with the place's name and address).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from telegram import (
 )
 
 from handlers.i18n import TEXTS, say
-from handlers.model import Reply
+from handlers.model import Reply, Venue
 
 MAX_TEXT = 4096
 MAX_CAPTION = 1024
@@ -36,13 +37,14 @@ Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove
 
 @dataclass(frozen=True, slots=True)
 class Outgoing:
-    """One Telegram message: a text, or a photo with ``html`` as its caption."""
+    """One Telegram message: a text, a photo with ``html`` as its caption, or a venue."""
 
     html: str
     photo_sha256: str | None = None
     choices: tuple[tuple[str, str], ...] = ()
     location_label: str | None = None
     remove_keyboard: bool = False
+    venue: Venue | None = None
 
     @property
     def payloads(self) -> tuple[str, ...]:
@@ -58,17 +60,19 @@ def render(reply: Reply, language: str) -> list[Outgoing]:
         language: The user's language (for the share-location button).
 
     Returns:
-        One or more messages; any keyboard rides on the last.
+        One or more messages; any keyboard rides on the last text (or photo), and the
+        venue, if any, comes after it.
     """
+    venue = [Outgoing("", venue=reply.venue)] if reply.venue is not None else []
     text = reply.text.strip()
     photo = None
     if reply.image_sha256 and utf16_len(text) <= MAX_CAPTION:
-        return [_keyboard(reply, language, Outgoing(escape(text), reply.image_sha256))]
+        return [_keyboard(reply, language, Outgoing(escape(text), reply.image_sha256)), *venue]
     if reply.image_sha256:
         photo = Outgoing("", reply.image_sha256)
     parts = [Outgoing(escape(part)) for part in split_text(text or "…", MAX_TEXT)]
     parts[-1] = _keyboard(reply, language, parts[-1])
-    return [photo, *parts] if photo else parts
+    return [photo, *parts, *venue] if photo else [*parts, *venue]
 
 
 def _keyboard(reply: Reply, language: str, out: Outgoing) -> Outgoing:

@@ -24,7 +24,7 @@ from bot.channels.telegram_bot import TelegramSettings
 from bot.channels.telegram_render import Outgoing, escape, markup, render
 from bot.delivery.senders import Outcome, Pacer, Result
 from bot.media import MediaStore
-from handlers.model import reply_from_dict
+from handlers.model import Venue, reply_from_dict
 from storage.db import Database
 from storage.delivery import Claimed
 
@@ -84,8 +84,9 @@ class TelegramSender:
             return self._rendered[key]
         replies = [reply_from_dict(r) for r in item.payload.get("replies", [])]
         messages = [
-            m for r in replies for m in render(r, item.language) if m.html or m.photo_sha256
-        ]
+            m for r in replies for m in render(r, item.language)
+            if m.html or m.photo_sha256 or m.venue
+        ]  # fmt: skip
         if key is not None:
             if len(self._rendered) >= RENDERED_ALERTS:
                 self._rendered.pop(next(iter(self._rendered)))
@@ -129,6 +130,9 @@ class TelegramSender:
             return {p: await store.telegram_buttons.issue(user_key, p, now) for p in payloads}
 
     async def _send(self, chat_id: int, out: Outgoing, tokens: dict[str, str], paid: bool) -> None:
+        if out.venue is not None:
+            await self._call("sendVenue", {"chat_id": chat_id, **_venue(out.venue, paid)})
+            return
         body: dict[str, Any] = {"chat_id": chat_id, "parse_mode": "HTML"}
         keyboard = markup(out, tokens)
         if keyboard is not None:
@@ -176,6 +180,13 @@ class TelegramSender:
             connector = aiohttp.TCPConnector(limit=self._connections)
             self._session = aiohttp.ClientSession(connector=connector, timeout=self._timeout)
         return self._session
+
+
+def _venue(venue: Venue, paid: bool) -> dict[str, Any]:
+    """sendVenue's parameters for a place (a paid broadcast's too)."""
+    body: dict[str, Any] = {"latitude": venue.latitude, "longitude": venue.longitude,
+                            "title": venue.title, "address": venue.address}  # fmt: skip
+    return {**body, "allow_paid_broadcast": True} if paid else body
 
 
 def _api_error(status: int, answer: Any) -> ApiError:

@@ -16,7 +16,7 @@ from bot.channels.telegram_render import (
     split_text,
     utf16_len,
 )
-from handlers.model import Choice, Reply
+from handlers.model import Choice, Reply, Venue
 
 SHA = "b" * 64
 
@@ -83,6 +83,16 @@ def test_a_caption_too_long_becomes_a_photo_then_text():
     photo, *texts = render(Reply("x" * (MAX_CAPTION + 1), image_sha256=SHA), "vi")
     assert (photo.photo_sha256, photo.html) == (SHA, "")
     assert "".join(t.html for t in texts) == "x" * (MAX_CAPTION + 1)
+
+
+def test_a_venue_comes_after_the_text_which_keeps_the_keyboard():
+    venue = Venue(16.4652, 107.593, "Nhà thuốc Bến Nghé", "12 Bến Nghé")
+    text, pin = render(Reply("Nhà thuốc gần nhất", (Choice("Khác", "service:menu"),),
+                             venue=venue), "vi")  # fmt: skip
+    assert text.html == "Nhà thuốc gần nhất" and text.payloads == ("service:menu",)
+    assert pin == Outgoing("", venue=venue) and markup(pin, {}) is None
+    photo, pin = render(Reply("Ảnh", image_sha256=SHA, venue=venue), "vi")
+    assert photo.photo_sha256 == SHA and pin.venue == venue
 
 
 def test_a_pressed_message_shows_the_choice_escaped():

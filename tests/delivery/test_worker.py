@@ -10,7 +10,7 @@ from typing import Any
 from aiohttp import web
 
 from bot.delivery.settings import ChannelRate
-from handlers.model import Reply, reply_to_dict
+from handlers.model import Reply, Venue, reply_to_dict
 from storage.db import Database
 from tests.delivery.conftest import StartWorker
 from tests.delivery.support import (
@@ -133,6 +133,23 @@ async def test_a_message_telegram_refuses_fails_at_once(
     await start_worker()
     row = await until_first_row(database, lambda r: r.status == "failed")
     assert row.attempts == 1 and "chat not found" in row.last_error
+
+
+async def test_a_notice_with_a_venue_sends_the_text_then_the_venue(
+    database: Database, clock: FakeClock, fake_telegram: FakeTelegram, start_worker: StartWorker
+):
+    (user,) = await add_users(database, "telegram", (6201,), clock())
+    shelter = Venue(16.4561, 107.5912, "Trường THCS Nguyễn Tri Phương", "26 Lê Lợi, Huế")
+    payload = {"replies": [reply_to_dict(Reply("Điểm sơ tán gần bạn nhất", venue=shelter))]}
+    async with database.unit_of_work() as store:
+        await store.outbox.enqueue(user, "alert", payload, clock(), 1)
+    await start_worker()
+    await until_statuses(database, sent=1)
+    assert [c.method for c in fake_telegram.calls] == ["sendMessage", "sendVenue"]
+    assert fake_telegram.venues(6201) == [{
+        "location": {"latitude": 16.4561, "longitude": 107.5912},
+        "title": "Trường THCS Nguyễn Tri Phương", "address": "26 Lê Lợi, Huế",
+    }]  # fmt: skip
 
 
 async def test_web_chat_rows_are_left_for_the_page_to_read(

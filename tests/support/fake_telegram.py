@@ -25,6 +25,7 @@ BOT_ID = 123456789
 USERNAME = "HueTestBot"
 JSON_FIELDS = {"reply_markup", "allowed_updates", "commands", "link_preview_options", "scope"}
 GET_FILE_LIMIT = 20 * 1024 * 1024
+VENUE_REQUIRED = ("chat_id", "latitude", "longitude", "title", "address")
 
 
 @dataclass
@@ -35,6 +36,7 @@ class Call:
     params: dict[str, Any]
     files: dict[str, bytes] = field(default_factory=dict)
     ok: bool = True  # False when the fake answered with an error
+    message_id: int = 0  # the message a successful send made
 
 
 async def eventually(condition: Callable[[], Any], timeout: float = 15.0) -> Any:
@@ -112,6 +114,14 @@ class FakeTelegram:
         """The sendMessage and sendPhoto calls that succeeded: what the chat shows."""
         return [call for call in self.sent(chat_id) if call.ok]
 
+    def venues(self, chat_id: int | None = None) -> list[dict[str, Any]]:
+        """The venues delivered (to one chat), in order, as the chat's client gets them."""
+        return [
+            self.messages[(int(c.params["chat_id"]), c.message_id)]["venue"]
+            for c in self.calls_to("sendVenue")
+            if c.ok and (chat_id is None or int(c.params["chat_id"]) == chat_id)
+        ]  # fmt: skip
+
     def texts(self, chat_id: int | None = None) -> list[str]:
         """The texts (or captions) delivered, as HTML."""
         calls = self.delivered(chat_id)
@@ -135,6 +145,8 @@ class FakeTelegram:
         if isinstance(result, web.Response):
             call.ok = False
             return result
+        if isinstance(result, dict) and "message_id" in result:
+            call.message_id = int(result["message_id"])
         return web.json_response({"ok": True, "result": result})
 
     async def _file(self, request: web.Request) -> web.StreamResponse:
@@ -184,6 +196,19 @@ class FakeTelegram:
         if params.get("caption"):
             extra["caption"] = _plain(params["caption"])
         return self._deliver(params, extra)
+
+    async def _do_send_venue(self, params: dict[str, Any], files: dict[str, bytes]) -> Any:
+        """sendVenue: chat_id, latitude, longitude, title and address are all required."""
+        for name in VENUE_REQUIRED:
+            if params.get(name) is None or str(params[name]).strip() == "":
+                return _error(400, f'Bad Request: parameter "{name}" is required')
+        point = _point(params["latitude"], params["longitude"])
+        if point is None:
+            return _error(400, "Bad Request: wrong venue location specified")
+        location = {"latitude": point[0], "longitude": point[1]}
+        venue = {"location": location, "title": str(params["title"]),
+                 "address": str(params["address"])}  # fmt: skip
+        return self._deliver(params, {"location": location, "venue": venue})
 
     async def _do_edit_message_text(self, params: dict[str, Any], files: dict[str, bytes]) -> Any:
         message = self.messages.get((int(params["chat_id"]), int(params["message_id"])))
@@ -245,6 +270,16 @@ async def _read_params(request: web.Request) -> tuple[dict[str, Any], dict[str, 
             files[name] = value.file.read()
             params[name] = f"<file {value.filename}>"
     return params, files
+
+
+def _point(latitude: Any, longitude: Any) -> tuple[float, float] | None:
+    """A venue's position as Telegram takes it (numbers in range), or None."""
+    try:
+        point = float(latitude), float(longitude)
+    except (TypeError, ValueError):
+        return None
+    in_range = -90.0 <= point[0] <= 90.0 and -180.0 <= point[1] <= 180.0
+    return point if in_range else None
 
 
 def _plain(text: str) -> str:
