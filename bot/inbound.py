@@ -31,10 +31,11 @@ class StoreUnavailable(Exception):
 
 @dataclass(frozen=True, slots=True)
 class Outcome:
-    """What became of an update."""
+    """What became of an update; ``language`` is the chat's language after it."""
 
     replies: list[Reply]
     duplicate: bool = False
+    language: str | None = None
 
 
 def utc_now() -> datetime:
@@ -81,7 +82,9 @@ class Inbox:
             if not claimed:
                 stored = await store.updates.replies_of(message.channel, message.update_id)
                 log.info("update %s/%s replayed", message.channel, message.update_id)
-                return Outcome([reply_from_dict(r) for r in stored], duplicate=True)
+                known = await store.users.find(message.channel, message.user_key)
+                language = known.language if known else None
+                return Outcome([reply_from_dict(r) for r in stored], True, language)
             ctx = Context(
                 store=store, city=self._city, nlu=self._nlu, now=now, limits=self._limits
             )
@@ -90,7 +93,13 @@ class Inbox:
             await store.updates.finish(
                 message.channel, message.update_id, user.id, [reply_to_dict(r) for r in replies]
             )
-        return Outcome(replies)
+        return Outcome(replies, language=user.language)
+
+    async def chat_language(self, channel: str, key: str) -> str | None:
+        """The language a chat has chosen (None for a chat that never wrote)."""
+        async with self._db.unit_of_work() as store:
+            user = await store.users.find(channel, key)
+        return user.language if user else None
 
     async def webchat_inbox(self, key: str, after: int) -> list[tuple[int, Reply]]:
         """Later notices for a web chat (the page polls; what it reads counts as sent)."""

@@ -15,7 +15,7 @@ from bot.channels import webchat
 from bot.inbound import Inbox, StoreUnavailable, failure_replies, utc_now
 from bot.media import MediaStore
 from handlers.i18n import TEXTS, say
-from handlers.model import PhotoRef, RejectedFile
+from handlers.model import Channel, PhotoRef, RejectedFile
 
 log = logging.getLogger(__name__)
 
@@ -111,15 +111,17 @@ async def post_photos(request: web.Request) -> web.Response:
 
 
 async def get_inbox(request: web.Request) -> web.Response:
-    """Notices sent to this chat since ``after`` (status changes and the like)."""
+    """Notices sent to this chat since ``after``, and the chat's language (None if new)."""
     key = _chat_key(request)
     try:
         after = max(int(request.query.get("after", "0")), 0)
     except ValueError:
         return _error(400, "bad_request", "web.bad_request", _locale(request, None))
-    notices = await request.app[INBOX].webchat_inbox(key, after)
+    inbox = request.app[INBOX]
+    notices = await inbox.webchat_inbox(key, after)
     messages = [{"id": row_id, "reply": webchat.render(reply)} for row_id, reply in notices]
-    return web.json_response({"messages": messages})
+    language = await inbox.chat_language(Channel.WEBCHAT, key)
+    return web.json_response({"messages": messages, "language": language})
 
 
 async def get_media(request: web.Request) -> web.StreamResponse:
@@ -142,7 +144,8 @@ async def _deliver(request: web.Request, message: Any) -> web.Response:
         replies = [webchat.render(r) for r in failure_replies(message.locale)]
         body = {"error": {"code": "unavailable", "message": replies[0]["text"]}}
         return web.json_response(body, status=503)
-    return web.json_response({"replies": [webchat.render(r) for r in outcome.replies]})
+    replies = [webchat.render(r) for r in outcome.replies]
+    return web.json_response({"replies": replies, "language": outcome.language})
 
 
 class _TooLarge(Exception):

@@ -218,3 +218,15 @@ async def test_store_failure_answers_503_and_keeps_nothing(client: TestClient, s
 async def test_healthz(client: TestClient):
     response = await client.get("/healthz")
     assert response.status == 200 and (await response.json())["store"] == "up"
+
+
+async def test_answers_and_the_inbox_carry_the_chats_language(client: TestClient):
+    inbox = await (await client.get("/api/chat/inbox")).json()
+    assert inbox["language"] is None  # a chat that never wrote
+    first = await client.post("/api/chat/messages", json={"id": new_id(), "text": "/start"})
+    assert (await first.json())["language"] == "vi"
+    switched = await client.post(
+        "/api/chat/messages", json={"id": new_id(), "text": "/lang en", "locale": "vi"}
+    )
+    assert (await switched.json())["language"] == "en"
+    assert (await (await client.get("/api/chat/inbox")).json())["language"] == "en"

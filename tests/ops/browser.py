@@ -45,16 +45,24 @@ async def _loopback_only(route: Any) -> None:
         await route.abort()
 
 
+DESKTOP = (1440, 900)
+PHONE = (390, 844)  # a common phone's viewport in CSS pixels
+
+
 @asynccontextmanager
-async def browser_page(base_url: str) -> AsyncIterator[Any]:
-    """A fresh page in a fresh headless Chromium, Vietnamese, 1440x900."""
+async def browser_page(
+    base_url: str, size: tuple[int, int] = DESKTOP, locale: str = "vi-VN"
+) -> AsyncIterator[Any]:
+    """A fresh page in a fresh headless Chromium, Vietnamese, 1440x900 unless told."""
     from playwright.async_api import async_playwright
 
     async with async_playwright() as driver:
         browser = await driver.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        phone = size[0] < 600
         context = await browser.new_context(
-            base_url=base_url, locale="vi-VN", viewport={"width": 1440, "height": 900}
-        )
+            base_url=base_url, locale=locale, viewport={"width": size[0], "height": size[1]},
+            is_mobile=phone, has_touch=phone,
+        )  # fmt: skip
         await context.route("**/*", _loopback_only)
         page = await context.new_page()
         try:

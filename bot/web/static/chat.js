@@ -1,10 +1,13 @@
 /* HueBot web chat client: plain ES2020, no dependencies, no build step.
  *
  * Talks to the same-origin API (the chat is identified by an HttpOnly cookie):
- *   POST /api/chat/messages  {id, text|choice|location, locale} -> {replies: [Reply]}
- *   POST /api/chat/photos    multipart: id, locale, caption?, file+ -> {replies: [Reply]}
- *   GET  /api/chat/inbox?after=N -> {messages: [{id, reply: Reply}]}
+ *   POST /api/chat/messages  {id, text|choice|location, locale} -> {replies: [Reply], language}
+ *   POST /api/chat/photos    multipart: id, locale, caption?, file+ -> {replies: [Reply], language}
+ *   GET  /api/chat/inbox?after=N -> {messages: [{id, reply: Reply}], language}
  * Reply = {text, choices: [{label, payload}], ask_location, image_url}.
+ * `language` is the chat's language as the server keeps it ("vi", "en", or null for a
+ * chat that has never written): the page follows it, so `/lang en` typed in the chat,
+ * or chosen on another device, switches the page too.
  * Text from the server is only ever put in the page with textContent, never as HTML.
  */
 (() => {
@@ -41,6 +44,7 @@
   const STRINGS = {
     vi: {
       pageTitle: 'HueBot — Phản ánh hiện trường Huế',
+      service: 'Phản ánh hiện trường Huế',
       welcomeTitle: 'Chào mừng bạn đến với HueBot',
       welcomeText: 'Gửi phản ánh về ngập úng, ổ gà, rác thải, đèn đường hư hỏng… kèm ảnh và vị trí, rồi theo dõi kết quả xử lý ngay tại đây.',
       subtitle: 'Kênh tiếp nhận phản ánh của người dân',
@@ -108,6 +112,7 @@
     },
     en: {
       pageTitle: 'HueBot — Huế field reports',
+      service: 'Huế field reports',
       welcomeTitle: 'Welcome to HueBot',
       welcomeText: 'Report flooding, potholes, garbage, broken street lights… with photos and a location, and follow up on your reports right here.',
       subtitle: 'Report local problems in Huế',
@@ -687,6 +692,7 @@
   /** Turn an HTTP status and parsed body into replies, or throw a SendError. */
   function readReplies(status, data) {
     if (status >= 200 && status < 300 && data && Array.isArray(data.replies)) {
+      followServerLocale(data.language);
       return data.replies.map(normalizeReply).filter(Boolean);
     }
     const message = data && data.error && typeof data.error.message === 'string' ? data.error.message : '';
@@ -1099,6 +1105,8 @@
   }
 
   function takeInbox(data) {
+    // A message on its way may change the language (/lang): its answer will say.
+    if (data && state.pending === 0) followServerLocale(data.language);
     const items = data && Array.isArray(data.messages) ? data.messages.slice() : [];
     items.sort((a, b) => Number(a && a.id) - Number(b && b.id));
     for (const item of items) {
@@ -1125,9 +1133,13 @@
     for (const node of document.querySelectorAll('[data-i18n-aria]')) node.setAttribute('aria-label', t(node.dataset.i18nAria));
     for (const node of document.querySelectorAll('[data-i18n-title]')) node.title = t(node.dataset.i18nTitle);
     for (const btn of dom.langButtons) btn.setAttribute('aria-pressed', String(btn.dataset.lang === state.locale));
-    dom.title.setAttribute('lang', 'vi');
     renderTray();
     updateComposer();
+  }
+
+  /** The chat's language as the server keeps it wins over the one this page guessed. */
+  function followServerLocale(language) {
+    if (language === 'vi' || language === 'en') setLocale(language, false);
   }
 
   function setLocale(locale, tellServer) {
