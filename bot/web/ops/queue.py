@@ -62,7 +62,11 @@ def _table(
         return f'<p class="empty">{esc(t(language, "queue.empty"))}</p>'
     heads = "".join(_head(request, name, key, sort) for name, key in COLUMNS)
     rows = "".join(_row(report, city, now, language) for report in reports)
-    return f'<table class="queue"><thead><tr>{heads}</tr></thead><tbody>{rows}</tbody></table>'
+    sort_by = attrs(data_label=t(language, "queue.sort_by"))  # shown where headers are hidden
+    return (
+        f'<table class="queue"><thead><tr {sort_by}>{heads}</tr></thead>'
+        f"<tbody>{rows}</tbody></table>"
+    )
 
 
 def _head(request: web.Request, name: str, key: str | None, sort: str) -> str:
@@ -97,7 +101,11 @@ def _row(report: ReportRecord, city: City, now: datetime, language: str) -> str:
         f'<span class="snippet">{esc(report.text[:90])}</span>',
     )
     row_class = "overdue" if overdue else ""
-    return f"<tr {attrs(class_=row_class or None)}>{''.join(f'<td>{c}</td>' for c in cells)}</tr>"
+    tds = "".join(
+        f"<td {attrs(data_label=t(language, f'col.{name}'))}>{cell}</td>"
+        for (name, _), cell in zip(COLUMNS, cells, strict=True)
+    )
+    return f"<tr {attrs(class_=row_class or None)}>{tds}</tr>"
 
 
 def time_left(report: ReportRecord, now: datetime, language: str) -> str:

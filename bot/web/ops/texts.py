@@ -64,6 +64,7 @@ UI: dict[str, tuple[str, str]] = {
     "queue.title": ("Hàng đợi phản ánh", "Report queue"),
     "queue.count": ("{total} phản ánh", "{total} reports"),
     "queue.empty": ("Không có phản ánh nào khớp bộ lọc.", "No report matches the filter."),
+    "queue.sort_by": ("Sắp xếp theo:", "Sort by:"),
     "page.prev": ("‹ Trước", "‹ Previous"),
     "page.next": ("Sau ›", "Next ›"),
     "page.of": ("Trang {page}/{pages}", "Page {page} of {pages}"),
