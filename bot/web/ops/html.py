@@ -132,8 +132,8 @@ def _header(request: web.Request, user: UserRecord, active: str, city: City, lan
     )
     return (
         f'<header><div class="brand">{_logo()}<span>{esc(t(language, "brand"))}</span></div>'
-        f'<nav>{links}</nav><div class="who"><span class="whoami">{esc(who)}</span>'
-        f"{_switch(request, language)}{logout}</div></header>"
+        f'<nav>{links}</nav><div class="who"><span class="whoami" {attrs(title=who)}>'
+        f"{esc(who)}</span>{_switch(request, language)}{logout}</div></header>"
     )
 
 
