@@ -6,7 +6,8 @@ part: pressing one makes the citizen send the button's text, which the store map
 to its payload (``storage/zalo.py`` ``ZaloButtons``). More choices, or labels too long
 for a button, become a numbered list the citizen answers with a digit (the router maps
 it). An OA cannot ask a client for its position, so ``ask_location`` adds a line saying
-how to share one; a venue becomes its name, address and a map link.
+how to share one; a venue becomes its name, address and a map link, unless the text
+already names the place and links a map (as a service answer does).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from handlers.i18n import TEXTS, say
-from handlers.model import Choice, Reply
+from handlers.model import Choice, Reply, Venue
 
 MAX_TEXT = 2000
 MAX_BUTTONS = 5
@@ -69,13 +70,18 @@ def render(reply: Reply, language: str) -> list[Outgoing]:
 
 def _text(reply: Reply, language: str) -> str:
     lines = [reply.text.strip()]
-    if reply.venue is not None:
-        venue = reply.venue
+    venue = reply.venue
+    if venue is not None and not _already_shown(reply.text, venue):
         url = MAP_URL.format(lat=venue.latitude, lon=venue.longitude)
         lines.append(f"📍 {venue.title}, {venue.address}\n{url}")
     if reply.ask_location:
         lines.append(say(language, "zalo.share_location"))
     return "\n\n".join(line for line in lines if line)
+
+
+def _already_shown(text: str, venue: Venue) -> bool:
+    """Whether the text names the place and links a map (a service answer does)."""
+    return venue.title in text and "https://" in text
 
 
 def buttons_fit(choices: Sequence[Choice]) -> bool:

@@ -177,6 +177,13 @@ def test_ask_location_says_how_to_share_one_and_a_venue_gets_a_map_link():
     assert "📍 Chợ, Lê Lợi" in out.text and "query=16.463700,107.590900" in out.text
 
 
+def test_a_venue_the_text_already_names_and_links_is_not_repeated():
+    venue = Venue(16.4652, 107.593, "Nhà thuốc Bến Nghé", "12 Bến Nghé")
+    text = "💊 Nhà thuốc Bến Nghé · cách 280 m\n📍 12 Bến Nghé\n🗺 Bản đồ: https://osm.org/x"
+    [out] = render(Reply(text, venue=venue), "vi")
+    assert out.text == text
+
+
 def test_a_photo_goes_first_and_long_text_is_split_with_buttons_on_the_last_part():
     text = ("Một dòng khá dài của phản ánh. " * 40 + "\n") * 3
     reply = Reply(text, (Choice("OK", "ok"),), image_sha256="a" * 64)
