@@ -1,11 +1,100 @@
-"""Everything the bot says, in Vietnamese and English."""
+"""Everything the bot says, in Vietnamese and English.
+
+The catalogue is strict: a key is registered once (a second registration raises
+``CatalogueError`` when the module is imported), both languages carry the same
+placeholders, and ``say`` raises ``MissingPlaceholder`` when one is not filled.
+"""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator, Mapping
 from datetime import datetime
+from string import Formatter
 from zoneinfo import ZoneInfo
 
-TEXTS: dict[str, tuple[str, str]] = {
+FIELD_ROOT = re.compile(r"[.\[]")
+
+
+class CatalogueError(ValueError):
+    """A text was registered twice, or its two languages do not match."""
+
+
+class MissingPlaceholder(KeyError):
+    """A text was asked for without a value for one of its placeholders."""
+
+
+class Catalogue(Mapping[str, tuple[str, str]]):
+    """Texts by key, each a (Vietnamese, English) pair; a key can be registered only once."""
+
+    def __init__(self) -> None:
+        self._texts: dict[str, tuple[str, str]] = {}
+        self._fields: dict[str, frozenset[str]] = {}
+
+    def __getitem__(self, key: str) -> tuple[str, str]:
+        return self._texts[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._texts)
+
+    def __len__(self) -> int:
+        return len(self._texts)
+
+    def __setitem__(self, key: str, pair: tuple[str, str]) -> None:
+        """Register one text.
+
+        Raises:
+            CatalogueError: The key is taken, or the pair is not two texts with the same
+                placeholders.
+        """
+        if key in self._texts:
+            raise CatalogueError(f"text {key!r} is defined twice")
+        self._fields[key] = _pair_fields(key, pair)
+        self._texts[key] = pair
+
+    def update(self, entries: Mapping[str, tuple[str, str]]) -> None:
+        """Register several texts (see ``__setitem__``)."""
+        for key, pair in entries.items():
+            self[key] = pair
+
+    def fields(self, key: str) -> frozenset[str]:
+        """The placeholders the text ``key`` needs filled."""
+        return self._fields[key]
+
+
+def placeholders(text: str) -> frozenset[str]:
+    """The names of the ``{placeholders}`` in ``text``.
+
+    Raises:
+        ValueError: A brace is unbalanced or a placeholder has no name.
+    """
+    names: set[str] = set()
+    for _, field, _, _ in Formatter().parse(text):
+        if field is None:
+            continue
+        name = FIELD_ROOT.split(field, maxsplit=1)[0]
+        if not name or name.isdigit():
+            raise ValueError(f"unnamed placeholder in {text!r}")
+        names.add(name)
+    return frozenset(names)
+
+
+def _pair_fields(key: str, pair: tuple[str, str]) -> frozenset[str]:
+    if not (isinstance(pair, tuple) and len(pair) == 2 and all(isinstance(t, str) for t in pair)):
+        raise CatalogueError(f"text {key!r} must be a (Vietnamese, English) pair")
+    if not all(text.strip() for text in pair):
+        raise CatalogueError(f"text {key!r} is empty in one language")
+    try:
+        vi, en = placeholders(pair[0]), placeholders(pair[1])
+    except ValueError as exc:
+        raise CatalogueError(f"text {key!r}: {exc}") from exc
+    if vi != en:
+        raise CatalogueError(f"text {key!r}: placeholders differ, vi {sorted(vi)} en {sorted(en)}")
+    return vi
+
+
+TEXTS = Catalogue()
+_CORE: dict[str, tuple[str, str]] = {
     "welcome": (
         "Xin chào! Đây là HueBot, kênh phản ánh hiện trường của thành phố Huế.\n"
         "Bạn có thể báo ngay sự cố đang gặp (ngập nước, ổ gà, rác thải, đèn đường hỏng…) "
@@ -93,13 +182,20 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "photo.added": ("Đã nhận {count} ảnh.", "Got {count} photo(s)."),
 }
+TEXTS.update(_CORE)
 
 
 def say(language: str, key: str, **values: object) -> str:
-    """The text for ``key`` in ``language`` (Vietnamese unless English), filled in."""
+    """The text for ``key`` in ``language`` (Vietnamese unless English), filled in.
+
+    Raises:
+        MissingPlaceholder: A placeholder of the text has no value in ``values``.
+    """
     vi, en = TEXTS[key]
-    text = en if language == "en" else vi
-    return text.format(**values) if values else text
+    missing = TEXTS.fields(key) - values.keys()
+    if missing:
+        raise MissingPlaceholder(f"text {key!r} needs {', '.join(sorted(missing))}")
+    return (en if language == "en" else vi).format(**values)
 
 
 def format_time(moment: datetime, zone: ZoneInfo, language: str) -> str:

@@ -136,15 +136,15 @@ TEXTS.update(
             "📋 Tổng hợp ngày {date}: {open} phản ánh đang mở, {overdue} quá hạn.\n{lines}",
             "📋 Digest for {date}: {open} open report(s), {overdue} overdue.\n{lines}",
         ),
-        "mine.empty": (
+        "queue.empty": (
             "Đơn vị không có phản ánh nào đang mở. 👍",
             "Your unit has no open reports. 👍",
         ),
-        "mine.header": (
+        "queue.header": (
             "Phản ánh đang mở của đơn vị (trang {page}):",
             "Your unit's open reports (page {page}):",
         ),
-        "mine.next": ("Trang sau ›", "Next page ›"),
+        "queue.next": ("Trang sau ›", "Next page ›"),
         "overdue.none": ("Không có phản ánh nào quá hạn.", "No report is overdue."),
         "staff.only": (
             "Lệnh này dành cho cán bộ đơn vị xử lý.",

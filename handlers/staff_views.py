@@ -25,12 +25,12 @@ async def my_queue(turn: Turn, page: int = 0) -> list[Reply]:
         return [Reply(turn.say("staff.only"))]
     reports = await turn.ctx.store.handling.unit_queue(unit, page * PAGE, PAGE + 1)
     if not reports and page == 0:
-        return [Reply(turn.say("mine.empty"))]
-    lines = [turn.say("mine.header", page=page + 1)]
+        return [Reply(turn.say("queue.empty"))]
+    lines = [turn.say("queue.header", page=page + 1)]
     lines += [_line(turn, r) for r in reports[:PAGE]]
     choices = [Choice(r.code, f"staff:report:{r.code}") for r in reports[:PAGE]]
     if len(reports) > PAGE:
-        choices.append(Choice(turn.say("mine.next"), f"staff:mine:{page + 1}"))
+        choices.append(Choice(turn.say("queue.next"), f"staff:mine:{page + 1}"))
     return [Reply("\n".join(lines), tuple(choices))]
 
 
