@@ -73,6 +73,10 @@ TEXTS.update(
             "📣 Phản ánh {code} của bạn: {status}.{detail}",
             "📣 Your report {code}: {status}.{detail}",
         ),
+        "notify.followed_status": (
+            "📣 Phản ánh {code} bạn đang theo dõi: {status}.{detail}",
+            "📣 Report {code}, which you follow: {status}.{detail}",
+        ),
         "notify.unit": ("\nĐơn vị xử lý: {unit}", "\nHandled by: {unit}"),
         "notify.reason": ("\nLý do: {reason}", "\nReason: {reason}"),
         "notify.result": ("\nKết quả: {note}", "\nResult: {note}"),
@@ -164,11 +168,25 @@ TEXTS.update(
         "role.broadcaster": ("người phát cảnh báo", "a broadcaster"),
         "role.admin": ("quản trị viên", "an administrator"),
         "dup.offer": (
-            "Gần đây đã có phản ánh tương tự đang được xử lý: {code} — {text}\n"
+            "Gần đây đã có một phản ánh tương tự: {code} — {category}, {place}, gửi {age}, "
+            "tình trạng: {status}.\n"
             "Bạn muốn theo dõi phản ánh đó (sẽ được báo tiến độ) hay gửi phản ánh mới?",
-            "A similar report nearby is already being handled: {code} — {text}\n"
+            "A similar report was sent recently: {code} — {category}, {place}, sent {age}, "
+            "status: {status}.\n"
             "Follow that one (you will get its updates) or send a new report?",
         ),
+        "dup.near_you": ("gần nơi bạn báo", "near the place you gave"),
+        "dup.not_offered": (
+            "Bạn chỉ có thể theo dõi phản ánh HueBot vừa gợi ý. Phản ánh của bạn vẫn được giữ, "
+            "bạn chọn lại giúp nhé.",
+            "You can only follow the report HueBot suggested. Your report is kept; please "
+            "choose again.",
+        ),
+        "age.now": ("vừa xong", "just now"),
+        "age.minutes": ("{n} phút trước", "{n} min ago"),
+        "age.hours": ("{n} giờ trước", "{n} h ago"),
+        "age.days": ("{n} ngày trước", "{n} days ago"),
+        "place.street": ("đường {street}", "{street} street"),
         "dup.follow": ("👀 Theo dõi {code}", "👀 Follow {code}"),
         "dup.new": ("Gửi phản ánh mới", "Send a new report"),
         "dup.following": (

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from handlers import notices
 from handlers.assignment import action_buttons, send_assignment
 from handlers.city import Names
@@ -38,29 +40,50 @@ def _stale(turn: Turn, report: ReportRecord) -> list[Reply]:
     return [Reply(turn.say("act.stale", code=report.code, status=label))]
 
 
+def status_notice(
+    report: ReportRecord,
+    status: str,
+    own: bool,
+    detail: Callable[[str], str] | None = None,
+    image: str | None = None,
+) -> notices.Compose:
+    """A status change as the author (``own``) or a follower reads it, in any language."""
+
+    def compose(language: str) -> list[Reply]:
+        key = "notify.status" if own else "notify.followed_status"
+        label = say(language, f"status.{status}")
+        more = detail(language) if detail else ""
+        text = say(language, key, code=report.code, status=label, detail=more)
+        return [*([Reply("", image_sha256=image)] if image else []), Reply(text)]
+
+    return compose
+
+
 async def tell_citizens(
     turn: Turn,
     report: ReportRecord,
     status: str,
     detail_key: str | None,
-    extra: tuple[Choice, ...] = (),
     image: str | None = None,
     **values: object,
 ) -> None:
     """The author and followers hear of a status change, in their own language."""
-    ctx = turn.ctx
 
-    def compose(language: str) -> list[Reply]:
+    def detail(language: str) -> str:
+        if detail_key is None:
+            return ""
         local = {
             k: v.in_language(language) if isinstance(v, Names) else v for k, v in values.items()
         }
-        detail = say(language, detail_key, **local) if detail_key else ""
-        label = say(language, f"status.{status}")
-        text = say(language, "notify.status", code=report.code, status=label, detail=detail)
-        photo = [Reply("", image_sha256=image)] if image else []
-        return [*photo, Reply(text, extra)]
+        return say(language, detail_key, **local)
 
-    await notices.to_citizens(ctx, report.id, report.user_id, compose)
+    await notices.to_citizens(
+        turn.ctx,
+        report.id,
+        report.user_id,
+        status_notice(report, status, True, detail, image),
+        status_notice(report, status, False, detail, image),
+    )
 
 
 async def accept(turn: Turn, report: ReportRecord) -> list[Reply]:
@@ -131,9 +154,8 @@ async def ask_citizen(turn: Turn, report: ReportRecord, question: str) -> list[R
         answer = Choice(say(language, "menu.answer"), f"answer:{report.code}")
         return [Reply(text, (answer,))]
 
-    await notices.to_citizens(
-        turn.ctx, report.id, report.user_id, compose, _without_buttons(compose)
-    )
+    followers = status_notice(report, Status.NEED_INFO, False)
+    await notices.to_citizens(turn.ctx, report.id, report.user_id, compose, followers)
     return _done(turn, report, Status.NEED_INFO)
 
 
@@ -176,14 +198,9 @@ async def resolve(turn: Turn, report: ReportRecord, note: str, photo: str | None
         shown = [Reply("", image_sha256=photo)] if photo else []
         return [*shown, Reply(f"{text}\n\n{ask}", rate_buttons(language))]
 
-    await notices.to_citizens(ctx, report.id, report.user_id, compose, _without_buttons(compose))
+    def result(language: str) -> str:
+        return say(language, "notify.result", note=note) if note else ""
+
+    followers = status_notice(report, Status.RESOLVED, False, result, photo)
+    await notices.to_citizens(ctx, report.id, report.user_id, compose, followers)
     return _done(turn, report, Status.RESOLVED)
-
-
-def _without_buttons(compose: notices.Compose) -> notices.Compose:
-    """What followers get: the same news, without the author's buttons."""
-
-    def followers(language: str) -> list[Reply]:
-        return [Reply(r.text, image_sha256=r.image_sha256) for r in compose(language)]
-
-    return followers

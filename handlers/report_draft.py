@@ -23,6 +23,7 @@ class Draft:
     photo_offered: bool = False
     exif_declined: bool = False
     duplicate_checked: bool = False
+    offered: list[str] = field(default_factory=list)
     category_fixed: bool = False
 
     @property

@@ -81,11 +81,21 @@ async def on_choice(turn: Turn, state: State, draft: Draft, payload: str) -> Ste
         draft.exif_declined = True
     elif action == "skip_photo":
         draft.photo_offered = True
-    elif action == "follow" and state == State.DUPLICATE:
-        return Step(None, draft, await duplicates.follow(turn, argument))
+    elif action == "follow":
+        return await _follow(turn, state, draft, argument)
     elif action == "new":
         draft.duplicate_checked = True
     return await advance(turn, draft, [])
+
+
+async def _follow(turn: Turn, state: State, draft: Draft, code: str) -> Step:
+    """Follow the report offered; anything else keeps the draft and asks again."""
+    if state == State.DUPLICATE and (followed := await duplicates.follow(turn, draft, code)):
+        return Step(None, draft, followed)
+    refused = Reply(turn.say("dup.not_offered"))
+    if state == State.DUPLICATE and (again := await duplicates.offer_again(turn, draft)):
+        return Step(State.DUPLICATE, draft, [refused, again])
+    return await advance(turn, draft, [refused])
 
 
 async def advance(turn: Turn, draft: Draft, notes: list[Reply]) -> Step:

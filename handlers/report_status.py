@@ -1,8 +1,14 @@
-"""A citizen's reports: the list of their latest, and one report in detail."""
+"""A citizen's reports: the list of their latest, and one report in detail.
+
+A citizen sees their own reports in full, and the reports they follow as the
+public sees them: kind, street or ward, unit, status and dates, with the history
+of status changes but none of the author's words, photos or exact point.
+"""
 
 from __future__ import annotations
 
 import handlers.report_texts  # noqa: F401  (registers the texts)
+from handlers import duplicates
 from handlers.context import Turn
 from handlers.model import Choice, GeoPoint, Reply
 from handlers.report_issue import place_text
@@ -12,8 +18,8 @@ SHOWN_EVENTS = 10
 
 
 async def my_reports(turn: Turn) -> list[Reply]:
-    """The user's latest reports, each a button to its detail."""
-    reports = await turn.ctx.store.reports.of_user(turn.user.id, limit=10)
+    """The user's latest reports and those they follow, each a button to its detail."""
+    reports = await turn.ctx.store.reports.of_user(turn.user.id, limit=10, following=True)
     if not reports:
         return [Reply(turn.say("mine.none"))]
     lines = [turn.say("mine.header")]
@@ -23,29 +29,37 @@ async def my_reports(turn: Turn) -> list[Reply]:
 
 
 async def report_status(turn: Turn, code: str | None) -> list[Reply]:
-    """One of the user's reports with its history; nobody else's."""
+    """One of the user's reports (or one they follow) with its history; nobody else's."""
     if not code:
         return [Reply(turn.say("status.usage"))]
     report = await turn.ctx.store.reports.by_code(code)
-    if report is None or report.user_id != turn.user.id:
+    if report is None:
         return [Reply(turn.say("status.not_found", code=code))]
-    replies = [Reply(_detail(turn, report))]
-    replies += [Reply("", image_sha256=photo.sha256) for photo in report.photos[:3]]
-    return replies
+    if report.user_id == turn.user.id:
+        replies = [Reply(_detail(turn, report))]
+        return replies + [Reply("", image_sha256=p.sha256) for p in report.photos[:3]]
+    if await turn.ctx.store.handling.is_follower(report.id, turn.user.id):
+        return [Reply(await _followed_detail(turn, report))]
+    return [Reply(turn.say("status.not_found", code=code))]
 
 
 def _line(turn: Turn, report: ReportRecord) -> str:
-    return turn.say(
+    line = turn.say(
         "mine.line",
         code=report.code,
         category=_category(turn, report.category),
         status=turn.say(f"status.{report.status}"),
         date=turn.time(report.created_at),
     )
+    return line if report.user_id == turn.user.id else line + turn.say("mine.followed")
 
 
 def _category(turn: Turn, code: str) -> str:
     return turn.ctx.city.category(code).name.in_language(turn.language)
+
+
+def _unit(turn: Turn, code: str) -> str:
+    return turn.ctx.city.unit(code).name.in_language(turn.language)
 
 
 def _detail(turn: Turn, report: ReportRecord) -> str:
@@ -58,7 +72,7 @@ def _detail(turn: Turn, report: ReportRecord) -> str:
         category=_category(turn, report.category),
         text=report.text,
         place=place_text(turn, location, report.address),
-        unit=turn.ctx.city.unit(report.unit_code).name.in_language(turn.language),
+        unit=_unit(turn, report.unit_code),
         status=turn.say(f"status.{report.status}"),
         created=turn.time(report.created_at),
         deadline=turn.time(report.deadline_at),
@@ -66,13 +80,45 @@ def _detail(turn: Turn, report: ReportRecord) -> str:
     return "\n".join([text, turn.say("status.history"), *history_lines(turn, report)])
 
 
-def history_lines(turn: Turn, report: ReportRecord) -> list[str]:
-    """The latest status changes of a report, one line each (refused actions left out)."""
+async def _followed_detail(turn: Turn, report: ReportRecord) -> str:
+    text = turn.say(
+        "status.followed_detail",
+        code=report.code,
+        category=_category(turn, report.category),
+        place=await duplicates.public_place(turn, report) or turn.say("place.unknown"),
+        unit=_unit(turn, report.unit_code),
+        status=turn.say(f"status.{report.status}"),
+        created=turn.time(report.created_at),
+        deadline=turn.time(report.deadline_at),
+    )
+    history = history_lines(turn, report, notes=False)
+    return "\n".join([text, turn.say("status.history"), *history])
+
+
+def history_lines(turn: Turn, report: ReportRecord, notes: bool = True) -> list[str]:
+    """The latest status changes of a report, one line each (refused actions left out).
+
+    Args:
+        turn: Who is reading, for the language.
+        report: The report, with its events.
+        notes: Show what was written with each change (False for a follower).
+    """
     shown = [event for event in report.events if event.new_status]
-    return [_event(turn, event) for event in shown[-SHOWN_EVENTS:]]
+    return [_event(turn, event, notes) for event in shown[-SHOWN_EVENTS:]]
 
 
-def _event(turn: Turn, event: EventRecord) -> str:
+def _event(turn: Turn, event: EventRecord, notes: bool) -> str:
     status = turn.say(f"status.{event.new_status}") if event.new_status else ""
-    note = f" — {event.note}" if event.note else ""
+    note = f" — {note_text(turn, event.note)}" if notes and event.note else ""
     return f"• {turn.time(event.at)}: {status}{note}"
+
+
+def note_text(turn: Turn, note: str) -> str:
+    """An audit note as people read it: a unit's code becomes the unit's name."""
+    units = turn.ctx.city.units_by_code
+    head, sep, rest = note.partition(": ")
+    if note in units:
+        return _unit(turn, note)
+    if sep and head in units:
+        return f"{_unit(turn, head)}: {rest}"
+    return note

@@ -106,6 +106,14 @@ TEXTS.update(
             "Report {code}\n• Kind: {category}\n• Problem: {text}\n• Place: {place}\n"
             "• Unit: {unit}\n• Status: {status}\n• Sent: {created}\n• Deadline: {deadline}",
         ),
+        "status.followed_detail": (
+            "Phản ánh {code} (bạn đang theo dõi)\n• Loại: {category}\n• Khu vực: {place}\n"
+            "• Đơn vị xử lý: {unit}\n• Trạng thái: {status}\n• Gửi lúc: {created}\n"
+            "• Hạn xử lý: {deadline}",
+            "Report {code} (you follow it)\n• Kind: {category}\n• Area: {place}\n"
+            "• Unit: {unit}\n• Status: {status}\n• Sent: {created}\n• Deadline: {deadline}",
+        ),
+        "mine.followed": (" · 👀 đang theo dõi", " · 👀 following"),
         "status.history": ("Lịch sử:", "History:"),
         "place.unknown": ("chưa rõ", "not given"),
         "photos.none": ("không có", "none"),

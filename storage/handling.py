@@ -144,8 +144,7 @@ class Handling:
 
     async def follow(self, report_id: int, user_id: int, now: datetime) -> bool:
         """Add a follower (+1 priority); False when they already follow it."""
-        exists = await self._session.get(models.ReportFollower, (report_id, user_id))
-        if exists is not None:
+        if await self.is_follower(report_id, user_id):
             return False
         self._session.add(
             models.ReportFollower(report_id=report_id, user_id=user_id, created_at=now)
@@ -153,6 +152,11 @@ class Handling:
         await self.mark(report_id, priority=models.Report.priority + 1)
         await self._session.flush()
         return True
+
+    async def is_follower(self, report_id: int, user_id: int) -> bool:
+        """Whether ``user_id`` follows the report."""
+        row = await self._session.get(models.ReportFollower, (report_id, user_id))
+        return row is not None
 
     async def followers(self, report_id: int) -> Sequence[int]:
         """Ids of the users following a report."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import models
@@ -112,11 +112,25 @@ class Reports:
             return None
         return _report(row, await self._photos(row.id), await self._events(row.id))
 
-    async def of_user(self, user_id: int, limit: int = 10) -> Sequence[ReportRecord]:
-        """A user's latest reports, newest first (without photos and history)."""
+    async def of_user(
+        self, user_id: int, limit: int = 10, following: bool = False
+    ) -> Sequence[ReportRecord]:
+        """A user's latest reports, newest first (without photos and history).
+
+        Args:
+            user_id: Whose reports.
+            limit: How many at most.
+            following: Also the reports the user follows.
+        """
+        mine = models.Report.user_id == user_id
+        followed = models.Report.id.in_(
+            select(models.ReportFollower.report_id).where(
+                models.ReportFollower.user_id == user_id
+            )
+        )
         rows = await self._session.scalars(
             select(models.Report)
-            .where(models.Report.user_id == user_id)
+            .where(or_(mine, followed) if following else mine)
             .order_by(models.Report.created_at.desc(), models.Report.id.desc())
             .limit(limit)
         )
