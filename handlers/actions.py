@@ -9,7 +9,7 @@ official's conversation (flow ``official``).
 
 from __future__ import annotations
 
-from handlers import notices, outcomes
+from handlers import notices, outcomes, unit_picker
 from handlers.context import Turn
 from handlers.model import Choice, IncomingMessage, Reply
 from storage.handling import Change
@@ -37,7 +37,7 @@ async def on_press(turn: Turn, payload: str) -> list[Reply]:
         return [Reply(turn.say("status.not_found", code=code))]
     if not may_handle(turn, report):
         return await _deny(turn, report, action)
-    reassigning = action in ("transfer", "to") and turn.user.role in SUPERVISING
+    reassigning = action in ("transfer", "to", "confirm") and turn.user.role in SUPERVISING
     if report.status not in ACTIVE and not (reassigning and report.status == Status.REJECTED):
         return [_stale(turn, report)]
     return await _act(turn, report, action, rest[0] if rest else "")
@@ -48,7 +48,9 @@ async def _act(turn: Turn, report: ReportRecord, action: str, argument: str) -> 
     if action == "accept":
         return await outcomes.accept(turn, report)
     if action == "transfer":
-        return [_unit_picker(turn, report)]
+        return await _pick_unit(turn, report, int(argument) if argument.isdigit() else 0)
+    if action == "confirm" and turn.user.role in SUPERVISING:
+        return await outcomes.confirm_reject(turn, report)
     if action == "to" and argument in turn.ctx.city.units_by_code:
         return await _await_words(turn, "transfer_reason", code, argument, "act.ask_reason")
     if action == "reject":
@@ -79,6 +81,8 @@ async def on_words(
     if state == "resolve_photo":
         return await _result_photo(turn, report, data, message)
     text = (message.text or "").strip()
+    if state == "transfer_pick" and text:
+        return [unit_picker.page(turn, report, 0, text)]
     if not text:
         return [Reply(turn.say("act.ask_reason"))]
     await turn.ctx.store.conversations.clear(turn.user.id)
@@ -133,18 +137,13 @@ async def _await_words(
     return [Reply(turn.say(ask, code=code), choices)]
 
 
-def _unit_picker(turn: Turn, report: ReportRecord) -> Reply:
-    city = turn.ctx.city
-    codes = [u.code for u in city.units if not u.code.startswith("ubnd_")]
-    ward = city.ward(report.ward) if report.ward else None
-    if ward and ward.committee:
-        codes.append(ward.committee)
-    choices = tuple(
-        Choice(city.unit(c).name.in_language(turn.language), f"act:to:{report.code}:{c}")
-        for c in codes
-        if c != report.unit_code
+async def _pick_unit(turn: Turn, report: ReportRecord, number: int) -> list[Reply]:
+    """Offer the units a page at a time; words typed meanwhile search them by name."""
+    data = {"code": report.code, "unit": "", "note": ""}
+    await turn.ctx.store.conversations.save(
+        turn.user.id, FLOW, "transfer_pick", data, turn.ctx.now
     )
-    return Reply(turn.say("act.pick_unit", code=report.code), choices)
+    return [unit_picker.page(turn, report, number)]
 
 
 def _reasons(turn: Turn, code: str) -> Reply:

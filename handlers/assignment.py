@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from handlers import notices
 from handlers.context import Context
 from handlers.i18n import format_time, say
@@ -36,6 +38,17 @@ def action_buttons(code: str, language: str) -> tuple[Choice, ...]:
     )
 
 
+def title(ctx: Context, report: ReportRecord, language: str) -> str:
+    """The first line: new, reopened, or the report as it stands."""
+    category = ctx.city.category(report.category).name.in_language(language)
+    if report.status in (Status.RECEIVED, Status.ASSIGNED):
+        return say(language, "assign.new", code=report.code, category=category)
+    if report.status == Status.REOPENED:
+        return say(language, "assign.reopened_title", code=report.code, category=category)
+    status = say(language, f"status.{report.status}")
+    return say(language, "assign.current", code=report.code, category=category, status=status)
+
+
 def assignment(
     ctx: Context,
     report: ReportRecord,
@@ -44,19 +57,17 @@ def assignment(
     contact: str | None = None,
 ) -> list[Reply]:
     """The message an official gets: photos, then the details with the action buttons."""
-    category = ctx.city.category(report.category).name.in_language(language)
     priority = say(language, "assign.priority", n=report.priority) if report.priority else ""
-    text = say(
+    body = say(
         language,
-        "assign.new",
-        code=report.code,
-        category=category,
+        "assign.body",
         text=report.text,
         place=place_line(ctx, report, language),
         map=map_link(report),
         deadline=format_time(report.deadline_at, ctx.city.zone, language),
         priority=priority,
     )
+    text = f"{title(ctx, report, language)}\n{body}"
     if contact:
         text += say(language, "contact.line", phone=contact)
     if heading:
@@ -75,9 +86,24 @@ async def assign(ctx: Context, report: ReportRecord, actor_user_id: int | None) 
 
 
 async def send_assignment(
-    ctx: Context, code: str, heading_key: str | None = None, **values: object
-) -> None:
-    """(Re)send a report's assignment message to its unit's officials."""
+    ctx: Context,
+    code: str,
+    heading_key: str | None = None,
+    hold: timedelta | None = None,
+    **values: object,
+) -> list[int]:
+    """(Re)send a report's assignment message to its unit's officials.
+
+    Args:
+        ctx: The update's context.
+        code: The report.
+        heading_key: A text put above the details (transferred, reopened…).
+        hold: Keep the messages back this long (they may still be withdrawn).
+        **values: The heading's placeholders.
+
+    Returns:
+        The outbox ids of the messages.
+    """
     report = await ctx.store.reports.by_code(code)
     assert report is not None
     author = await ctx.store.users.get(report.user_id)
@@ -87,4 +113,4 @@ async def send_assignment(
         heading = say(language, heading_key, code=code, **values) if heading_key else None
         return assignment(ctx, report, language, heading, contact)
 
-    await notices.to_unit(ctx, report.unit_code, compose, "assignment")
+    return await notices.to_unit(ctx, report.unit_code, compose, "assignment", hold)

@@ -1,8 +1,16 @@
-"""The citizen's side of handling: answering a unit's question, rating the result."""
+"""The citizen's side of handling: answering a unit's question, rating the result.
+
+While a unit's question is open, everything the citizen sends (text, photos, a
+place) goes to that report, until they press "Done" or an official acts on the
+report (``handlers.outcomes`` closes the answer then).
+"""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from handlers import notices
+from handlers.assignment import send_assignment
 from handlers.context import Turn
 from handlers.i18n import say
 from handlers.model import Choice, IncomingMessage, Reply
@@ -11,6 +19,10 @@ from storage.records import ReportRecord, Status
 
 ANSWER_FLOW = "answer"
 COMMENT_FLOW = "rating_comment"
+ANSWERING = (Status.NEED_INFO, Status.IN_PROGRESS)
+DONE_WORDS = frozenset({"xong", "xong rồi", "xong roi", "done", "hết", "het", "đủ rồi", "du roi"})
+# The unit's reopen notice waits this long for the citizen's comment, then goes without it.
+REOPEN_HOLD = timedelta(minutes=10)
 
 
 async def own_report(turn: Turn, code: str) -> ReportRecord | None:
@@ -20,23 +32,80 @@ async def own_report(turn: Turn, code: str) -> ReportRecord | None:
 
 
 async def start_answer(turn: Turn, code: str) -> list[Reply]:
-    """The citizen pressed 'Answer': their next message goes to the unit."""
+    """The citizen pressed 'Answer': what they send next goes to the unit."""
     report = await own_report(turn, code)
     if report is None or report.status != Status.NEED_INFO:
         return [Reply(turn.say("stale_button"))]
-    data = {"code": code}
+    await _keep_answering(turn, code, sent=False)
+    return [Reply(turn.say("answer.prompt", code=code), (_done_button(turn, code),))]
+
+
+async def answer(turn: Turn, data: dict[str, str], message: IncomingMessage) -> list[Reply] | None:
+    """Put what the citizen sent into the report and pass it to the unit.
+
+    Returns:
+        None when the question is closed (the message is then handled as any other).
+    """
+    code = data.get("code", "")
+    report = await own_report(turn, code)
+    if report is None or report.status not in ANSWERING:
+        await turn.ctx.store.conversations.clear(turn.user.id)
+        return None
+    if (message.text or "").strip().lower() in DONE_WORDS:
+        return await finish_answer(turn, code)
+    await _attach_photos(turn, report, message)
+    words = _words(message)
+    if not words and not message.photos:
+        return [Reply(turn.say("answer.prompt", code=code), (_done_button(turn, code),))]
+    await _record_answer(turn, report, words or "📷")
+    await notices.to_unit(turn.ctx, report.unit_code, _to_unit(code, words, message), "answer")
+    await _keep_answering(turn, code, sent=True)
+    thanks = turn.say("notify.answer_thanks", code=code)
+    return [Reply(thanks, (_done_button(turn, code),))]
+
+
+async def finish_answer(turn: Turn, code: str) -> list[Reply]:
+    """The citizen said they are done: the unit hears so, the chat is free again."""
+    conversation = await turn.ctx.store.conversations.load(turn.user.id)
+    answering = (
+        conversation is not None
+        and conversation.flow == ANSWER_FLOW
+        and conversation.data.get("code") == code
+    )
+    if not answering or conversation is None:
+        return [Reply(turn.say("stale_button"))]
+    await turn.ctx.store.conversations.clear(turn.user.id)
+    report = await own_report(turn, code)
+    if report is not None and conversation.data.get("sent") == "yes":
+
+        def compose(language: str) -> list[Reply]:
+            return [Reply(say(language, "notify.answer_done", code=code))]
+
+        await notices.to_unit(turn.ctx, report.unit_code, compose, "answer")
+    return [Reply(turn.say("answer.finished", code=code))]
+
+
+async def _keep_answering(turn: Turn, code: str, sent: bool) -> None:
+    data = {"code": code, "sent": "yes" if sent else "no"}
     await turn.ctx.store.conversations.save(
         turn.user.id, ANSWER_FLOW, "waiting", data, turn.ctx.now
     )
-    return [Reply(turn.say("answer.prompt", code=code))]
 
 
-async def answer(turn: Turn, code: str, message: IncomingMessage) -> list[Reply]:
-    """Put the citizen's answer (text and photos) into the report; back to the unit."""
-    await turn.ctx.store.conversations.clear(turn.user.id)
-    report = await own_report(turn, code)
-    if report is None or report.status != Status.NEED_INFO:
-        return [Reply(turn.say("stale_button"))]
+def _done_button(turn: Turn, code: str) -> Choice:
+    return Choice(turn.say("answer.done"), f"answer:{code}:done")
+
+
+def _words(message: IncomingMessage) -> str:
+    parts = [(message.text or "").strip()]
+    point = message.location
+    if point is not None and point.is_valid():
+        lat, lon = f"{point.latitude:.6f}", f"{point.longitude:.6f}"
+        parts.append(f"📍 https://www.openstreetmap.org/?mlat={lat}&mlon={lon}#map=18/{lat}/{lon}")
+    return "\n".join(part for part in parts if part)
+
+
+async def _attach_photos(turn: Turn, report: ReportRecord, message: IncomingMessage) -> None:
     for photo in message.photos:
         photo_id = await turn.ctx.store.reports.add_photo(
             turn.user.id,
@@ -47,24 +116,28 @@ async def answer(turn: Turn, code: str, message: IncomingMessage) -> list[Reply]
             turn.ctx.now,
         )
         await turn.ctx.store.handling.attach_photo(report.id, photo_id)
-    text = (message.text or "").strip() or "📷"
-    change = Change(
-        "citizen",
-        Status.NEED_INFO,
-        Status.IN_PROGRESS,
-        turn.ctx.now,
-        turn.user.id,
-        f"answer: {text}",
-    )
-    if not await turn.ctx.store.handling.change(report.id, change):
-        return [Reply(turn.say("stale_button"))]
 
+
+async def _record_answer(turn: Turn, report: ReportRecord, words: str) -> None:
+    """The first answer puts the report back in progress; later ones join its history."""
+    handling, now = turn.ctx.store.handling, turn.ctx.now
+    note = f"answer: {words}"
+    first = Change("citizen", Status.NEED_INFO, Status.IN_PROGRESS, now, turn.user.id, note)
+    if report.status == Status.NEED_INFO and await handling.change(report.id, first):
+        return
+    await handling.note(report.id, Change("citizen", report.status, "", now, turn.user.id, note))
+
+
+def _to_unit(code: str, words: str, message: IncomingMessage) -> notices.Compose:
     def compose(language: str) -> list[Reply]:
         photos = [Reply("", image_sha256=p.sha256) for p in message.photos[:3]]
-        return [*photos, Reply(say(language, "notify.answer", code=code, answer=text))]
+        if words:
+            text = say(language, "notify.answer", code=code, answer=words)
+        else:
+            text = say(language, "notify.answer_photo", code=code)
+        return [*photos, Reply(text)]
 
-    await notices.to_unit(turn.ctx, report.unit_code, compose, "answer")
-    return [Reply(turn.say("notify.answer_thanks", code=code))]
+    return compose
 
 
 async def rate(turn: Turn, code: str, verdict: str) -> list[Reply]:
@@ -102,14 +175,13 @@ async def _satisfied(turn: Turn, report: ReportRecord) -> list[Reply]:
 
 
 async def _reopen(turn: Turn, report: ReportRecord) -> list[Reply]:
+    """Reopen at once; the unit's notice is held a while for the citizen's comment."""
     change = _change(
         turn, Status.REOPENED, "not satisfied", satisfied=False, reopen_count=1, resolved_at=None
     )
     if not await turn.ctx.store.handling.change(report.id, change):
         return [Reply(turn.say("rate.already", code=report.code))]
-    from handlers.assignment import send_assignment
-
-    await send_assignment(turn.ctx, report.code, "assign.reopened", comment="")
+    held = await send_assignment(turn.ctx, report.code, "assign.reopened", REOPEN_HOLD)
     unit = turn.ctx.city.unit(report.unit_code)
 
     def compose(language: str) -> list[Reply]:
@@ -119,7 +191,8 @@ async def _reopen(turn: Turn, report: ReportRecord) -> list[Reply]:
         return [Reply(text)]
 
     await notices.to_supervisors(turn.ctx, compose, "escalation")
-    return await _ask_comment(turn, report.code, turn.say("rate.reopened", code=report.code))
+    lead = turn.say("rate.reopened", code=report.code)
+    return await _ask_comment(turn, report.code, lead, held)
 
 
 async def _disputed(turn: Turn, report: ReportRecord) -> list[Reply]:
@@ -136,8 +209,10 @@ async def _disputed(turn: Turn, report: ReportRecord) -> list[Reply]:
     return await _ask_comment(turn, report.code, turn.say("rate.disputed", code=report.code))
 
 
-async def _ask_comment(turn: Turn, code: str, lead: str) -> list[Reply]:
-    data = {"code": code}
+async def _ask_comment(
+    turn: Turn, code: str, lead: str, held: list[int] | None = None
+) -> list[Reply]:
+    data = {"code": code, "held": ",".join(str(i) for i in held or [])}
     await turn.ctx.store.conversations.save(
         turn.user.id, COMMENT_FLOW, "waiting", data, turn.ctx.now
     )
@@ -146,9 +221,32 @@ async def _ask_comment(turn: Turn, code: str, lead: str) -> list[Reply]:
 
 
 async def comment(turn: Turn, code: str, text: str | None) -> list[Reply]:
-    """Keep the citizen's comment on their rating (or nothing, when they skip)."""
+    """Keep the citizen's comment on their rating (or nothing, when they skip).
+
+    After a reopening, the unit's held notice goes out now, with the comment.
+    """
+    conversation = await turn.ctx.store.conversations.load(turn.user.id)
+    held = ""
+    if (
+        conversation
+        and conversation.flow == COMMENT_FLOW
+        and conversation.data.get("code") == code
+    ):
+        held = str(conversation.data.get("held", ""))
     await turn.ctx.store.conversations.clear(turn.user.id)
     report = await own_report(turn, code)
-    if report is not None and text and text.strip():
-        await turn.ctx.store.handling.mark(report.id, rating_comment=text.strip()[:2000])
+    words = (text or "").strip()[:2000]
+    if report is not None and words:
+        await turn.ctx.store.handling.mark(report.id, rating_comment=words)
+    if report is not None and held:
+        await _release_reopen_notice(turn, code, [int(i) for i in held.split(",")], words)
     return [Reply(turn.say("rate.thanks"))]
+
+
+async def _release_reopen_notice(turn: Turn, code: str, held: list[int], words: str) -> None:
+    """Send the reopen notice now (with the comment), instead of the one held back."""
+    withdrawn = await turn.ctx.store.outbox.withdraw(held)
+    if words:
+        await send_assignment(turn.ctx, code, "assign.reopened_comment", comment=words)
+    elif withdrawn:
+        await send_assignment(turn.ctx, code, "assign.reopened")

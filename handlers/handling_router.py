@@ -32,7 +32,10 @@ async def on_choice(turn: Turn, payload: str) -> list[Reply] | None:
             return await citizen_replies.comment(turn, code, None)
         return await citizen_replies.rate(turn, code, verdict)
     if kind == "answer":
-        return await citizen_replies.start_answer(turn, rest)
+        code, _, step = rest.partition(":")
+        if step == "done":
+            return await citizen_replies.finish_answer(turn, code)
+        return await citizen_replies.start_answer(turn, code)
     return None
 
 
@@ -44,7 +47,7 @@ async def on_flow(
     if conversation.flow == actions.FLOW:
         return await actions.on_words(turn, conversation.state, data, message)
     if conversation.flow == citizen_replies.ANSWER_FLOW:
-        return await citizen_replies.answer(turn, data.get("code", ""), message)
+        return await citizen_replies.answer(turn, data, message)
     if conversation.flow == citizen_replies.COMMENT_FLOW:
         return await citizen_replies.comment(turn, data.get("code", ""), message.text)
     return None

@@ -7,6 +7,7 @@ language to the replies.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from datetime import timedelta
 
 import handlers.officials_texts  # noqa: F401  (registers the texts)
 from handlers.context import Context
@@ -19,24 +20,38 @@ URGENT = 3
 
 
 async def send(
-    ctx: Context, users: Iterable[UserRecord], compose: Compose, kind: str, priority: int = ROUTINE
-) -> int:
-    """Queue ``compose(language)`` for each user; returns how many were queued."""
-    count = 0
+    ctx: Context,
+    users: Iterable[UserRecord],
+    compose: Compose,
+    kind: str,
+    priority: int = ROUTINE,
+    hold: timedelta | None = None,
+) -> list[int]:
+    """Queue ``compose(language)`` for each user, held for ``hold`` if given.
+
+    Returns:
+        The ids of the queued messages (to withdraw held ones).
+    """
+    ids = []
+    available_at = ctx.now + hold if hold else None
     for user in users:
-        replies = compose(user.language)
-        payload = {"replies": [reply_to_dict(reply) for reply in replies]}
-        await ctx.store.outbox.enqueue(user, kind, payload, ctx.now, priority)
-        count += 1
-    return count
+        payload = {"replies": [reply_to_dict(reply) for reply in compose(user.language)]}
+        queued = await ctx.store.outbox.enqueue(
+            user, kind, payload, ctx.now, priority, available_at=available_at
+        )
+        ids.append(queued)
+    return ids
 
 
-async def to_unit(ctx: Context, unit_code: str, compose: Compose, kind: str) -> int:
+async def to_unit(
+    ctx: Context, unit_code: str, compose: Compose, kind: str, hold: timedelta | None = None
+) -> list[int]:
     """Every reachable official (and registered group chat) of a unit."""
-    return await send(ctx, await ctx.store.staff.officials_of(unit_code), compose, kind)
+    officials = await ctx.store.staff.officials_of(unit_code)
+    return await send(ctx, officials, compose, kind, hold=hold)
 
 
-async def to_supervisors(ctx: Context, compose: Compose, kind: str) -> int:
+async def to_supervisors(ctx: Context, compose: Compose, kind: str) -> list[int]:
     """Every reachable supervisor and admin."""
     return await send(ctx, await ctx.store.staff.supervisors(), compose, kind, URGENT)
 
@@ -50,9 +65,9 @@ async def to_citizens(
 ) -> int:
     """The report's author (``compose``) and everyone following it (``followers_compose``)."""
     owner = await ctx.store.users.get(owner_id)
-    count = await send(ctx, [owner] if owner and owner.reachable else [], compose, "status")
+    sent = await send(ctx, [owner] if owner and owner.reachable else [], compose, "status")
     followers = [
         await ctx.store.users.get(i) for i in await ctx.store.handling.followers(report_id)
     ]
     reachable = [user for user in followers if user and user.reachable]
-    return count + await send(ctx, reachable, followers_compose or compose, "status")
+    return len(sent) + len(await send(ctx, reachable, followers_compose or compose, "status"))

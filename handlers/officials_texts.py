@@ -6,33 +6,53 @@ from handlers.i18n import TEXTS
 
 TEXTS.update(
     {
-        "assign.new": (
-            "🆕 Phản ánh mới {code} — {category}\n"
-            "Nội dung: {text}\nĐịa điểm: {place}\nBản đồ: {map}\n"
-            "Hạn xử lý: {deadline}{priority}",
-            "🆕 New report {code} — {category}\n"
-            "Problem: {text}\nPlace: {place}\nMap: {map}\n"
-            "Deadline: {deadline}{priority}",
+        "assign.new": ("🆕 Phản ánh mới {code} — {category}", "🆕 New report {code} — {category}"),
+        "assign.reopened_title": (
+            "🔁 Phản ánh mở lại {code} — {category}",
+            "🔁 Reopened report {code} — {category}",
+        ),
+        "assign.current": (
+            "📄 Phản ánh {code} — {category} ({status})",
+            "📄 Report {code} — {category} ({status})",
+        ),
+        "assign.body": (
+            "Nội dung: {text}\nĐịa điểm: {place}\nBản đồ: {map}\nHạn xử lý: {deadline}{priority}",
+            "Problem: {text}\nPlace: {place}\nMap: {map}\nDeadline: {deadline}{priority}",
         ),
         "assign.transferred": (
             "↪️ Phản ánh {code} được chuyển đến đơn vị. Lý do: {reason}",
             "↪️ Report {code} was transferred to your unit. Reason: {reason}",
         ),
         "assign.reopened": (
-            "🔁 Người dân chưa hài lòng với kết quả, phản ánh {code} được mở lại.{comment}",
-            "🔁 The citizen is not satisfied; report {code} is reopened.{comment}",
+            "🔁 Người dân chưa hài lòng với kết quả, phản ánh {code} được mở lại. "
+            "Người dân không để lại góp ý.",
+            "🔁 The citizen is not satisfied; report {code} is reopened. They left no comment.",
+        ),
+        "assign.reopened_comment": (
+            "🔁 Người dân chưa hài lòng với kết quả, phản ánh {code} được mở lại.\n"
+            "Góp ý của người dân: {comment}",
+            "🔁 The citizen is not satisfied; report {code} is reopened.\n"
+            "The citizen's comment: {comment}",
         ),
         "assign.priority": (
             " (ưu tiên +{n}: {n} người cùng theo dõi)",
             " (priority +{n}: {n} followers)",
         ),
         "answer.prompt": (
-            "Bạn nhắn câu trả lời cho phản ánh {code} (có thể kèm ảnh).",
-            "Type your answer about report {code} (a photo is welcome too).",
+            "Bạn nhắn câu trả lời cho phản ánh {code}; có thể gửi nhiều tin, kèm ảnh. "
+            'Gửi đủ rồi, bấm "Xong".',
+            "Type your answer about report {code}; several messages and photos are welcome. "
+            'When you have sent everything, press "Done".',
+        ),
+        "answer.done": ("✅ Xong", "✅ Done"),
+        "answer.finished": (
+            "Cảm ơn bạn! Thông tin bổ sung cho {code} đã được chuyển đủ đến đơn vị xử lý.",
+            "Thank you! Everything you added to {code} is with the unit.",
         ),
         "menu.answer": ("✍️ Trả lời", "✍️ Answer"),
         "act.accept": ("✅ Tiếp nhận", "✅ Accept"),
         "act.transfer": ("↪️ Chuyển đơn vị", "↪️ Transfer"),
+        "act.confirm_reject": ("🚫 Xác nhận không tiếp nhận", "🚫 Confirm: no unit takes it"),
         "act.reject": ("🚫 Không thuộc / tin rác", "🚫 Not ours / spam"),
         "act.info": ("❓ Cần thêm thông tin", "❓ Need more info"),
         "act.resolve": ("🏁 Đã xử lý xong", "🏁 Resolved"),
@@ -41,7 +61,17 @@ TEXTS.update(
             'Đã tiếp nhận {code}. Khi xử lý xong, bấm "Đã xử lý xong".',
             '{code} accepted. When it is done, press "Resolved".',
         ),
-        "act.pick_unit": ("Chuyển {code} đến đơn vị nào?", "Transfer {code} to which unit?"),
+        "act.pick_unit": (
+            "Chuyển {code} đến đơn vị nào? Chọn bên dưới (trang {page}/{pages}), hoặc nhắn một "
+            "phần tên đơn vị để tìm, ví dụ: Vỹ Dạ.",
+            "Transfer {code} to which unit? Pick one below (page {page} of {pages}), or type "
+            "part of its name to search, for example: Vy Da.",
+        ),
+        "act.no_unit": (
+            'Không tìm thấy đơn vị nào khớp với "{query}". Bạn thử tên khác hoặc chọn bên dưới.',
+            'No unit matches "{query}". Try another name or pick one below.',
+        ),
+        "act.previous": ("‹ Trang trước", "‹ Previous page"),
         "act.ask_reason": ("Vui lòng nhắn lý do.", "Please type the reason."),
         "act.reject_reasons": ("Lý do không tiếp nhận {code}?", "Why is {code} not yours?"),
         "act.reason.not_ours": ("Không thuộc thẩm quyền", "Not our responsibility"),
@@ -82,17 +112,29 @@ TEXTS.update(
         "notify.result": ("\nKết quả: {note}", "\nResult: {note}"),
         "notify.question": (
             "❓ Đơn vị xử lý phản ánh {code} cần thêm thông tin: {question}\n"
-            "Bạn vui lòng nhắn trả lời (có thể kèm ảnh).",
+            "Bạn vui lòng nhắn trả lời ngay tại đây, có thể gửi nhiều tin và ảnh; "
+            'gửi đủ rồi, bấm "Xong".',
             "❓ The unit handling {code} needs more information: {question}\n"
-            "Please reply here (a photo is welcome too).",
+            "Please reply here, in as many messages and photos as you need; "
+            'when you have sent everything, press "Done".',
         ),
         "notify.answer": (
             "💬 Người dân trả lời về {code}: {answer}",
             "💬 The citizen answered about {code}: {answer}",
         ),
         "notify.answer_thanks": (
-            "Cảm ơn bạn, câu trả lời đã được chuyển đến đơn vị xử lý {code}.",
-            "Thank you, your answer was passed to the unit handling {code}.",
+            "Cảm ơn bạn, HueBot đã chuyển đến đơn vị xử lý {code}. Bạn có thể gửi thêm chữ "
+            'hoặc ảnh; gửi đủ rồi, bấm "Xong".',
+            "Thank you, HueBot passed it to the unit handling {code}. You can send more text "
+            'or photos; when you have sent everything, press "Done".',
+        ),
+        "notify.answer_photo": (
+            "📷 Người dân gửi thêm ảnh về {code}.",
+            "📷 The citizen sent a photo about {code}.",
+        ),
+        "notify.answer_done": (
+            "✅ Người dân đã gửi xong thông tin bổ sung cho {code}.",
+            "✅ The citizen has finished adding information to {code}.",
         ),
         "rate.ask": (
             "Phản ánh {code} đã được xử lý. Bạn có hài lòng với kết quả không?",

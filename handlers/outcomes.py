@@ -26,8 +26,27 @@ def _change(turn: Turn, old: str, new: str, note: str | None = None, **values: o
     )
 
 
+REASSIGN_NOTE = "sent back to the supervisors for reassignment"
+CONFIRMED_NOTE = "rejection confirmed by a supervisor"
+
+
 async def _apply(turn: Turn, report: ReportRecord, change: Change) -> bool:
-    return await turn.ctx.store.handling.change(report.id, change)
+    """Apply an official's change; the author's open answer to a question ends with it."""
+    if not await turn.ctx.store.handling.change(report.id, change):
+        return False
+    conversations = turn.ctx.store.conversations
+    current = await conversations.load(report.user_id)
+    if current and current.flow == "answer" and current.data.get("code") == report.code:
+        await conversations.clear(report.user_id)
+    return True
+
+
+def awaiting_reassignment(report: ReportRecord) -> bool:
+    """Rejected as 'not ours' and waiting for a supervisor: not final, citizens are not told."""
+    if report.status != Status.REJECTED:
+        return False
+    marks = [e.note for e in report.events if e.note in (REASSIGN_NOTE, CONFIRMED_NOTE)]
+    return bool(marks) and marks[-1] == REASSIGN_NOTE
 
 
 def _done(turn: Turn, report: ReportRecord, status: str) -> list[Reply]:
@@ -121,25 +140,40 @@ async def transfer(turn: Turn, report: ReportRecord, unit_code: str, reason: str
 async def reject(
     turn: Turn, report: ReportRecord, reason: str, tell_supervisors: bool
 ) -> list[Reply]:
-    """The unit declines the report (not theirs, spam, duplicate)."""
+    """The unit declines the report (not theirs, spam, duplicate).
+
+    Spam and duplicates are final and the citizens are told. 'Not ours' goes to the
+    supervisors, who transfer it or confirm the rejection; the citizens hear the outcome.
+    """
     if not await _apply(turn, report, _change(turn, report.status, Status.REJECTED, reason)):
         return _stale(turn, report)
+    if not tell_supervisors:
+        await tell_citizens(turn, report, Status.REJECTED, "notify.reason", reason=reason)
+        return _done(turn, report, Status.REJECTED)
+    mark = Change("system", Status.REJECTED, "", turn.ctx.now, note=REASSIGN_NOTE)
+    await turn.ctx.store.handling.note(report.id, mark)
+    unit = turn.ctx.city.unit(report.unit_code)
+
+    def compose(language: str) -> list[Reply]:
+        name = unit.name.in_language(language)
+        text = say(language, "sup.rejected", code=report.code, reason=reason, unit=name)
+        pick = Choice(say(language, "act.transfer"), f"act:transfer:{report.code}")
+        confirm = Choice(say(language, "act.confirm_reject"), f"act:confirm:{report.code}")
+        return [Reply(text, (pick, confirm))]
+
+    await notices.to_supervisors(turn.ctx, compose, "escalation")
+    return _done(turn, report, Status.REJECTED)
+
+
+async def confirm_reject(turn: Turn, report: ReportRecord) -> list[Reply]:
+    """A supervisor agrees no unit should take the report: now the citizens are told."""
+    if not awaiting_reassignment(report):
+        return _stale(turn, report)
+    mark = Change(turn.user.role, Status.REJECTED, "", turn.ctx.now, turn.user.id, CONFIRMED_NOTE)
+    await turn.ctx.store.handling.note(report.id, mark)
+    rejected = [e for e in report.events if e.new_status == Status.REJECTED]
+    reason = (rejected[-1].note if rejected else None) or "—"
     await tell_citizens(turn, report, Status.REJECTED, "notify.reason", reason=reason)
-    if tell_supervisors:
-        unit = turn.ctx.city.unit(report.unit_code)
-
-        def compose(language: str) -> list[Reply]:
-            text = say(
-                language,
-                "sup.rejected",
-                code=report.code,
-                reason=reason,
-                unit=unit.name.in_language(language),
-            )
-            pick = Choice(say(language, "act.transfer"), f"act:transfer:{report.code}")
-            return [Reply(text, (pick,))]
-
-        await notices.to_supervisors(turn.ctx, compose, "escalation")
     return _done(turn, report, Status.REJECTED)
 
 

@@ -11,17 +11,19 @@ import handlers.report_texts  # noqa: F401  (registers the texts)
 from handlers import duplicates
 from handlers.context import Turn
 from handlers.model import Choice, GeoPoint, Reply
+from handlers.outcomes import CONFIRMED_NOTE, REASSIGN_NOTE, awaiting_reassignment
 from handlers.report_issue import place_text
-from storage.records import EventRecord, ReportRecord
+from storage.records import EventRecord, ReportRecord, Status
 
 SHOWN_EVENTS = 10
 
 
 async def my_reports(turn: Turn) -> list[Reply]:
     """The user's latest reports and those they follow, each a button to its detail."""
-    reports = await turn.ctx.store.reports.of_user(turn.user.id, limit=10, following=True)
-    if not reports:
+    listed = await turn.ctx.store.reports.of_user(turn.user.id, limit=10, following=True)
+    if not listed:
         return [Reply(turn.say("mine.none"))]
+    reports = [await _with_events(turn, report) for report in listed]
     lines = [turn.say("mine.header")]
     lines += [_line(turn, report) for report in reports]
     choices = tuple(Choice(report.code, f"status:{report.code}") for report in reports[:5])
@@ -43,12 +45,26 @@ async def report_status(turn: Turn, code: str | None) -> list[Reply]:
     return [Reply(turn.say("status.not_found", code=code))]
 
 
+async def _with_events(turn: Turn, report: ReportRecord) -> ReportRecord:
+    """A rejected report's history decides what its citizens see; others need none."""
+    if report.status != Status.REJECTED:
+        return report
+    return await turn.ctx.store.reports.by_code(report.code) or report
+
+
+def status_label(turn: Turn, report: ReportRecord) -> str:
+    """The status as citizens see it: a rejection is shown once it is final."""
+    if awaiting_reassignment(report):
+        return turn.say("status.rerouting")
+    return turn.say(f"status.{report.status}")
+
+
 def _line(turn: Turn, report: ReportRecord) -> str:
     line = turn.say(
         "mine.line",
         code=report.code,
         category=_category(turn, report.category),
-        status=turn.say(f"status.{report.status}"),
+        status=status_label(turn, report),
         date=turn.time(report.created_at),
     )
     return line if report.user_id == turn.user.id else line + turn.say("mine.followed")
@@ -73,11 +89,12 @@ def _detail(turn: Turn, report: ReportRecord) -> str:
         text=report.text,
         place=place_text(turn, location, report.address),
         unit=_unit(turn, report.unit_code),
-        status=turn.say(f"status.{report.status}"),
+        status=status_label(turn, report),
         created=turn.time(report.created_at),
         deadline=turn.time(report.deadline_at),
     )
-    return "\n".join([text, turn.say("status.history"), *history_lines(turn, report)])
+    history = history_lines(turn, report, citizen=True)
+    return "\n".join([text, turn.say("status.history"), *history])
 
 
 async def _followed_detail(turn: Turn, report: ReportRecord) -> str:
@@ -87,28 +104,55 @@ async def _followed_detail(turn: Turn, report: ReportRecord) -> str:
         category=_category(turn, report.category),
         place=await duplicates.public_place(turn, report) or turn.say("place.unknown"),
         unit=_unit(turn, report.unit_code),
-        status=turn.say(f"status.{report.status}"),
+        status=status_label(turn, report),
         created=turn.time(report.created_at),
         deadline=turn.time(report.deadline_at),
     )
-    history = history_lines(turn, report, notes=False)
+    history = history_lines(turn, report, notes=False, citizen=True)
     return "\n".join([text, turn.say("status.history"), *history])
 
 
-def history_lines(turn: Turn, report: ReportRecord, notes: bool = True) -> list[str]:
+def history_lines(
+    turn: Turn, report: ReportRecord, notes: bool = True, citizen: bool = False
+) -> list[str]:
     """The latest status changes of a report, one line each (refused actions left out).
 
     Args:
         turn: Who is reading, for the language.
         report: The report, with its events.
-        notes: Show what was written with each change (False for a follower).
+        notes: Show what was written with each change, and the citizen's later answers
+            (False for a follower).
+        citizen: Leave out a rejection that is not final (sent back for reassignment).
     """
-    shown = [event for event in report.events if event.new_status]
+    events = report.events
+    shown = [
+        event
+        for index, event in enumerate(events)
+        if (event.new_status or (notes and _later_answer(event)))
+        and not (citizen and _interim_rejection(event, events[index + 1 :]))
+    ]
     return [_event(turn, event, notes) for event in shown[-SHOWN_EVENTS:]]
 
 
+def _later_answer(event: EventRecord) -> bool:
+    """What the citizen added to an answer after the first message."""
+    return event.actor == "citizen" and (event.note or "").startswith("answer:")
+
+
+def _interim_rejection(event: EventRecord, later: tuple[EventRecord, ...]) -> bool:
+    if event.new_status != Status.REJECTED:
+        return False
+    marks: list[str] = []
+    for after in later:
+        if after.new_status:
+            break
+        if after.note in (REASSIGN_NOTE, CONFIRMED_NOTE):
+            marks.append(after.note)
+    return REASSIGN_NOTE in marks and CONFIRMED_NOTE not in marks
+
+
 def _event(turn: Turn, event: EventRecord, notes: bool) -> str:
-    status = turn.say(f"status.{event.new_status}") if event.new_status else ""
+    status = turn.say(f"status.{event.new_status}") if event.new_status else "💬"
     note = f" — {note_text(turn, event.note)}" if notes and event.note else ""
     return f"• {turn.time(event.at)}: {status}{note}"
 

@@ -82,6 +82,7 @@ TEXTS.update(
         "status.transferred": ("Đã chuyển đơn vị khác", "Transferred"),
         "status.reopened": ("Mở lại", "Reopened"),
         "status.closed": ("Đã đóng", "Closed"),
+        "status.rerouting": ("Đang chuyển đến đơn vị phù hợp", "Being passed to the right unit"),
         "mine.none": (
             "Bạn chưa có phản ánh nào. Cứ nhắn mô tả sự cố để bắt đầu nhé.",
             "You have no reports yet. Describe a problem to start one.",

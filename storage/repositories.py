@@ -207,12 +207,14 @@ class Outbox:
         now: datetime,
         priority: int = 5,
         expires_at: datetime | None = None,
+        available_at: datetime | None = None,
     ) -> int:
         """Queue a message for ``user`` in this transaction; return its id.
 
         ``payload`` is ``{"replies": [reply, ...]}`` (replies as ``bot.inbound.reply_to_dict``
         writes them), delivered together and in order. Lower ``priority`` goes first
-        (alerts 0-2, routine 5); after ``expires_at`` it is never delivered.
+        (alerts 0-2, routine 5); after ``expires_at`` it is never delivered; before
+        ``available_at`` (default: now) it is held.
         """
         row = models.Outbox(
             user_id=user.id,
@@ -222,13 +224,24 @@ class Outbox:
             payload=payload,
             status="pending",
             attempts=0,
-            available_at=now,
+            available_at=available_at or now,
             created_at=now,
             expires_at=expires_at,
         )
         self._session.add(row)
         await self._session.flush()
         return row.id
+
+    async def withdraw(self, row_ids: Sequence[int]) -> int:
+        """Drop held messages that no one has taken yet; return how many were dropped."""
+        if not row_ids:
+            return 0
+        result = await self._session.execute(
+            delete(models.Outbox).where(
+                models.Outbox.id.in_(row_ids), models.Outbox.status == "pending"
+            )
+        )
+        return int(getattr(result, "rowcount", 0) or 0)
 
     async def take_for_webchat(
         self, user_id: int, after: int, now: datetime, limit: int = 50
@@ -247,6 +260,7 @@ class Outbox:
                     or_(
                         models.Outbox.status == "sent",
                         (models.Outbox.status == "pending")
+                        & (models.Outbox.available_at <= now)
                         & or_(models.Outbox.expires_at.is_(None), models.Outbox.expires_at > now),
                     )
                 )

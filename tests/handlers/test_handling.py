@@ -125,12 +125,18 @@ async def test_transfer_goes_to_the_new_unit(database: Database, staffed: dict[s
     assert "HUEWACO" in texts(await Mailbox(database, "citizen").read())
 
 
-async def test_reject_not_ours_tells_citizen_and_supervisors(database, staffed):
-    code = await file_flooding(staffed["citizen"])
+async def test_reject_not_ours_goes_to_supervisors_and_the_citizen_hears_only_the_outcome(
+    database, staffed
+):
+    citizen, citizen_box = staffed["citizen"], Mailbox(database, "citizen")
+    code = await file_flooding(citizen)
     await staffed["official"].send(choice=f"act:reject:{code}")
     await staffed["official"].press(f"act:why:{code}:not_ours")
     assert (await status_of(database, code)).status == "rejected"
-    assert "Không thuộc thẩm quyền" in texts(await Mailbox(database, "citizen").read())
+    assert await citizen_box.read() == []
+    await citizen.send(f"/status {code}")
+    assert "Không tiếp nhận" not in citizen.texts()
+    assert "Đang chuyển đến đơn vị phù hợp" in citizen.texts()
     to_supervisor = await Mailbox(database, "supervisor").read()
     assert code in texts(to_supervisor) and f"act:transfer:{code}" in payloads(to_supervisor)
     supervisor = staffed["supervisor"]
@@ -139,6 +145,8 @@ async def test_reject_not_ours_tells_citizen_and_supervisors(database, staffed):
     await supervisor.press(f"act:to:{code}:huewaco")
     await supervisor.send("Chuyển cấp nước xử lý")
     assert (await status_of(database, code)).unit_code == "huewaco"
+    told = texts(await citizen_box.read())
+    assert "HUEWACO" in told and "Không tiếp nhận" not in told
 
 
 async def test_not_satisfied_reopens_once_then_closes_disputed(database, staffed):
