@@ -82,7 +82,7 @@ async def on_words(
         return await _result_photo(turn, report, data, message)
     text = (message.text or "").strip()
     if state == "transfer_pick" and text:
-        return [unit_picker.page(turn, report, 0, text)]
+        return await _pick_unit(turn, report, 0, text)
     if not text:
         return [Reply(turn.say("act.ask_reason"))]
     await turn.ctx.store.conversations.clear(turn.user.id)
@@ -137,13 +137,20 @@ async def _await_words(
     return [Reply(turn.say(ask, code=code), choices)]
 
 
-async def _pick_unit(turn: Turn, report: ReportRecord, number: int) -> list[Reply]:
-    """Offer the units a page at a time; words typed meanwhile search them by name."""
-    data = {"code": report.code, "unit": "", "note": ""}
+async def _pick_unit(
+    turn: Turn, report: ReportRecord, number: int, query: str | None = None
+) -> list[Reply]:
+    """Offer the units a page at a time; words typed meanwhile search them by name.
+
+    The buttons offered are kept, so a bare number picks one where a channel shows a list.
+    """
+    reply = unit_picker.page(turn, report, number, query)
+    offered = [choice.payload for choice in reply.choices]
+    data = {"code": report.code, "unit": "", "note": "", "_choices": offered}
     await turn.ctx.store.conversations.save(
         turn.user.id, FLOW, "transfer_pick", data, turn.ctx.now
     )
-    return [unit_picker.page(turn, report, number)]
+    return [reply]
 
 
 def _reasons(turn: Turn, code: str) -> Reply:

@@ -191,7 +191,8 @@ async def test_transfer_offers_every_unit_by_page_and_by_name(
     await official.send("không có đơn vị này")
     assert "Không tìm thấy đơn vị" in official.texts()
     await official.send("Vỹ Dạ")
-    await official.press(f"act:to:{code}:ubnd_vy_da")
+    assert official.payloads()[0] == f"act:to:{code}:ubnd_vy_da"
+    await official.send("1")  # where the channel shows a numbered list
     await official.send("Cống trong kiệt thuộc phường quản lý")
     assert (await status_of(database, code)).unit_code == "ubnd_vy_da"
 
