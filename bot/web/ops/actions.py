@@ -26,7 +26,7 @@ from storage.records import ReportRecord, Status, UserRecord
 from storage.staff import SUPERVISING
 
 Form = MultiDictProxy[str | bytes | bytearray | web.FileField]
-ACTIONS = ("accept", "transfer", "ask", "reject", "resolve")
+ACTIONS = ("accept", "transfer", "ask", "reject", "resolve", "confirm")
 
 
 def allowed_actions(user: UserRecord, report: ReportRecord) -> tuple[str, ...]:
@@ -36,10 +36,11 @@ def allowed_actions(user: UserRecord, report: ReportRecord) -> tuple[str, ...]:
     if user.role != "official" and user.role not in SUPERVISING:
         return ()
     if report.status == Status.REJECTED and user.role in SUPERVISING:
-        return ("transfer",)
+        return ("transfer", "confirm") if outcomes.awaiting_reassignment(report) else ("transfer",)
     if report.status not in ACTIVE:
         return ()
-    return tuple(a for a in ACTIONS if not (a == "accept" and report.status == Status.IN_PROGRESS))
+    chat = tuple(a for a in ACTIONS if a != "confirm")
+    return tuple(a for a in chat if not (a == "accept" and report.status == Status.IN_PROGRESS))
 
 
 def forms(request: web.Request, report: ReportRecord, allowed: tuple[str, ...], city: City) -> str:
@@ -53,6 +54,7 @@ def forms(request: web.Request, report: ReportRecord, allowed: tuple[str, ...], 
 def _form(request: web.Request, report: ReportRecord, action: str, city: City, lang: str) -> str:
     fields = {
         "accept": "",
+        "confirm": "",
         "transfer": _unit_field(report, city, lang) + _text("reason", t(lang, "act.reason")),
         "ask": _text("question", t(lang, "act.question")),
         "reject": _reason_field(lang) + _text("reason", t(lang, "act.reason"), required=False),
@@ -150,6 +152,10 @@ async def _apply(
             return "words"
         reason = " — ".join(filter(None, (turn.say(f"act.reason.{why}"), words["reason"])))
         await outcomes.reject(turn, report, reason, why == "not_ours")
+    elif action == "confirm":
+        await outcomes.confirm_reject(turn, report)
+        after = await turn.ctx.store.reports.by_code(report.code)
+        return "ok" if after and not outcomes.awaiting_reassignment(after) else "stale"
     else:
         return await _resolve(turn, report, words["note"], photo)
     return await _verdict(turn, report)

@@ -98,6 +98,7 @@ UI: dict[str, tuple[str, str]] = {
     "act.transfer_to": ("Đơn vị nhận", "To unit"),
     "act.reason": ("Lý do", "Reason"),
     "act.reject": ("Từ chối", "Reject"),
+    "act.confirm": ("Xác nhận không tiếp nhận", "Confirm the rejection"),
     "act.ask": ("Hỏi người dân", "Ask the citizen"),
     "act.question": ("Câu hỏi", "Question"),
     "act.resolve": ("Hoàn thành", "Resolve"),
