@@ -161,6 +161,8 @@ def note_text(turn: Turn, note: str) -> str:
     """An audit note as people read it: a unit's code becomes the unit's name."""
     units = turn.ctx.city.units_by_code
     head, sep, rest = note.partition(": ")
+    if head == "answer" and sep:
+        return turn.say("history.answer", answer=rest)
     if note in units:
         return _unit(turn, note)
     if sep and head in units:

@@ -116,6 +116,7 @@ TEXTS.update(
         ),
         "mine.followed": (" · 👀 đang theo dõi", " · 👀 following"),
         "status.history": ("Lịch sử:", "History:"),
+        "history.answer": ("người dân trả lời: {answer}", "the citizen's answer: {answer}"),
         "place.unknown": ("chưa rõ", "not given"),
         "photos.none": ("không có", "none"),
     }

@@ -54,7 +54,7 @@ def page(turn: Turn, report: ReportRecord, number: int = 0, query: str | None = 
     codes = search(turn, report, query) if query else candidates(turn, report)
     if query and not codes:
         return Reply(turn.say("act.no_unit", query=query[:60]), _buttons(turn, report, 0, None))
-    count = max(1, -(-len(codes) // PAGE))
+    count = 1 if query else max(1, -(-len(codes) // PAGE))  # a search shows its best page
     number = min(max(number, 0), count - 1)
     lead = turn.say("act.pick_unit", code=report.code, page=number + 1, pages=count)
     return Reply(lead, _buttons(turn, report, number, codes))

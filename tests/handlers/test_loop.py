@@ -52,7 +52,8 @@ async def test_text_then_photo_both_answer_the_question_until_done(
     await citizen.send(photos=(LATER_PHOTO,))  # the question is closed: a new report begins
     assert LATER_PHOTO.sha256 not in [p.sha256 for p in (await status_of(database, code)).photos]
     await staffed["official"].send(f"/report {code}")
-    assert "40 cm" in staffed["official"].texts()
+    assert "người dân trả lời: Khoảng 40 cm" in staffed["official"].texts()
+    assert "người dân trả lời: 📷" in staffed["official"].texts()
 
 
 async def test_the_question_closes_when_the_official_acts(
