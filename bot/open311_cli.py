@@ -21,6 +21,7 @@ def add_commands(commands: Any, common: argparse.ArgumentParser) -> None:
     actions = keys.add_subparsers(dest="keys_command", required=True, metavar="ACTION")
     add = actions.add_parser("add", parents=[common], help="make a key (shown once)")
     add.add_argument("name", help="who uses it, e.g. hue-s-app")
+    add.add_argument("--unit", help="a unit's key also reads that unit's reports in full")
     actions.add_parser("list", parents=[common], help="every key (never the key itself)")
     revoke = actions.add_parser("revoke", parents=[common], help="stop a key working")
     revoke.add_argument("key", metavar="NAME_OR_ID")
@@ -44,8 +45,10 @@ async def _run(args: argparse.Namespace, database: Database) -> int:
             if args.name in taken:
                 print(f"huebot: a key named {args.name!r} exists", file=sys.stderr)
                 return 2
-            key_id, key = await store.ops.add_key(args.name, now)
-            print(f"{key}\nkey #{key_id} for {args.name}: shown once, keep it secret")
+            unit = getattr(args, "unit", None)
+            key_id, key = await store.ops.add_key(args.name, now, unit)
+            reads = f", reads unit {unit} in full" if unit else ""
+            print(f"{key}\nkey #{key_id} for {args.name}{reads}: shown once, keep it secret")
             return 0
         if args.keys_command == "revoke":
             if not await store.ops.revoke_key(args.key, now):
@@ -54,12 +57,13 @@ async def _run(args: argparse.Namespace, database: Database) -> int:
             print(f"key {args.key} revoked")
             return 0
         keys = await store.ops.keys()
-    rows = [("ID", "NAME", "CREATED", "LAST USED", "REVOKED")]
+    rows = [("ID", "NAME", "UNIT", "CREATED", "LAST USED", "REVOKED")]
     rows += [
-        (str(k.id), k.name, _day(k.created_at), _day(k.last_used_at), _day(k.revoked_at))
+        (str(k.id), k.name, k.unit_code or "-", _day(k.created_at), _day(k.last_used_at),
+         _day(k.revoked_at))
         for k in keys
-    ]
-    widths = [max(len(row[i]) for row in rows) for i in range(5)]
+    ]  # fmt: skip
+    widths = [max(len(row[i]) for row in rows) for i in range(6)]
     for row in rows:
         print("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
     return 0

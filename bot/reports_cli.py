@@ -9,10 +9,12 @@ from typing import Any
 
 from bot.app import sync_units
 from bot.config import Runtime
+from bot.inbound import utc_now
 from bot.media import MediaStore
 from handlers.city import City
 from storage.db import Database
 from storage.records import ReportFilter, ReportRecord
+from storage.store import Store
 
 
 def add_commands(commands: Any, common: argparse.ArgumentParser) -> None:
@@ -27,15 +29,21 @@ def add_commands(commands: Any, common: argparse.ArgumentParser) -> None:
     listing.add_argument("--limit", type=int, default=50)
     show = actions.add_parser("show", parents=[common], help="one report with its history")
     show.add_argument("code", help="ticket code, e.g. PA-10001")
+    approve = actions.add_parser(
+        "approve", parents=[common], help="show a report's text and photos publicly as written"
+    )
+    approve.add_argument("code", help="ticket code, e.g. PA-10001")
 
 
 async def run(args: argparse.Namespace, runtime: Runtime) -> int:
-    """Run a ``reports`` command; 1 when a report is not found."""
+    """Run a ``reports`` command (list, show, approve); 1 when a report is not found."""
     database = Database(runtime.database_url)
     try:
         await database.migrate()
         await sync_units(database, runtime.settings.city)
         async with database.unit_of_work() as store:
+            if args.reports_command == "approve":
+                return await _approve(store, args.code)
             if args.reports_command == "list":
                 wanted = ReportFilter(args.status, args.category, args.unit, args.ward, args.limit)
                 print(format_table(await store.reports.search(wanted), runtime.settings.city))
@@ -47,6 +55,16 @@ async def run(args: argparse.Namespace, runtime: Runtime) -> int:
         print(f"no report {args.code}", file=sys.stderr)
         return 1
     print(format_report(report, runtime))
+    return 0
+
+
+async def _approve(store: Store, code: str) -> int:
+    """Approve a report for public display (Open311, public maps); 1 when not found."""
+    wanted = code.strip().upper()
+    if not await store.reports.approve(wanted, utc_now()):
+        print(f"no report {code}", file=sys.stderr)
+        return 1
+    print(f"{wanted}: text and photos approved for public display")
     return 0
 
 
@@ -90,6 +108,7 @@ def format_report(report: ReportRecord, runtime: Runtime) -> str:
         f"deadline : {report.deadline_at.astimezone(zone):%Y-%m-%d %H:%M %Z}",
         f"text     : {report.text}",
         f"photos   : {len(report.photos)}",
+        f"public   : {report.public_id} ({'approved' if report.approved_at else 'redacted'})",
     ]
     media = MediaStore(runtime.media_dir)
     for photo in report.photos:

@@ -134,6 +134,10 @@ class Report(Base):
     reminded_at: Mapped[datetime | None] = mapped_column(When)
     escalated_at: Mapped[datetime | None] = mapped_column(When)
     disputed: Mapped[bool] = mapped_column(Boolean, default=False, server_default="false")
+    # Public display (migration 0008): an opaque id for public reads, and when an
+    # operator approved the text and photos for showing unredacted.
+    public_id: Mapped[str | None] = mapped_column(String(16), unique=True)
+    approved_at: Mapped[datetime | None] = mapped_column(When)
 
 
 class ReportPhoto(Base):
@@ -251,6 +255,9 @@ class TelegramUpdate(Base):
     received_at: Mapped[datetime] = mapped_column(When)
     locked_until: Mapped[datetime | None] = mapped_column(When)
     done_at: Mapped[datetime | None] = mapped_column(When)
+    # Who holds the lease, and why processing was given up (migration 0008).
+    locked_by: Mapped[str | None] = mapped_column(String(40))
+    last_error: Mapped[str | None] = mapped_column(String(300))
 
 
 class TelegramButton(Base):
@@ -440,6 +447,7 @@ class OpsLogin(Base):
     created_at: Mapped[datetime] = mapped_column(When)
     expires_at: Mapped[datetime] = mapped_column(When)
     used_at: Mapped[datetime | None] = mapped_column(When)
+    failures: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class OpsSession(Base):
@@ -465,6 +473,7 @@ class Open311Key(Base):
     created_at: Mapped[datetime] = mapped_column(When)
     last_used_at: Mapped[datetime | None] = mapped_column(When)
     revoked_at: Mapped[datetime | None] = mapped_column(When)
+    unit_code: Mapped[str | None] = mapped_column(String(40))  # a unit's key reads its own
 
 
 # --- Zalo Official Account (migration 0006; storage/zalo.py) ------------------------------
@@ -493,6 +502,9 @@ class ZaloEvent(Base):
     received_at: Mapped[datetime] = mapped_column(When)
     locked_until: Mapped[datetime | None] = mapped_column(When)
     done_at: Mapped[datetime | None] = mapped_column(When)
+    # Who holds the lease, and why processing was given up (migration 0008).
+    locked_by: Mapped[str | None] = mapped_column(String(40))
+    last_error: Mapped[str | None] = mapped_column(String(300))
 
 
 class ZaloButton(Base):
@@ -539,3 +551,18 @@ class ZaloToken(Base):
     lease_owner: Mapped[str | None] = mapped_column(String(40))
     lease_until: Mapped[datetime | None] = mapped_column(When)
     updated_at: Mapped[datetime] = mapped_column(When)
+
+
+class WorkerHeartbeat(Base):
+    """A running process that may hold leases: queued updates, outbox rows.
+
+    Each process beats every few seconds; a holder whose beat has stopped (or that is
+    gone from this very host) is dead, and its leases are taken back at once instead of
+    waiting for them to run out.
+    """
+
+    __tablename__ = "worker_heartbeat"
+
+    holder: Mapped[str] = mapped_column(String(40), primary_key=True)
+    started_at: Mapped[datetime] = mapped_column(When)
+    seen_at: Mapped[datetime] = mapped_column(When)

@@ -39,6 +39,7 @@ class ApiKeyRecord:
     created_at: datetime
     last_used_at: datetime | None
     revoked_at: datetime | None
+    unit_code: str | None = None
 
 
 def digest(secret: str) -> str:
@@ -131,10 +132,17 @@ class OpsAccess:
         )
         return int(getattr(result, "rowcount", 0) or 0)
 
-    async def add_key(self, name: str, now: datetime) -> tuple[int, str]:
-        """A new Open311 API key named ``name``; returns its id and the key (shown once)."""
+    async def add_key(
+        self, name: str, now: datetime, unit_code: str | None = None
+    ) -> tuple[int, str]:
+        """A new Open311 API key named ``name``; returns its id and the key (shown once).
+
+        A key of a unit (``unit_code``) also reads that unit's reports in full.
+        """
         key = secrets.token_urlsafe(24)
-        row = models.Open311Key(name=name, key_hash=digest(key), created_at=now)
+        row = models.Open311Key(
+            name=name, key_hash=digest(key), created_at=now, unit_code=unit_code
+        )
         self._session.add(row)
         await self._session.flush()
         return row.id, key
@@ -145,7 +153,8 @@ class OpsAccess:
             select(models.Open311Key).order_by(models.Open311Key.id)
         )
         return [
-            ApiKeyRecord(r.id, r.name, r.created_at, r.last_used_at, r.revoked_at) for r in rows
+            ApiKeyRecord(r.id, r.name, r.created_at, r.last_used_at, r.revoked_at, r.unit_code)
+            for r in rows
         ]
 
     async def revoke_key(self, name_or_id: str, now: datetime) -> bool:
@@ -161,12 +170,19 @@ class OpsAccess:
 
     async def key_name(self, api_key: str, now: datetime) -> str | None:
         """The name of a live key (and note its use), or None for an unknown or revoked key."""
+        found = await self.key_of(api_key, now)
+        return found.name if found is not None else None
+
+    async def key_of(self, api_key: str, now: datetime) -> ApiKeyRecord | None:
+        """A live key (and note its use), or None for an unknown or revoked key."""
         key = models.Open311Key
         result = await self._session.execute(
             update(key)
             .where(key.key_hash == digest(api_key), key.revoked_at.is_(None))
             .values(last_used_at=now)
-            .returning(key.name)
+            .returning(key.id, key.name, key.created_at, key.revoked_at, key.unit_code)
         )
         row = result.first()
-        return str(row.name) if row is not None else None
+        if row is None:
+            return None
+        return ApiKeyRecord(row.id, row.name, row.created_at, now, row.revoked_at, row.unit_code)

@@ -47,6 +47,7 @@ class QueueFilter:
     created_to: datetime | None = None
     text: str | None = None
     codes: tuple[str, ...] = ()
+    public_ids: tuple[str, ...] = ()
     units: tuple[str, ...] = ()
     sort: str = "-created"
     offset: int = 0
@@ -84,6 +85,25 @@ class OpsQueue:
         newest = (
             select(func.max(event.id))
             .where(event.report_id.in_(report_ids))
+            .group_by(event.report_id)
+            .scalar_subquery()
+        )
+        rows = await self._session.execute(
+            select(event.report_id, event.at, event.note).where(event.id.in_(newest))
+        )
+        return {int(r.report_id): LastEvent(r.at, r.note) for r in rows}
+
+    async def notes_by(
+        self, report_ids: Sequence[int], actors: Sequence[str]
+    ) -> dict[int, LastEvent]:
+        """The newest audit line with a note written by one of ``actors``, per report."""
+        if not report_ids:
+            return {}
+        event = models.ReportEvent
+        newest = (
+            select(func.max(event.id))
+            .where(event.report_id.in_(report_ids), event.actor.in_(actors))
+            .where(event.note.is_not(None))
             .group_by(event.report_id)
             .scalar_subquery()
         )
@@ -158,8 +178,8 @@ def _conditions(wanted: QueueFilter, now: datetime) -> list[ColumnElement[bool]]
 
 def _lists(wanted: QueueFilter) -> list[ColumnElement[bool]]:
     where: list[ColumnElement[bool]] = []
-    if wanted.codes:
-        where.append(R.code.in_(wanted.codes))
+    if wanted.codes or wanted.public_ids:
+        where.append(or_(R.code.in_(wanted.codes), R.public_id.in_(wanted.public_ids)))
     if wanted.text:
         where.append(_matches(wanted.text))
     if wanted.units:

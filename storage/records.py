@@ -118,6 +118,8 @@ class ReportRecord:
     reopen_count: int = 0
     priority: int = 0
     disputed: bool = False
+    public_id: str | None = None
+    approved_at: datetime | None = None
     photos: tuple[PhotoRecord, ...] = field(default=())
     events: tuple[EventRecord, ...] = field(default=())
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Sequence
 from datetime import datetime
 
@@ -25,6 +26,11 @@ TICKET_OFFSET = 10000
 def ticket_code(report_id: int) -> str:
     """The citizen-facing code of a report: PA- and a number."""
     return f"{TICKET_PREFIX}{TICKET_OFFSET + report_id}"
+
+
+def new_public_id() -> str:
+    """The opaque id public reads know a report by (64 random bits, not enumerable)."""
+    return secrets.token_hex(8)
 
 
 class Reports:
@@ -71,6 +77,7 @@ class Reports:
             status=Status.RECEIVED,
             created_at=new.created_at,
             deadline_at=new.deadline_at,
+            public_id=new_public_id(),
         )
         self._session.add(row)
         await self._session.flush()
@@ -111,6 +118,20 @@ class Reports:
         if row is None:
             return None
         return _report(row, await self._photos(row.id), await self._events(row.id))
+
+    async def by_public_id(self, public_id: str) -> ReportRecord | None:
+        """A report with its photos and history, by its opaque public id."""
+        code = await self._session.scalar(
+            select(models.Report.code).where(models.Report.public_id == public_id.lower())
+        )
+        return await self.by_code(code) if code is not None else None
+
+    async def approve(self, code: str, now: datetime) -> bool:
+        """An operator approves a report's text and photos for public display."""
+        result = await self._session.execute(
+            update(models.Report).where(models.Report.code == code).values(approved_at=now)
+        )
+        return bool(getattr(result, "rowcount", 0))
 
     async def of_user(
         self, user_id: int, limit: int = 10, following: bool = False
@@ -213,6 +234,8 @@ def _report(
         reopen_count=row.reopen_count or 0,
         priority=row.priority or 0,
         disputed=bool(row.disputed),
+        public_id=row.public_id,
+        approved_at=row.approved_at,
         photos=photos,
         events=events,
     )

@@ -89,21 +89,22 @@ async def test_a_filed_request_is_routed_and_readable(
     })  # fmt: skip
     assert filed.status == 201
     [created] = await filed.json()
-    code = created["service_request_id"]
-    assert code.startswith("PA-")
+    code, public_id = created["service_notice"], created["service_request_id"]
+    assert code.startswith("PA-") and not public_id.startswith("PA-")
     async with database.unit_of_work() as store:
         report = await store.reports.by_code(code)
     assert report is not None and report.status == "assigned" and report.channel == "open311"
     assert report.unit_code == city.route("road", None).code
     assert code in texts(await officials.read())
-    [row] = await (await client.get(f"{BASE}/requests/{code}.json")).json()
+    [row] = await (await client.get(f"{BASE}/requests/{public_id}.json")).json()
     assert set(row) == REQUEST_FIELDS
-    assert row["status"] == "open" and row["lat"] == 16.4637 and row["long"] == 107.5909
+    assert row["status"] == "open" and row["lat"] == 16.464 and row["long"] == 107.591
     assert row["agency_responsible"] == city.unit(report.unit_code).name.vi
-    assert row["requested_datetime"].endswith("+07:00") and row["address"] == "12 Lê Lợi"
-    [item] = xml_items(await (await client.get(f"{BASE}/requests/{code}.xml")).text(),
+    assert row["requested_datetime"].endswith("+07:00") and row["address"] == "*** Lê Lợi"
+    [item] = xml_items(await (await client.get(f"{BASE}/requests/{public_id}.xml")).text(),
                        "service_requests", "request")  # fmt: skip
-    assert set(item) == REQUEST_FIELDS and item["service_request_id"] == code
+    assert set(item) == REQUEST_FIELDS and item["service_request_id"] == public_id
+    assert (await client.get(f"{BASE}/requests/{code}.json")).status == 404
     assert (await client.get(f"{BASE}/requests/PA-99999.json")).status == 404
 
 
@@ -137,15 +138,17 @@ async def test_requests_filter_by_status_service_and_dates(
         rows = await (await client.get(f"{BASE}/requests.json?{query}")).json()
         return [row["service_request_id"] for row in rows]
 
-    assert await codes("") == [flooding.code, road.code]
-    assert await codes("status=closed") == [road.code]
-    assert await codes("status=open") == [flooding.code]
-    assert await codes("service_code=flooding,garbage") == [flooding.code]
-    assert await codes(f"service_request_id={road.code}") == [road.code]
+    road_id, flooding_id = road.public_id, flooding.public_id
+    assert await codes("") == [flooding_id, road_id]
+    assert await codes("status=closed") == [road_id]
+    assert await codes("status=open") == [flooding_id]
+    assert await codes("service_code=flooding,garbage") == [flooding_id]
+    assert await codes(f"service_request_id={road_id}") == [road_id]
+    assert await codes(f"service_request_id={road.code}") == []
     after = (clock() + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
     assert await codes(f"start_date={after}") == []
     assert await codes("end_date=2020-01-01T00:00:00%2B07:00") == []
-    [closed] = await (await client.get(f"{BASE}/requests/{road.code}.json")).json()
+    [closed] = await (await client.get(f"{BASE}/requests/{road_id}.json")).json()
     assert closed["status"] == "closed" and closed["status_notes"] == "Đã vá xong"
     bad = await client.get(f"{BASE}/requests.json?status=pending")
     assert bad.status == 400

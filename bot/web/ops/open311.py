@@ -1,11 +1,17 @@
 """Open311 GeoReport v2 under /open311/v2: services, requests (read and file), one request.
 
-Reading is public, as the specification intends; filing needs an ``api_key`` made with
-``huebot open311 keys add``. Every document comes as JSON or XML (the path's extension).
+Reading is public, as the specification intends, but a public read shows only what a
+public display may (``handlers.redaction``): no citizen's phone, e-mail, name, house
+number or exact point, photos only once approved, and reports are known by an opaque id,
+never the sequential ticket code. An ``api_key`` of a unit (``huebot open311 keys add
+NAME --unit CODE``) reads that unit's own reports in full and may look them up by code.
+Filing needs any live key. Every document comes as JSON or XML (the path's extension).
 """
 
 from __future__ import annotations
 
+import dataclasses
+import re
 from datetime import datetime, timedelta
 
 from aiohttp import web
@@ -13,8 +19,10 @@ from aiohttp import web
 from bot.web.ops import open311_format as doc
 from bot.web.ops.state import Ops, ops_of
 from handlers.open311 import BadRequest, ServiceRequest, file_request
+from handlers.redaction import UNIT_ACTORS
 from storage.ops_queue import QueueFilter
-from storage.records import OPEN_STATUSES, Status
+from storage.records import OPEN_STATUSES, ReportRecord, Status
+from storage.store import Store
 
 PREFIX = "/open311/v2"
 FORMAT = "{format:(json|xml)}"
@@ -22,6 +30,8 @@ DEFAULT_DAYS = 90
 MAX_REQUESTS = 1000
 INCLUSIVE = timedelta(microseconds=1)  # end_date is the latest time to include
 CLOSED = tuple(sorted({s.value for s in Status} - set(OPEN_STATUSES)))
+TICKET = re.compile(r"PA-\d+", re.IGNORECASE)
+PUBLIC_ID = re.compile(r"[0-9a-f]{16}", re.IGNORECASE)
 
 
 def setup(app: web.Application) -> None:
@@ -50,18 +60,50 @@ async def get_requests(request: web.Request) -> web.StreamResponse:
         wanted = _filter(request, ops)
     except ValueError as exc:
         return doc.error(400, str(exc), fmt)
-    return await _listed(request, ops, wanted)
+    async with ops.database.unit_of_work() as store:
+        unit = await _reader_unit(request, store, ops)
+        found, _ = await store.ops_queue.search(_only_public_ids(wanted, unit), ops.clock())
+        reports = [r for r in found if _may_find(r, wanted, unit)]
+        return await _listed(request, ops, store, reports, unit)
 
 
 async def get_request(request: web.Request) -> web.StreamResponse:
-    """GET requests/{id}.json|xml: one request, as a list of one."""
+    """GET requests/{id}.json|xml: one request (by public id, or by code for its unit)."""
     ops, fmt = ops_of(request), request.match_info["format"]
-    code = request.match_info["id"].upper()
+    wanted = request.match_info["id"].strip()
     async with ops.database.unit_of_work() as store:
-        found = await store.reports.by_code(code)
-    if found is None:
-        return doc.error(404, f"no service request {code}", fmt)
-    return await _listed(request, ops, QueueFilter(codes=(code,), limit=1))
+        unit = await _reader_unit(request, store, ops)
+        found = await _one(store, wanted, unit)
+        if found is None:
+            return doc.error(404, f"no service request {wanted[:40]}", fmt)
+        return await _listed(request, ops, store, [found], unit)
+
+
+async def _one(store: Store, wanted: str, unit: str | None) -> ReportRecord | None:
+    """The report ``wanted`` names, if this reader may find it (same answer otherwise)."""
+    if TICKET.fullmatch(wanted):
+        found = await store.reports.by_code(wanted.upper()) if unit else None
+        return found if found is not None and found.unit_code == unit else None
+    return await store.reports.by_public_id(wanted) if PUBLIC_ID.fullmatch(wanted) else None
+
+
+async def _reader_unit(request: web.Request, store: Store, ops: Ops) -> str | None:
+    """The unit whose key came with a read, or None for a public read."""
+    api_key = request.query.get("api_key", "")
+    found = await store.ops.key_of(api_key, ops.clock()) if api_key else None
+    return found.unit_code if found is not None else None
+
+
+def _only_public_ids(wanted: QueueFilter, unit: str | None) -> QueueFilter:
+    """Codes are looked up only for a unit's key: the public knows opaque ids alone."""
+    return wanted if unit else dataclasses.replace(wanted, codes=())
+
+
+def _may_find(report: ReportRecord, wanted: QueueFilter, unit: str | None) -> bool:
+    """A report listed by its code only when the code's unit asks."""
+    if report.code in wanted.codes and report.public_id not in wanted.public_ids:
+        return report.unit_code == unit
+    return True
 
 
 async def post_request(request: web.Request) -> web.StreamResponse:
@@ -86,30 +128,37 @@ async def post_request(request: web.Request) -> web.StreamResponse:
             report = await file_request(ops.context(store), source, wanted)
         except BadRequest as exc:
             return doc.error(400, str(exc), fmt)
-    row = {"service_request_id": report.code, "service_notice": None, "account_id": None}
+    row = {"service_request_id": report.public_id, "service_notice": report.code,
+           "account_id": None}  # fmt: skip
     return doc.render("service_requests", [row], fmt, status=201)
 
 
-async def _listed(request: web.Request, ops: Ops, wanted: QueueFilter) -> web.StreamResponse:
+async def _listed(
+    request: web.Request, ops: Ops, store: Store, found: list[ReportRecord], unit: str | None
+) -> web.StreamResponse:
     language, fmt = _language(request), request.match_info["format"]
-    async with ops.database.unit_of_work() as store:
-        found, _ = await store.ops_queue.search(wanted, ops.clock())
-        reports = [await store.reports.by_code(r.code) for r in found]
-        last = await store.ops_queue.last_events([r.id for r in found])
+    reports = [await store.reports.by_code(r.code) for r in found]
+    ids = [r.id for r in found]
+    last = await store.ops_queue.last_events(ids)
+    updates = await store.ops_queue.notes_by(ids, UNIT_ACTORS)
     base = (ops.public_url or str(request.url.origin())).rstrip("/")
     rows = [
-        doc.request_row(r, last.get(r.id), ops.city, language, base)
+        doc.request_row(r, doc.Notes(last.get(r.id), updates.get(r.id)), ops.city, language,
+                        base, full=unit is not None and r.unit_code == unit)
         for r in reports
         if r is not None
-    ]
+    ]  # fmt: skip
     return doc.render("service_requests", rows, fmt)
 
 
 def _filter(request: web.Request, ops: Ops) -> QueueFilter:
     query = request.query
-    ids = tuple(i.strip().upper() for i in query.get("service_request_id", "").split(",") if i)
+    ids = [i.strip() for i in query.get("service_request_id", "").split(",") if i.strip()]
     if ids:
-        return QueueFilter(codes=ids, sort="-created", limit=MAX_REQUESTS)
+        codes = tuple(i.upper() for i in ids if TICKET.fullmatch(i))
+        public = tuple(i.lower() for i in ids if PUBLIC_ID.fullmatch(i))
+        return QueueFilter(codes=codes, public_ids=public or ("-",), sort="-created",
+                           limit=MAX_REQUESTS)  # fmt: skip
     end = _when(query.get("end_date")) or ops.clock()
     start = _when(query.get("start_date")) or end - timedelta(days=DEFAULT_DAYS)
     codes = tuple(c for c in query.get("service_code", "").split(",") if c)

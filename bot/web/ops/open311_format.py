@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from xml.etree.ElementTree import Element, SubElement, tostring
@@ -12,6 +13,7 @@ from zoneinfo import ZoneInfo
 from aiohttp import web
 
 from handlers.city import City
+from handlers.redaction import public_point, public_text
 from storage.ops_queue import LastEvent
 from storage.records import OPEN_STATUSES, ReportRecord
 
@@ -43,29 +45,66 @@ def services(city: City, language: str) -> list[dict[str, Any]]:
 
 
 def request_row(
-    report: ReportRecord, last: LastEvent | None, city: City, language: str, media_base: str
+    report: ReportRecord, notes: Notes, city: City, language: str, media_base: str, full: bool
 ) -> dict[str, Any]:
-    """A report as an Open311 service request."""
+    """A report as an Open311 service request: in full for its unit, else as the public sees it.
+
+    The public sees the category, status, unit, dates, a point rounded to about 100 m,
+    the unit's latest update and the text (and address) redacted, or as written once
+    an operator approved them; photos only once approved.
+    """
     category = city.categories_by_code.get(report.category)
     unit = city.units_by_code.get(report.unit_code)
-    photo = report.photos[0].sha256 if report.photos else None
-    return {
-        "service_request_id": report.code,
+    last = notes.last
+    row = {
+        "service_request_id": report.public_id,
         "status": "open" if report.status in OPEN_STATUSES else "closed",
-        "status_notes": (last.note if last else None) or report.status,
         "service_name": category.name.in_language(language) if category else report.category,
         "service_code": report.category,
-        "description": report.text,
         "agency_responsible": unit.name.in_language(language) if unit else report.unit_code,
-        "service_notice": None,
         "requested_datetime": iso(report.created_at, city.zone),
         "updated_datetime": iso(last.at if last else report.created_at, city.zone),
         "expected_datetime": iso(report.deadline_at, city.zone),
-        "address": report.address,
         "address_id": None,
         "zipcode": None,
+    }
+    row.update(_full(report, notes, media_base) if full else _public(report, notes, media_base))
+    return {name: row[name] for name in REQUEST_FIELDS}
+
+
+@dataclass(frozen=True, slots=True)
+class Notes:
+    """A report's newest audit line, and the newest update its unit wrote."""
+
+    last: LastEvent | None
+    unit: LastEvent | None
+
+
+def _full(report: ReportRecord, notes: Notes, media_base: str) -> dict[str, Any]:
+    photo = report.photos[0].sha256 if report.photos else None
+    return {
+        "status_notes": (notes.last.note if notes.last else None) or report.status,
+        "description": report.text,
+        "service_notice": report.code,
+        "address": report.address,
         "lat": report.latitude,
         "long": report.longitude,
+        "media_url": f"{media_base}/media/{photo}" if photo else None,
+    }
+
+
+def _public(report: ReportRecord, notes: Notes, media_base: str) -> dict[str, Any]:
+    approved = report.approved_at is not None
+    point = public_point(report.latitude, report.longitude)
+    photo = report.photos[0].sha256 if report.photos and approved else None
+    update = notes.unit.note if notes.unit else None
+    return {
+        "status_notes": public_text(update, False) or report.status,
+        "description": public_text(report.text, approved),
+        "service_notice": None,
+        "address": public_text(report.address, approved),
+        "lat": point[0] if point else None,
+        "long": point[1] if point else None,
         "media_url": f"{media_base}/media/{photo}" if photo else None,
     }
 
