@@ -22,6 +22,7 @@ from bot.web import health, ops, webchat
 from bot.web import telegram as telegram_web
 from bot.web import zalo as zalo_web
 from bot.web.ops import metrics as ops_metrics
+from bot.web.webchat_identity import load_identity
 from handlers import Limits, Parser
 from handlers.city import City
 from storage.db import Database
@@ -138,6 +139,7 @@ def build_app(
                 "cookie_max_age": settings.channels.webchat.cookie_max_age_days * 86400,
                 "max_request_bytes": settings.limits.max_request_bytes,
             },
+            load_identity(services.runtime.data_dir),
         )
     if telegram is not None and telegram.settings.webhook:
         telegram_web.setup(app, telegram.queue, telegram.settings.webhook_secret)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import secrets
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +13,7 @@ from aiohttp import BodyPartReader, web
 from bot.channels import webchat
 from bot.inbound import Inbox, StoreUnavailable, failure_replies, utc_now
 from bot.media import MediaStore
+from bot.web.webchat_identity import ChatIdentity
 from handlers.i18n import TEXTS, say
 from handlers.model import Channel, PhotoRef, RejectedFile
 
@@ -39,11 +39,18 @@ TEXTS["web.too_large"] = (
 INBOX = web.AppKey("inbox", Inbox)
 MEDIA = web.AppKey("media", MediaStore)
 SETTINGS = web.AppKey("webchat_settings", dict)
+IDENTITY = web.AppKey("webchat_identity", ChatIdentity)
 
 
-def setup(app: web.Application, inbox: Inbox, media: MediaStore, settings: dict[str, Any]) -> None:
-    """Add the web chat to ``app``."""
-    app[INBOX], app[MEDIA], app[SETTINGS] = inbox, media, settings
+def setup(
+    app: web.Application,
+    inbox: Inbox,
+    media: MediaStore,
+    settings: dict[str, Any],
+    identity: ChatIdentity,
+) -> None:
+    """Add the web chat to ``app``; ``identity`` signs the chat ids it issues."""
+    app[INBOX], app[MEDIA], app[SETTINGS], app[IDENTITY] = inbox, media, settings, identity
     app.router.add_get("/", page)
     app.router.add_post("/api/chat/messages", post_message)
     app.router.add_post("/api/chat/photos", post_photos)
@@ -53,23 +60,28 @@ def setup(app: web.Application, inbox: Inbox, media: MediaStore, settings: dict[
 
 
 async def page(request: web.Request) -> web.StreamResponse:
-    """The chat page; gives a new visitor their chat cookie."""
+    """The chat page; gives a visitor without a valid (signed) chat id a fresh one."""
     response = web.FileResponse(STATIC / "index.html")
     response.headers["Cache-Control"] = "no-cache"
     response.headers["Content-Security-Policy"] = (
         "default-src 'self'; img-src 'self' blob: data:; style-src 'self'; script-src 'self'"
     )
-    if not request.cookies.get(COOKIE):
-        settings = request.app[SETTINGS]
-        response.set_cookie(
-            COOKIE,
-            secrets.token_urlsafe(32),
-            max_age=settings["cookie_max_age"],
-            httponly=True,
-            samesite="Lax",
-            secure=settings["cookie_secure"],
-        )
+    if not request.app[IDENTITY].verify(request.cookies.get(COOKIE)):
+        _issue(request, response)
     return response
+
+
+def _issue(request: web.Request, response: web.StreamResponse) -> None:
+    """Set a fresh signed chat id on ``response``."""
+    settings = request.app[SETTINGS]
+    response.set_cookie(
+        COOKIE,
+        request.app[IDENTITY].issue(),
+        max_age=settings["cookie_max_age"],
+        httponly=True,
+        samesite="Lax",
+        secure=settings["cookie_secure"],
+    )
 
 
 async def post_message(request: web.Request) -> web.Response:
@@ -185,11 +197,16 @@ async def _read_part(
 
 
 def _chat_key(request: web.Request) -> str:
+    """The chat of a signed id; a missing or unsigned one is refused and replaced."""
     cookie = request.cookies.get(COOKIE)
-    if not cookie or len(cookie) < 20:
+    if cookie is None or not request.app[IDENTITY].verify(cookie):
+        if cookie:
+            log.info("web chat id not issued here refused")
         language = _locale(request, None)
         body = {"error": {"code": "no_session", "message": say(language, "web.no_cookie")}}
-        raise web.HTTPUnauthorized(text=json.dumps(body), content_type="application/json")
+        refusal = web.HTTPUnauthorized(text=json.dumps(body), content_type="application/json")
+        _issue(request, refusal)
+        raise refusal
     return webchat.user_key(cookie)
 
 
