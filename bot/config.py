@@ -144,6 +144,12 @@ class OpsConfig(_Strict):
     map_zoom: int = Field(default=13, ge=1, le=19)
     session_hours: float = Field(default=12, gt=0, le=24 * 30)
     login_minutes: int = Field(default=15, gt=0, le=24 * 60)
+    # Sign-in throttling (docs/ops.md): failures per address and per typed code before a
+    # lock of login_lock_minutes; failures of anyone before a user's live codes are void.
+    login_failures_per_ip: int = Field(default=10, ge=1, le=10_000)
+    login_failures_per_code: int = Field(default=3, ge=1, le=100)
+    login_failures_per_user: int = Field(default=20, ge=1, le=100_000)
+    login_lock_minutes: float = Field(default=15, gt=0, le=24 * 60)
     cookie_secure: bool = False
     page_size: int = Field(default=50, gt=0, le=500)
 

@@ -93,6 +93,26 @@ class OpsAccess:
         row = result.first()
         return int(row.user_id) if row is not None else None
 
+    async def count_failure(self, now: datetime, limit: int) -> list[int]:
+        """A failed sign-in counts against every live code; codes at ``limit`` are voided.
+
+        A guess may hit anyone's code, so each live code bears every failure: after
+        ``limit`` of them it can no longer be used (its user asks for a new one).
+
+        Returns:
+            The ids of the users whose codes were voided now.
+        """
+        login = models.OpsLogin
+        live = (login.used_at.is_(None), login.expires_at > now)
+        await self._session.execute(update(login).where(*live).values(failures=login.failures + 1))
+        result = await self._session.execute(
+            update(login)
+            .where(*live, login.failures >= limit)
+            .values(used_at=now)
+            .returning(login.user_id)
+        )
+        return sorted({int(row.user_id) for row in result})
+
     async def open_session(self, user_id: int, now: datetime, ttl: timedelta) -> str:
         """A new session; returns the cookie value."""
         token = secrets.token_urlsafe(32)

@@ -35,6 +35,7 @@ def setup(app: web.Application, services: Services) -> None:
         public_url=settings.server.public_url,
     )  # fmt: skip
     ops_link.configure(settings.server.public_url, settings.ops.login_minutes)
+    app[auth.THROTTLE] = auth.throttle_for(app[OPS])
     app.middlewares.append(auth.guard)
     _dashboard(app.router)
     open311.setup(app)

@@ -111,7 +111,6 @@ async def act(request: web.Request) -> web.StreamResponse:
     if action not in ACTIONS:
         raise web.HTTPNotFound()
     form = await request.post()
-    photo = await _photo(request, form)
     async with ops.turn(user.id, language) as turn:
         report = await turn.ctx.store.reports.by_code(code)
         if report is None:
@@ -121,7 +120,8 @@ async def act(request: web.Request) -> web.StreamResponse:
             outcome = "denied"
         elif action not in allowed_actions(turn.user, report):
             outcome = "stale"
-        else:
+        else:  # only an allowed action keeps its upload
+            photo = await _photo(request, form) if action == "resolve" else None
             outcome = await _apply(turn, report, action, form, photo)
     if outcome == "missing":
         raise web.HTTPNotFound()

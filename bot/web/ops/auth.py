@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
+import math
 import secrets
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
@@ -35,13 +37,19 @@ from bot.web.ops.state import (
     report_units,
 )
 from bot.web.ops.texts import t
+from bot.web.ops.throttle import LoginThrottle
+from storage.ops import digest, normal_code
 from storage.records import UserRecord
+from storage.store import Store
+
+log = logging.getLogger(__name__)
 
 SESSION_COOKIE = "huebot_ops"
 FORM_COOKIE = "huebot_ops_form"
 PUBLIC_PATHS = ("/ops/login", "/ops/lang")
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+THROTTLE = web.AppKey("ops_login_throttle", LoginThrottle)
 
 
 def is_ops(path: str) -> bool:
@@ -144,17 +152,27 @@ async def login_page(request: web.Request) -> web.StreamResponse:
 
 
 async def login(request: web.Request) -> web.StreamResponse:
-    """Use a link token or a code once, open a session, set its cookie."""
+    """Use a link token or a code once, open a session, set its cookie.
+
+    Too many failures from one address or for one code answer 429 (Retry-After) for
+    ``ops.login_lock_minutes``, and a user's live codes are voided after
+    ``ops.login_failures_per_user`` failures of anyone.
+    """
     ops, form = ops_of(request), await request.post()
     sent, kept = str(form.get("form", "")), request.cookies.get(FORM_COOKIE, "")
     if not kept or not hmac.compare_digest(sent, kept):
         return _login_form(request, None, "login.expired_form", 400)
     token, code = str(form.get("token", "")) or None, str(form.get("code", "")) or None
+    keys = _throttle_keys(request, code)
+    wait = request.app[THROTTLE].retry_after(keys)
+    if wait is not None:
+        return _locked(request, wait)
     now = ops.clock()
     async with ops.database.unit_of_work() as store:
         user_id = await store.ops.redeem_login(token, code, now)
         user = await store.users.get(user_id) if user_id is not None else None
         if user is None:
+            await _failed(request, store, keys)
             return _login_form(request, None, "login.bad", 401)
         if not may_sign_in(user):
             return _login_form(request, None, "login.no_role", 403)
@@ -164,6 +182,37 @@ async def login(request: web.Request) -> web.StreamResponse:
     response.set_cookie(SESSION_COOKIE, cookie, **_cookie_options(ops, hours))
     response.del_cookie(FORM_COOKIE, path="/ops")
     raise response
+
+
+def throttle_for(ops: Ops) -> LoginThrottle:
+    """The sign-in throttle with the limits of ``ops.config``."""
+    config = ops.config
+    limits = {"ip": config.login_failures_per_ip, "code": config.login_failures_per_code}
+    return LoginThrottle(ops.clock, limits, timedelta(minutes=config.login_lock_minutes))
+
+
+def _throttle_keys(request: web.Request, code: str | None) -> list[str]:
+    keys = [f"ip:{request.remote or '-'}"]
+    if code:
+        keys.append(f"code:{digest(normal_code(code))}")
+    return keys
+
+
+async def _failed(request: web.Request, store: Store, keys: list[str]) -> None:
+    """Count a failed sign-in: in memory per key, in the store against live codes."""
+    ops = ops_of(request)
+    request.app[THROTTLE].failed(keys)
+    limit = ops.config.login_failures_per_user
+    voided = await store.ops.count_failure(ops.clock(), limit)
+    if voided:
+        log.warning("ops sign-in codes of users %s voided after %d failures", voided, limit)
+
+
+def _locked(request: web.Request, wait: int) -> web.Response:
+    minutes = max(1, math.ceil(wait / 60))
+    response = _login_form(request, None, "login.locked", 429, minutes=minutes)
+    response.headers["Retry-After"] = str(wait)
+    return response
 
 
 async def logout(request: web.Request) -> web.StreamResponse:
@@ -198,8 +247,9 @@ async def _signed_in(request: web.Request) -> bool:
 
 
 def _login_form(
-    request: web.Request, token: str | None, problem: str | None = None, status: int = 200
-) -> web.Response:
+    request: web.Request, token: str | None, problem: str | None = None, status: int = 200,
+    **values: object,
+) -> web.Response:  # fmt: skip
     language = language_of(request)
     value = secrets.token_urlsafe(24)
     if token:
@@ -210,7 +260,11 @@ def _login_form(
                       placeholder="ABCD-EFGH", maxlength=12, autofocus=True)  # fmt: skip
         fields = f"<label>{esc(t(language, 'login.code'))}<input {field}></label>"
         ask = f"<p>{esc(t(language, 'login.intro'))}</p>"
-    error = f'<p class="error" role="alert">{esc(t(language, problem))}</p>' if problem else ""
+    error = (
+        f'<p class="error" role="alert">{esc(t(language, problem, **values))}</p>'
+        if problem
+        else ""
+    )
     body = (
         f'<section class="login card"><h1>{esc(t(language, "login.title"))}</h1>{ask}{error}'
         f'<form method="post" action="/ops/login">{fields}'

@@ -34,6 +34,10 @@ UI: dict[str, tuple[str, str]] = {
         "Tài khoản này không có quyền vào trung tâm điều hành.",
         "This account may not use the operations centre.",
     ),
+    "login.locked": (
+        "Có quá nhiều lần đăng nhập sai. Vui lòng thử lại sau {minutes} phút.",
+        "Too many failed sign-ins. Please try again in {minutes} minutes.",
+    ),
     "login.expired_form": (
         "Biểu mẫu đã hết hạn, vui lòng thử lại.",
         "The form expired; please try again.",
