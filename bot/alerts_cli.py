@@ -23,6 +23,7 @@ from bot.config import Runtime
 from bot.delivery.follow import describe, follow, snapshot
 from bot.delivery.setup import open_worker
 from bot.inbound import utc_now
+from bot.leases import Heartbeat
 from bot.media import MediaStore
 from handlers.alert_cap import parse_cap
 from handlers.alert_issue import CERTAINTIES, URGENCIES, AlertProblem, cancel, draft, issue
@@ -206,6 +207,8 @@ async def _deliver(args: argparse.Namespace, runtime: Runtime, database: Databas
     stop = asyncio.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         asyncio.get_running_loop().add_signal_handler(sig, stop.set)
+    heartbeat = Heartbeat(database, utc_now)
+    await heartbeat.start()  # takes back what a killed process held, before claiming
     await worker.start()
     try:
         while not stop.is_set():
@@ -216,4 +219,5 @@ async def _deliver(args: argparse.Namespace, runtime: Runtime, database: Databas
                         break
     finally:
         await worker.stop()
+        await heartbeat.stop()
     return 0

@@ -16,6 +16,7 @@ from aiohttp import web
 from bot import services_cli
 from bot.config import NluConfig, Runtime
 from bot.inbound import Inbox, utc_now
+from bot.leases import Heartbeat
 from bot.media import MediaStore
 from bot.scheduler import Scheduler
 from bot.web import health, ops, webchat
@@ -190,6 +191,8 @@ def open_delivery(
 async def serve(runtime: Runtime, host: str, port: int) -> None:
     """Run HueBot until SIGINT or SIGTERM."""
     services = await open_services(runtime)
+    heartbeat = Heartbeat(services.database, services.clock)
+    await heartbeat.start()  # takes back what a killed process held, before claiming
     telegram = open_telegram(services)
     zalo = open_zalo(services)
     runner = web.AppRunner(build_app(services, telegram, zalo), access_log=None)
@@ -221,5 +224,6 @@ async def serve(runtime: Runtime, host: str, port: int) -> None:
             await telegram.stop()
         if zalo is not None:
             await zalo.stop()
+        await heartbeat.stop()
         await runner.cleanup()
         await services.database.dispose()

@@ -1,4 +1,5 @@
-"""``huebot ops login-link USER`` and ``huebot ops sign-out USER``: dashboard access.
+"""``huebot ops login-link USER``, ``huebot ops sign-out USER`` (dashboard access) and
+``huebot ops failed-updates`` (incoming updates given up on, with their errors).
 
 USER is ``CHANNEL:ID`` (as ``huebot users list`` shows it) or a user's number. The
 sign-in goes to the user's own chat through the outbox; ``--print`` shows it here instead
@@ -34,6 +35,10 @@ def add_commands(commands: Any, common: argparse.ArgumentParser) -> None:
     link.add_argument("--print", action="store_true", help="print it instead of sending it")
     out = actions.add_parser("sign-out", parents=[common], help="end a user's sessions")
     out.add_argument("user", help="CHANNEL:ID or the user's number")
+    failed = actions.add_parser(
+        "failed-updates", parents=[common], help="incoming updates given up on, and why"
+    )
+    failed.add_argument("--limit", type=int, default=50)
 
 
 async def run(args: argparse.Namespace, runtime: Runtime) -> int:
@@ -44,6 +49,8 @@ async def run(args: argparse.Namespace, runtime: Runtime) -> int:
         await database.migrate()
         await sync_units(database, settings.city)
         async with database.unit_of_work() as store:
+            if args.ops_command == "failed-updates":
+                return await print_failed(store, args.limit)
             return await _run(args, store, runtime)
     finally:
         await database.dispose()
@@ -69,6 +76,24 @@ async def _run(args: argparse.Namespace, store: Store, runtime: Runtime) -> int:
         return 0
     await ops_link.send_sign_in(ctx, user)
     print(f"sign-in sent to {user.channel}:{user.external_id}")
+    return 0
+
+
+async def print_failed(store: Store, limit: int) -> int:
+    """List the updates both intake queues gave up on (never their content); 0."""
+    found = [*await store.telegram_updates.failed(limit), *await store.zalo_events.failed(limit)]
+    found.sort(key=lambda f: f.failed_at or f.received_at, reverse=True)
+    rows = [("CHANNEL", "UPDATE", "USER", "TRIES", "FAILED AT", "ERROR")]
+    rows += [
+        (f.channel, f.update_id, f.user_key or "-", str(f.attempts),
+         f"{(f.failed_at or f.received_at):%Y-%m-%d %H:%M:%S}", f.error or "-")
+        for f in found[:limit]
+    ]  # fmt: skip
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    for row in rows:
+        print("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
+    if not found:
+        print("(no failed updates)")
     return 0
 
 

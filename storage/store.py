@@ -10,6 +10,7 @@ from storage.alert_subscriptions import Subscriptions
 from storage.alerts import Alerts
 from storage.delivery import DeliveryQueue
 from storage.handling import Handling
+from storage.leases import Leases
 from storage.ops import OpsAccess
 from storage.ops_queue import OpsQueue
 from storage.reports import Reports
@@ -47,6 +48,7 @@ class Store:
     zalo_buttons: ZaloButtons
     zalo_windows: ZaloWindows
     zalo_tokens: ZaloTokens
+    leases: Leases
 
     @classmethod
     def bound(cls, session: AsyncSession) -> Store:
@@ -70,6 +72,7 @@ class Store:
             delivery=DeliveryQueue(session),
             ops=OpsAccess(session),
             ops_queue=OpsQueue(session),
+            leases=Leases(session),
             zalo_events=ZaloEvents(session),
             zalo_buttons=ZaloButtons(session),
             zalo_windows=ZaloWindows(session),

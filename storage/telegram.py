@@ -23,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from storage import models
+from storage.failed_updates import FailedUpdate
 
 PENDING, DONE, FAILED = "pending", "done", "failed"
 CANDIDATES = 20
@@ -83,8 +84,9 @@ class TelegramUpdates:
         return bool(getattr(result, "rowcount", 0))
 
     async def claim(
-        self, bot_id: int, now: datetime, lease: timedelta, album_wait: timedelta
-    ) -> list[QueuedUpdate]:
+        self, bot_id: int, now: datetime, lease: timedelta, album_wait: timedelta,
+        holder: str | None = None,
+    ) -> list[QueuedUpdate]:  # fmt: skip
         """Lease the next batch to process: one update, or all the items of one album.
 
         A chat's updates come out in order: an update waits while an earlier one of
@@ -97,7 +99,8 @@ class TelegramUpdates:
                 claimed = [
                     QueuedUpdate(r.update_id, dict(r.payload), r.attempts + 1) for r in batch
                 ]
-                await self._lease(bot_id, [item.update_id for item in claimed], now + lease)
+                ids = [item.update_id for item in claimed]
+                await self._lease(bot_id, ids, now + lease, holder)
                 return claimed
         return []
 
@@ -143,12 +146,14 @@ class TelegramUpdates:
         query = select(same).where(album).order_by(same.update_id).with_for_update()
         return list((await self._session.scalars(query)).all())
 
-    async def _lease(self, bot_id: int, update_ids: list[int], until: datetime) -> None:
+    async def _lease(
+        self, bot_id: int, update_ids: list[int], until: datetime, holder: str | None
+    ) -> None:
         row = models.TelegramUpdate
         await self._session.execute(
             update(row)
             .where(row.bot_id == bot_id, row.update_id.in_(update_ids))
-            .values(locked_until=until, attempts=row.attempts + 1)
+            .values(locked_until=until, locked_by=holder, attempts=row.attempts + 1)
         )
 
     async def finish(self, bot_id: int, update_ids: Sequence[int], now: datetime) -> None:
@@ -157,15 +162,18 @@ class TelegramUpdates:
         await self._session.execute(
             update(row)
             .where(row.bot_id == bot_id, row.update_id.in_(list(update_ids)))
-            .values(status=DONE, done_at=now, payload={}, locked_until=None)
+            .values(status=DONE, done_at=now, payload={}, locked_until=None, locked_by=None)
         )
 
     async def retry_later(
-        self, bot_id: int, update_ids: Sequence[int], at: datetime, give_up: bool
-    ) -> None:
-        """Processing failed: try again at ``at``, or mark failed when ``give_up``."""
+        self, bot_id: int, update_ids: Sequence[int], at: datetime, give_up: bool,
+        error: str | None = None,
+    ) -> None:  # fmt: skip
+        """Processing failed with ``error``: try again at ``at``, or mark failed (kept)."""
         row = models.TelegramUpdate
-        values: dict[str, Any] = {"locked_until": at}
+        values: dict[str, Any] = {
+            "locked_until": at, "locked_by": None, "last_error": (error or "")[:300] or None,
+        }  # fmt: skip
         if give_up:
             values.update(status=FAILED, done_at=at)
         await self._session.execute(
@@ -181,6 +189,18 @@ class TelegramUpdates:
             delete(row).where(row.bot_id == bot_id, row.status != PENDING, row.done_at < before)
         )
         return int(getattr(result, "rowcount", 0) or 0)
+
+    async def failed(self, limit: int = 50) -> list[FailedUpdate]:
+        """The newest given-up updates with their errors, for the operators."""
+        row = models.TelegramUpdate
+        rows = await self._session.scalars(
+            select(row).where(row.status == FAILED).order_by(row.done_at.desc()).limit(limit)
+        )
+        return [
+            FailedUpdate("telegram", f"{r.bot_id}:{r.update_id}", r.chat_key, r.attempts,
+                         r.received_at, r.done_at, r.last_error)
+            for r in rows
+        ]  # fmt: skip
 
     async def counts(self, bot_id: int) -> dict[str, int]:
         """How many rows are pending, done and failed."""

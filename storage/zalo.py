@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from storage import models
+from storage.failed_updates import FailedUpdate
 
 PENDING, DONE, FAILED = "pending", "done", "failed"
 CANDIDATES = 20
@@ -36,6 +37,7 @@ class QueuedEvent:
     event_key: str
     payload: dict[str, Any]
     attempts: int
+    user_key: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,7 +76,9 @@ class ZaloEvents:
         insert = _insert(self._session)(models.ZaloEvent).values(**values)
         return bool(_count(await self._session.execute(insert.on_conflict_do_nothing())))
 
-    async def claim(self, now: datetime, lease: timedelta) -> QueuedEvent | None:
+    async def claim(
+        self, now: datetime, lease: timedelta, holder: str | None = None
+    ) -> QueuedEvent | None:
         """Lease the next event to process: a user's events come out in order.
 
         An event waits while an earlier one (by ``event_at``, then arrival) of the same
@@ -102,18 +106,27 @@ class ZaloEvents:
         if found is None:
             return None
         found.locked_until, found.attempts = now + lease, found.attempts + 1
+        found.locked_by = holder
         await self._session.flush()
-        return QueuedEvent(found.id, found.event_key, dict(found.payload), found.attempts)
+        return QueuedEvent(
+            found.id, found.event_key, dict(found.payload), found.attempts, found.user_key
+        )
 
     async def finish(self, event_id: int, now: datetime) -> None:
         """Mark an event processed and forget its content (the key stays, for dedupe)."""
-        await self._set(event_id, status=DONE, done_at=now, payload={}, locked_until=None)
+        await self._set(
+            event_id, status=DONE, done_at=now, payload={}, locked_until=None, locked_by=None
+        )
 
-    async def retry_later(self, event_id: int, at: datetime, give_up: bool) -> None:
-        """Processing failed: try again at ``at``, or mark it failed when ``give_up``."""
-        values: dict[str, Any] = {"locked_until": at}
+    async def retry_later(
+        self, event_id: int, at: datetime, give_up: bool, error: str | None = None
+    ) -> None:
+        """Processing failed with ``error``: try again at ``at``, or mark it failed (kept)."""
+        values: dict[str, Any] = {
+            "locked_until": at, "locked_by": None, "last_error": (error or "")[:300] or None,
+        }  # fmt: skip
         if give_up:
-            values.update(status=FAILED, done_at=at, payload={})
+            values.update(status=FAILED, done_at=at)  # kept for the operators until pruned
         await self._set(event_id, **values)
 
     async def prune(self, before: datetime) -> int:
@@ -129,6 +142,18 @@ class ZaloEvents:
         row = models.ZaloEvent
         rows = await self._session.execute(select(row.status, func.count()).group_by(row.status))
         return {status: int(count) for status, count in rows.all()}
+
+    async def failed(self, limit: int = 50) -> list[FailedUpdate]:
+        """The newest given-up events with their errors, for the operators."""
+        row = models.ZaloEvent
+        rows = await self._session.scalars(
+            select(row).where(row.status == FAILED).order_by(row.done_at.desc()).limit(limit)
+        )
+        return [
+            FailedUpdate("zalo", r.event_key, r.user_key, r.attempts, r.received_at,
+                         r.done_at, r.last_error)
+            for r in rows
+        ]  # fmt: skip
 
     async def _set(self, event_id: int, **values: Any) -> None:
         row = models.ZaloEvent

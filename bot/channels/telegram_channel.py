@@ -21,6 +21,7 @@ from telegram import BotCommand, Update
 from telegram.error import TelegramError
 from telegram.ext import CallbackContext, TypeHandler
 
+from bot.channels.gave_up import Apology
 from bot.channels.telegram import UPDATE_TYPES, Me, TelegramInput, ignored, merge_album
 from bot.channels.telegram import parse_update as read_update
 from bot.channels.telegram_bot import Caller, Sleep, TelegramSettings, bot_commands
@@ -55,7 +56,10 @@ class TelegramChannel:
         self.application = build_ptb(settings)
         self.application.add_handler(TypeHandler(Update, self._read))
         self.caller = Caller(sleep)
-        self.queue = UpdateQueue(services.database, settings.bot_id, clock, settings.album_wait)
+        apology = Apology(services.database, services.runtime.settings.city, "telegram", clock)
+        self.queue = UpdateQueue(
+            services.database, settings.bot_id, clock, settings.album_wait, apology
+        )
         io = TelegramIO(
             self.application.bot, self.caller, services.database, services.media, clock,
             settings.max_download_bytes,

@@ -5,9 +5,11 @@ idempotent insert keyed by bot and update id) and only then may Telegram be told
 they arrived: the webhook answers 200 (503 if the insert failed) and polling moves
 its offset past them. ``Worker`` tasks claim stored updates (one chat at a time, in
 order; an album once it has settled), process them, and mark them done. A failure
-leaves the update pending with a growing delay; after ``MAX_ATTEMPTS`` it is marked
-failed so one bad update cannot block a chat for ever. On start the workers simply
-find what an earlier process left pending.
+leaves the update pending for a quick retry (``RETRY_SECONDS``); after ``MAX_ATTEMPTS``
+it is marked failed with its error (``huebot ops failed-updates`` lists them), its
+sender gets an apology with the hotline, and the chat's next update goes on: one bad
+update holds a chat for seconds, not minutes. On start the workers simply find what an
+earlier process left pending.
 """
 
 from __future__ import annotations
@@ -20,17 +22,33 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from bot.channels.telegram import queue_keys
+from bot.leases import holder_name
 from storage.db import Database
 from storage.telegram import QueuedUpdate
 
 log = logging.getLogger(__name__)
 
-MAX_ATTEMPTS = 8
+MAX_ATTEMPTS = 3
+RETRY_SECONDS = (1.0, 2.0)  # after the first and the second failure
 LEASE = timedelta(minutes=5)
 KEEP_DONE = timedelta(days=2)  # Telegram gives up re-delivering after 24 hours
 KEEP_BUTTONS = timedelta(days=30)
 
 Process = Callable[[list[QueuedUpdate]], Awaitable[None]]
+GiveUp = Callable[[str | None], Awaitable[None]]
+
+
+def retry_delay(attempts: int) -> float:
+    """Seconds before the next try of an update that failed ``attempts`` times."""
+    return RETRY_SECONDS[min(attempts, len(RETRY_SECONDS)) - 1] if attempts > 0 else 0.0
+
+
+def describe(exc: BaseException) -> str:
+    """An error as the operators see it: its type and where it came from, no content."""
+    cause = exc.__cause__ or exc.__context__
+    origin = getattr(exc, "orig", None) or cause
+    name = type(exc).__name__
+    return f"{name} ({type(origin).__name__})" if origin is not None else name
 
 
 class QueueUnavailable(Exception):
@@ -46,8 +64,11 @@ class UpdateQueue:
         bot_id: int,
         clock: Callable[[], datetime],
         album_wait: timedelta,
+        gave_up: GiveUp | None = None,
+        holder: str | None = None,
     ) -> None:
         self._db, self._bot_id, self._clock, self._album_wait = database, bot_id, clock, album_wait
+        self._gave_up, self.holder = gave_up, holder or holder_name()
         self._arrived = asyncio.Event()
 
     async def store(self, raws: Sequence[dict[str, Any]]) -> int:
@@ -90,7 +111,7 @@ class UpdateQueue:
         """The next batch to process (one update, or one album), leased to the caller."""
         async with self._db.unit_of_work() as store:
             return await store.telegram_updates.claim(
-                self._bot_id, self._clock(), LEASE, self._album_wait
+                self._bot_id, self._clock(), LEASE, self._album_wait, self.holder
             )
 
     async def finish(self, batch: list[QueuedUpdate]) -> None:
@@ -99,16 +120,22 @@ class UpdateQueue:
             ids = [item.update_id for item in batch]
             await store.telegram_updates.finish(self._bot_id, ids, self._clock())
 
-    async def retry_later(self, batch: list[QueuedUpdate]) -> None:
-        """Put a failed batch back, after a delay; give up after MAX_ATTEMPTS."""
+    async def retry_later(self, batch: list[QueuedUpdate], error: str) -> None:
+        """Put a failed batch back for a quick retry; give up after MAX_ATTEMPTS.
+
+        A given-up batch is kept, failed, with ``error``; its sender gets an apology.
+        """
         attempts = max(item.attempts for item in batch)
         give_up = attempts >= MAX_ATTEMPTS
-        at = self._clock() + timedelta(seconds=min(2**attempts, 600))
+        at = self._clock() + timedelta(seconds=retry_delay(attempts))
         ids = [item.update_id for item in batch]
         async with self._db.unit_of_work() as store:
-            await store.telegram_updates.retry_later(self._bot_id, ids, at, give_up)
+            await store.telegram_updates.retry_later(self._bot_id, ids, at, give_up, error)
         if give_up:
-            log.error("telegram updates %s failed %d times; given up", ids, attempts)
+            log.error("telegram updates %s failed %d times (%s); given up", ids, attempts, error)
+            if self._gave_up is not None:
+                await self._gave_up(queue_keys(batch[0].payload)[0])
+        self.wake()
 
     async def prune(self) -> None:
         """Forget finished updates and old button tokens."""
@@ -149,7 +176,7 @@ class Worker:
         except Exception as exc:
             log.warning("telegram updates %s failed: %s", ids, type(exc).__name__)
             log.debug("telegram updates %s failed", ids, exc_info=True)  # may hold content
-            await self._queue.retry_later(batch)
+            await self._queue.retry_later(batch, describe(exc))
         else:
             await self._queue.finish(batch)
         return True

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from bot.channels.gave_up import Apology
 from bot.channels.zalo import parse_event
 from bot.channels.zalo_client import ZaloClient, ZaloHttp
 from bot.channels.zalo_io import ZaloIO
@@ -50,7 +51,8 @@ class ZaloChannel:
         self.tokens = TokenKeeper(settings, services.database, self.http, clock, sleep=sleep)
         self.client = ZaloClient(settings, self.http, self.tokens)
         self.io = ZaloIO(self.client, services.database, services.media, clock, settings)
-        self.queue = EventQueue(services.database, clock)
+        apology = Apology(services.database, services.runtime.settings.city, "zalo", clock)
+        self.queue = EventQueue(services.database, clock, apology)
         self.intake = Intake(settings, self.queue, clock)
         self._pipeline = Pipeline(services.inbox, services.database, self.io, clock)
         self._workers, self._tick, self._keep_fresh = workers, tick, keep_fresh

@@ -4,8 +4,10 @@
 for a citizen's message, opens their reply window, in one transaction; only then does
 the webhook answer 200 (503 if the insert failed, and Zalo delivers it again). ``Worker``
 tasks claim stored events one citizen at a time, in order, process them and mark them
-done. A failure leaves the event pending with a growing delay; after ``MAX_ATTEMPTS`` it
-is marked failed so one bad event cannot block a citizen for ever.
+done. A failure leaves the event pending for a quick retry; after ``MAX_ATTEMPTS`` it is
+marked failed with its error (``huebot ops failed-updates``), the citizen gets an apology
+with the hotline, and their next event goes on: one bad event holds a citizen for
+seconds, not minutes.
 """
 
 from __future__ import annotations
@@ -17,13 +19,15 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import Any
 
+from bot.channels.telegram_queue import GiveUp, describe, retry_delay
 from bot.channels.zalo import Kind, ZaloInput
+from bot.leases import holder_name
 from storage.db import Database
 from storage.zalo import QueuedEvent
 
 log = logging.getLogger(__name__)
 
-MAX_ATTEMPTS = 8
+MAX_ATTEMPTS = 3
 LEASE = timedelta(minutes=5)
 KEEP_DONE = timedelta(days=2)  # far longer than the webhook accepts an event's age
 KEEP_BUTTONS = timedelta(days=30)
@@ -38,8 +42,12 @@ class QueueUnavailable(Exception):
 class EventQueue:
     """Zalo events in the store, waiting for a worker."""
 
-    def __init__(self, database: Database, clock: Callable[[], datetime]) -> None:
-        self._db, self._clock = database, clock
+    def __init__(
+        self, database: Database, clock: Callable[[], datetime], gave_up: GiveUp | None = None,
+        holder: str | None = None,
+    ) -> None:  # fmt: skip
+        self._db, self._clock, self._gave_up = database, clock, gave_up
+        self.holder = holder or holder_name()
         self._arrived = asyncio.Event()
 
     async def store(self, raw: dict[str, Any], read: ZaloInput) -> bool:
@@ -79,21 +87,28 @@ class EventQueue:
     async def claim(self) -> QueuedEvent | None:
         """The next event to process, leased to the caller."""
         async with self._db.unit_of_work() as store:
-            return await store.zalo_events.claim(self._clock(), LEASE)
+            return await store.zalo_events.claim(self._clock(), LEASE, self.holder)
 
     async def finish(self, event: QueuedEvent) -> None:
         """Mark an event processed."""
         async with self._db.unit_of_work() as store:
             await store.zalo_events.finish(event.id, self._clock())
 
-    async def retry_later(self, event: QueuedEvent) -> None:
-        """Put a failed event back, after a delay; give up after MAX_ATTEMPTS."""
+    async def retry_later(self, event: QueuedEvent, error: str) -> None:
+        """Put a failed event back for a quick retry; give up after MAX_ATTEMPTS.
+
+        A given-up event is kept, failed, with ``error``; its sender gets an apology.
+        """
         give_up = event.attempts >= MAX_ATTEMPTS
-        at = self._clock() + timedelta(seconds=min(2**event.attempts, 600))
+        at = self._clock() + timedelta(seconds=retry_delay(event.attempts))
         async with self._db.unit_of_work() as store:
-            await store.zalo_events.retry_later(event.id, at, give_up)
+            await store.zalo_events.retry_later(event.id, at, give_up, error)
         if give_up:
-            log.error("zalo event %s failed %d times; given up", event.event_key, event.attempts)
+            log.error("zalo event %s failed %d times (%s); given up", event.event_key,
+                      event.attempts, error)  # fmt: skip
+            if self._gave_up is not None:
+                await self._gave_up(event.user_key)
+        self.wake()
 
     async def prune(self) -> None:
         """Forget finished events and old button texts."""
@@ -137,7 +152,7 @@ class Worker:
         except Exception as exc:
             log.warning("zalo event %s failed: %s", event.event_key, type(exc).__name__)
             log.debug("zalo event %s failed", event.event_key, exc_info=True)  # may hold content
-            await self._queue.retry_later(event)
+            await self._queue.retry_later(event, describe(exc))
         else:
             await self._queue.finish(event)
         return True

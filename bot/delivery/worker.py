@@ -11,9 +11,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import os
-import socket
-import uuid
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import datetime, timedelta
 
@@ -23,6 +20,7 @@ from bot.delivery.pump import Pump
 from bot.delivery.recorder import Recorder
 from bot.delivery.senders import Poster, Sender
 from bot.delivery.settings import ChannelRate, DeliveryConfig
+from bot.leases import holder_name
 from storage.db import Database
 
 log = logging.getLogger(__name__)
@@ -32,8 +30,8 @@ MAX_UPKEEP_SECONDS = 1.0
 
 
 def worker_name() -> str:
-    """A name unique to this process (it marks the rows it claims)."""
-    return f"{socket.gethostname()[:16]}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+    """A name unique to this process (it marks the rows it claims; see bot.leases)."""
+    return holder_name()
 
 
 class DeliveryWorker:

@@ -11,14 +11,20 @@ from storage.db import Database
 
 
 @asynccontextmanager
-async def failing_inserts(database: Database, table: str) -> AsyncIterator[None]:
-    """While the block runs, every INSERT into ``table`` raises 'boom' in the database."""
+async def failing_inserts(
+    database: Database, table: str, when: str | None = None
+) -> AsyncIterator[None]:
+    """While the block runs, every INSERT into ``table`` raises 'boom' in the database.
+
+    ``when`` (SQL on ``NEW``, e.g. ``"NEW.update_id = 'x'"``) limits it to those rows.
+    """
     sqlite = database.engine.dialect.name == "sqlite"
+    only = f" WHEN {when}" if sqlite and when else f" WHEN ({when})" if when else ""
     async with database.engine.begin() as conn:
         if sqlite:
             await conn.execute(
                 text(
-                    f"CREATE TRIGGER boom BEFORE INSERT ON {table} "
+                    f"CREATE TRIGGER boom BEFORE INSERT ON {table}{only} "
                     "BEGIN SELECT RAISE(ABORT, 'boom'); END"
                 )
             )
@@ -32,7 +38,7 @@ async def failing_inserts(database: Database, table: str) -> AsyncIterator[None]
             await conn.execute(
                 text(
                     f"CREATE TRIGGER boom BEFORE INSERT ON {table} "
-                    "FOR EACH ROW EXECUTE FUNCTION boom()"
+                    f"FOR EACH ROW{only} EXECUTE FUNCTION boom()"
                 )
             )
     try:
