@@ -6,6 +6,7 @@ import asyncio
 import logging
 import os
 import signal
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -61,15 +62,26 @@ class Services:
 
 
 def load_nlu(config: NluConfig) -> Parser:
-    """The configured language understanding (trains the embedded model if needed)."""
+    """The configured language understanding, ready to answer at once.
+
+    The embedded model (also the Rasa backend's fallback) is loaded now, and trained
+    first when missing or stale, with a line on stderr saying so: no citizen's message
+    ever waits for a training.
+    """
     import nlu
 
-    return nlu.load_parser(
+    parser = nlu.load_parser(
         backend=config.backend,
         model_dir=config.model_dir,
         rasa_url=config.rasa_url,
         rasa_timeout=config.timeout_seconds,
     )
+    nlu.prepare(config.model_dir, _announce)
+    return parser
+
+
+def _announce(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
 
 
 async def sync_units(database: Database, city: City) -> None:

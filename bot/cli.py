@@ -15,6 +15,7 @@ from bot.config import ConfigError, Runtime, config_path, resolve_runtime
 from storage.db import Database
 
 log = logging.getLogger("huebot")
+MIGRATION_LOGS = ("run", "db")  # the commands that report migrations on stderr
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -72,6 +73,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s"
     )
+    if args.command not in MIGRATION_LOGS:
+        for name in ("alembic", "storage.db"):  # every command migrates; only these say so
+            logging.getLogger(name).setLevel(logging.WARNING)
     try:
         runtime = resolve_runtime(config_path(getattr(args, "config", None)))
     except ConfigError as exc:

@@ -7,6 +7,7 @@ can stand in for the embedded engine (``load_parser("rasa", rasa_url=...)``).
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -27,7 +28,10 @@ __all__ = [
     "load_parser",
     "normalize",
     "parse",
+    "prepare",
 ]
+
+TRAINING_NOTICE = "Training the language model (first run, about 10 s)…"
 
 ParseResult = dict[str, Any]
 
@@ -107,6 +111,21 @@ def load_parser(
             raise ValueError("backend 'rasa' needs rasa_url")
         return RasaParser(rasa_url, fallback=embedded, timeout=rasa_timeout)
     raise ValueError(f"unknown NLU backend {backend!r}; use 'embedded' or 'rasa'")
+
+
+def prepare(model_dir: Path | None = None, announce: Callable[[str], None] | None = None) -> None:
+    """Load the embedded model now, training it first when it is missing or stale.
+
+    A server calls this before it accepts traffic, so no message waits for training.
+
+    Args:
+        model_dir: Where the embedded model lives; default ``nlu/models/``.
+        announce: Told ``TRAINING_NOTICE`` before a training starts.
+    """
+    embedded = _embedded_parser(model_dir)
+    if announce is not None and embedded.needs_training():
+        announce(TRAINING_NOTICE)
+    embedded.model()
 
 
 def parse(text: str) -> ParseResult:

@@ -91,6 +91,12 @@ class EmbeddedParser:
                 self._model = self._load_or_train()
         return self._model
 
+    def needs_training(self) -> bool:
+        """True when no model matching the data and code is saved: ``model()`` will train."""
+        if self._model is not None:
+            return False
+        return stored_fingerprint(self.model_dir) != fingerprint(self.data_paths, self.config)
+
     def _load_or_train(self) -> IntentModel:
         wanted = fingerprint(self.data_paths, self.config)
         if stored_fingerprint(self.model_dir) == wanted:
