@@ -6,6 +6,7 @@ channels, is in ``bot/config.py``). Validation happens here, once, on load.
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from functools import cached_property
 from typing import Annotated, Literal
@@ -31,6 +32,9 @@ CATEGORY_CODES: tuple[str, ...] = (
 )
 
 Code = Annotated[str, Field(pattern=r"^[a-z0-9_]{2,40}$")]
+DURATION = re.compile(r"(\d{1,6})\s*([mhd])")
+DURATION_UNITS = {"m": "minutes", "h": "hours", "d": "days"}
+MAX_DEADLINE = timedelta(days=90)
 Language = Literal["vi", "en"]
 
 
@@ -74,20 +78,57 @@ class Ward(_Strict):
     committee: Code | None = None
 
 
+def parse_duration(text: str) -> timedelta:
+    """``"30m"``, ``"4h"`` or ``"3d"`` as a timedelta.
+
+    Raises:
+        ValueError: Not a whole number followed by m, h or d, or not above zero.
+    """
+    match = DURATION.fullmatch(text.strip().lower())
+    if match is None:
+        raise ValueError(f"expected a duration like 30m, 4h or 3d, not {text!r}")
+    amount = int(match.group(1))
+    if amount <= 0:
+        raise ValueError(f"a duration must be above zero, not {text!r}")
+    return timedelta(**{DURATION_UNITS[match.group(2)]: amount})
+
+
 class Category(_Strict):
-    """A kind of problem, the unit it goes to and how long that unit has."""
+    """A kind of problem, the unit it goes to and how long that unit has.
+
+    The time is ``deadline`` (``30m``, ``4h``, ``3d``: minutes allow an urgent lane) or,
+    the older form, ``deadline_hours``; exactly one of them.
+    """
 
     code: Code
     name: Names
     unit: Code
-    deadline_hours: int = Field(gt=0, le=24 * 90)
+    deadline_hours: int | None = Field(default=None, gt=0, le=24 * 90)
+    deadline_text: str | None = Field(default=None, alias="deadline")
     ward_committee: bool = False
     ward_units: dict[Code, Code] = {}
+
+    @field_validator("deadline_text", mode="before")
+    @classmethod
+    def _valid_duration(cls, value: object) -> object:
+        if isinstance(value, int | float):
+            raise ValueError(f"say the unit: {value}m, {value}h or {value}d")
+        if isinstance(value, str) and parse_duration(value) > MAX_DEADLINE:
+            raise ValueError(f"at most 90 days, not {value!r}")
+        return value
+
+    @model_validator(mode="after")
+    def _one_deadline(self) -> Category:
+        if (self.deadline_hours is None) == (self.deadline_text is None):
+            raise ValueError("give either deadline (30m, 4h, 3d) or deadline_hours, not both")
+        return self
 
     @property
     def deadline(self) -> timedelta:
         """The time the unit has to resolve a report."""
-        return timedelta(hours=self.deadline_hours)
+        if self.deadline_text is not None:
+            return parse_duration(self.deadline_text)
+        return timedelta(hours=self.deadline_hours or 0)
 
 
 class City(_Strict):

@@ -90,9 +90,14 @@ def _overdue_list(ctx: Context, reports: Sequence[ReportRecord]) -> notices.Comp
 
 
 async def digest(ctx: Context, hour: int) -> int:
-    """Once a day at ``hour`` (city time): each unit's open and overdue reports."""
+    """Once a day at ``hour`` (city time): each unit's open and overdue reports.
+
+    Only during that hour: a process started later in the day sends nothing until the
+    next morning. Each unit's digest is claimed in the store for the day, so restarts
+    and several processes send it once.
+    """
     local = ctx.now.astimezone(ctx.city.zone)
-    if local.hour < hour:
+    if local.hour != hour:
         return 0
     by_unit: dict[str, list[ReportRecord]] = defaultdict(list)
     for unit in ctx.city.units:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
-from datetime import datetime
+from datetime import datetime, timedelta
 from string import Formatter
 from zoneinfo import ZoneInfo
 
@@ -204,3 +204,17 @@ def format_time(moment: datetime, zone: ZoneInfo, language: str) -> str:
     if language == "en":
         return local.strftime("%H:%M, %d %b %Y")
     return local.strftime("%H:%M ngày %d/%m/%Y")
+
+
+def format_duration(span: timedelta, language: str) -> str:
+    """A deadline's length in days, hours and minutes: "1 ngày 12 giờ", "30 minutes"."""
+    minutes = max(0, round(span.total_seconds() / 60))
+    days, rest = divmod(minutes, 24 * 60)
+    amounts = (days, *divmod(rest, 60))
+    parts = zip(amounts, ("day", "hour", "minute"), ("ngày", "giờ", "phút"), strict=True)
+    shown = [
+        f"{n} {vi}" if language != "en" else f"{n} {en}{'s' if n != 1 else ''}"
+        for n, en, vi in parts
+        if n
+    ]
+    return " ".join(shown) or ("0 phút" if language != "en" else "0 minutes")

@@ -15,6 +15,7 @@ from handlers import duplicates
 from handlers.assignment import assign
 from handlers.city import CATEGORY_CODES
 from handlers.context import Turn
+from handlers.i18n import format_duration
 from handlers.model import Choice, GeoPoint, IncomingMessage, Reply
 from handlers.report_draft import Draft
 from handlers.report_photos import absorb_photos
@@ -214,7 +215,7 @@ def _summary(turn: Turn, draft: Draft) -> Reply:
         photos=photos,
         category=category.name.in_language(turn.language),
         unit=unit.name.in_language(turn.language),
-        hours=category.deadline_hours,
+        within=format_duration(category.deadline, turn.language),
     )
     choices = (
         Choice(turn.say("report.send"), "report:send"),

@@ -42,13 +42,13 @@ TEXTS.update(
             "• Địa điểm: {place}\n"
             "• Ảnh: {photos}\n"
             "• Loại: {category}\n"
-            "• Chuyển đến: {unit} (xử lý trong {hours} giờ)",
+            "• Chuyển đến: {unit} (xử lý trong {within})",
             "Please check your report:\n"
             "• Problem: {text}\n"
             "• Place: {place}\n"
             "• Photos: {photos}\n"
             "• Kind: {category}\n"
-            "• Goes to: {unit} (to be handled within {hours} hours)",
+            "• Goes to: {unit} (to be handled within {within})",
         ),
         "report.place_gps": (
             "vị trí đã chia sẻ ({lat:.5f}, {lon:.5f})",

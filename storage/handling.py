@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from storage import models
 from storage.records import OPEN_STATUSES, ReportRecord
 from storage.reports import _report
+from storage.repositories import _insert_for
 
 EARTH_RADIUS_M = 6_371_000.0
 
@@ -135,12 +136,14 @@ class Handling:
         )
 
     async def claim_mark(self, key: str, now: datetime) -> bool:
-        """Record that a once-only job ran; False when it had run already."""
-        if await self._session.get(models.SchedulerMark, key) is not None:
-            return False
-        self._session.add(models.SchedulerMark(key=key, done_at=now))
-        await self._session.flush()
-        return True
+        """Claim a once-only job; False when it ran already or another process holds it.
+
+        An idempotent insert: of two processes claiming at once, the second waits for the
+        first's transaction and then gets False (the first's rollback frees the key).
+        """
+        insert = _insert_for(self._session)(models.SchedulerMark).values(key=key, done_at=now)
+        result = await self._session.execute(insert.on_conflict_do_nothing())
+        return bool(getattr(result, "rowcount", 0))
 
     async def follow(self, report_id: int, user_id: int, now: datetime) -> bool:
         """Add a follower (+1 priority); False when they already follow it."""
