@@ -134,7 +134,8 @@ async def _await_words(
     choices: tuple[Choice, ...] = ()
     if state == "resolve_photo":
         choices = (Choice(turn.say("act.done"), f"act:done:{code}"),)
-    return [Reply(turn.say(ask, code=code), choices)]
+    hint = turn.say("act.reply_hint") if turn.member is not None else ""  # groups hear replies
+    return [Reply(turn.say(ask, code=code) + hint, choices)]
 
 
 async def _pick_unit(
@@ -171,7 +172,7 @@ async def _deny(turn: Turn, report: ReportRecord, action: str) -> list[Reply]:
         old_status=report.status,
         new_status="",
         at=turn.ctx.now,
-        actor_user_id=turn.user.id,
+        actor_user_id=turn.actor_id,
         note=f"refused {action[:20]!r}: not allowed for role {turn.user.role}",
     )
     await turn.ctx.store.handling.note(report.id, change)

@@ -43,10 +43,16 @@ class Context:
 
 @dataclass(frozen=True, slots=True)
 class Turn:
-    """One update from one known user: the context plus who it is."""
+    """One update from one known user: the context, who it is and, in a group, who acted."""
 
     ctx: Context
     user: UserRecord
+    member: UserRecord | None = None
+
+    @property
+    def actor_id(self) -> int:
+        """Who acted, for the history: the group member who pressed, else the user."""
+        return self.member.id if self.member is not None else self.user.id
 
     @property
     def language(self) -> str:

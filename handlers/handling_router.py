@@ -92,6 +92,8 @@ async def _join(turn: Turn, code: str | None) -> list[Reply]:
         return [Reply(turn.say("join.bad"))]
     unit_code, role = granted
     unit = turn.ctx.city.unit(unit_code).name.in_language(turn.language)
+    if turn.member is not None:  # typed in a group: the whole group is the unit's inbox
+        return [Reply(turn.say("join.group_ok", unit=unit))]
     return [Reply(turn.say("join.ok", role=turn.say(f"role.{role}"), unit=unit))]
 
 

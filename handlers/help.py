@@ -42,5 +42,5 @@ async def set_language(turn: Turn, argument: str | None) -> tuple[Turn, list[Rep
     if language not in LANGUAGES:
         return turn, [Reply(turn.say("lang.usage"))]
     await turn.ctx.store.users.set_language(turn.user.id, language)
-    turn = Turn(turn.ctx, replace(turn.user, language=language))
+    turn = Turn(turn.ctx, replace(turn.user, language=language), turn.member)
     return turn, [Reply(turn.say("lang.set"), menu(turn))]

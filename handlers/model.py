@@ -76,6 +76,14 @@ class Contact:
 
 
 @dataclass(frozen=True, slots=True)
+class Member:
+    """Who typed or pressed in a group chat, where the chat itself is the user."""
+
+    key: str
+    name: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class IncomingMessage:
     """One thing a user did in a chat, in platform-neutral form.
 
@@ -83,6 +91,8 @@ class IncomingMessage:
     msg_id, the web chat's client message id); the shell processes each once.
     ``command`` is the command name without the slash (``"status"``) and
     ``text`` then holds its arguments. ``choice`` is a pressed button's payload.
+    In a group chat ``user_key`` is the chat (a unit's inbox is one user, whichever
+    member acts) and ``member`` is the person who did it, for the report's history.
     """
 
     channel: Channel
@@ -98,6 +108,7 @@ class IncomingMessage:
     contact: Contact | None = None
     locale: str | None = None
     display_name: str | None = None
+    member: Member | None = None
 
 
 @dataclass(frozen=True, slots=True)

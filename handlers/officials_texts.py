@@ -200,6 +200,17 @@ TEXTS.update(
             "Chào mừng! Bạn đã là {role} của {unit}. Phản ánh mới sẽ được gửi đến đây.",
             "Welcome! You are now {role} of {unit}. New reports will arrive here.",
         ),
+        "join.group_ok": (
+            "Từ nay nhóm này nhận phản ánh của {unit}. Mọi thành viên đều có thể xử lý; "
+            "lịch sử phản ánh ghi lại ai đã bấm từng nút.",
+            "From now on this group receives {unit}'s reports. Any member can act on them; "
+            "the report's history records who pressed each button.",
+        ),
+        "history.by": (" — người bấm: {name}", " — by {name}"),
+        "act.reply_hint": (
+            "\n↩️ Trong nhóm, vui lòng trả lời (reply) tin nhắn này.",
+            "\n↩️ In a group, please reply to this message.",
+        ),
         "join.bad": (
             "Mã mời không đúng, đã dùng hoặc đã hết hạn.",
             "That invite code is wrong, used or expired.",

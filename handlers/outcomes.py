@@ -20,7 +20,7 @@ def _change(turn: Turn, old: str, new: str, note: str | None = None, **values: o
         old_status=old,
         new_status=new,
         at=turn.ctx.now,
-        actor_user_id=turn.user.id,
+        actor_user_id=turn.actor_id,
         note=note,
         values=tuple(values.items()),
     )

@@ -48,7 +48,12 @@ async def dispatch(ctx: Context, message: IncomingMessage) -> list[Reply]:
     user = await ctx.store.users.get_or_create(
         message.channel, message.user_key, ctx.now, message.display_name, language
     )
-    turn = Turn(ctx, user)
+    member = None
+    if message.member is not None:
+        member = await ctx.store.users.get_or_create(
+            message.channel, message.member.key, ctx.now, message.member.name, language
+        )
+    turn = Turn(ctx, user, member)
     conversation = await ctx.store.conversations.load(user.id)
     replies = await _route(turn, _numbered_choice(message, conversation), conversation)
     await _remember_menu(turn, replies)

@@ -91,6 +91,7 @@ class EventRecord:
     old_status: str | None
     new_status: str | None
     note: str | None
+    actor_name: str | None = None  # the acting user's name (staff views only)
 
 
 @dataclass(frozen=True, slots=True)

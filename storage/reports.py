@@ -191,14 +191,16 @@ class Reports:
         return tuple(_photo(row) for row in rows)
 
     async def _events(self, report_id: int) -> tuple[EventRecord, ...]:
-        rows = await self._session.scalars(
-            select(models.ReportEvent)
-            .where(models.ReportEvent.report_id == report_id)
-            .order_by(models.ReportEvent.at, models.ReportEvent.id)
+        event = models.ReportEvent
+        rows = await self._session.execute(
+            select(event, models.User.name)
+            .outerjoin(models.User, models.User.id == event.actor_user_id)
+            .where(event.report_id == report_id)
+            .order_by(event.at, event.id)
         )
         return tuple(
-            EventRecord(row.at, row.actor, row.old_status, row.new_status, row.note)
-            for row in rows
+            EventRecord(row.at, row.actor, row.old_status, row.new_status, row.note, name)
+            for row, name in rows
         )
 
 

@@ -14,7 +14,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from telegram import Message, Update
+from telegram import Chat, Message, Update, User
 from telegram.constants import ChatType
 
 from handlers.model import (
@@ -22,6 +22,7 @@ from handlers.model import (
     Contact,
     GeoPoint,
     IncomingMessage,
+    Member,
     PhotoProblem,
     PhotoRef,
     RejectedFile,
@@ -90,7 +91,8 @@ class TelegramInput:
     media_group_id: str | None = None
     press: ButtonPress | None = None
     locale: str | None = None
-    first_name: str | None = None
+    name: str | None = None  # the person's first name; a group's title
+    member: Member | None = None  # in a group: who typed or pressed (the chat is the user)
 
 
 def parse_update(update: Update, me: Me) -> TelegramInput:
@@ -122,22 +124,35 @@ def _message(update_id: int, message: Message, me: Me, kind: Kind) -> TelegramIn
     if command == "" or (not private and command is None and not _replies_to(message, me)):
         return ignored(update_id)  # a command for another bot, or group chatter
     files, rejected = _files(message)
+    user_key, member, name = speaker(message.chat, user)
     return TelegramInput(
         kind=kind,
         update_id=update_id,
-        user_key=str(user.id),
+        user_key=user_key,
         chat_id=message.chat.id,
         private=private,
         text=text,
         command=command,
         location=_location(message),
-        contact=_contact(message, user.id),
+        contact=_contact(message, user.id) if private else None,  # never a phone in a group
         files=files,
         rejected=rejected,
         media_group_id=message.media_group_id,
         locale=user.language_code,
-        first_name=user.first_name,
+        name=name,
+        member=member,
     )
+
+
+def speaker(chat: Chat, user: User) -> tuple[str, Member | None, str | None]:
+    """(user key, member, name) of who wrote or pressed in ``chat``.
+
+    In a private chat that is the person. In a group the chat itself is the user (its
+    dialog, its role: a unit's inbox), and the person who acted is a member of it.
+    """
+    if chat.type == ChatType.PRIVATE:
+        return str(user.id), None, user.first_name
+    return str(chat.id), Member(str(user.id), user.full_name), chat.title
 
 
 def split_command(text: str | None, username: str) -> tuple[str | None, str | None]:
@@ -199,17 +214,25 @@ def _callback(update: Update) -> TelegramInput:
         message_text=message.text if message else None,
         label=_label(message, query.data) if message else None,
     )
-    chat_id = query.message.chat.id if query.message is not None else query.from_user.id
+    presser = query.from_user
+    chat = query.message.chat if query.message is not None else None
+    user_key, member, name = speaker(chat or _private(presser), presser)
     return TelegramInput(
         kind=Kind.CALLBACK,
         update_id=update.update_id,
-        user_key=str(query.from_user.id),
-        chat_id=chat_id,
-        private=chat_id == query.from_user.id,
+        user_key=user_key,
+        chat_id=chat.id if chat is not None else presser.id,
+        private=member is None,
         press=press,
-        locale=query.from_user.language_code,
-        first_name=query.from_user.first_name,
+        locale=presser.language_code,
+        name=name,
+        member=member,
     )
+
+
+def _private(user: User) -> Chat:
+    """A button too old to name its chat: the press is answered in the person's own chat."""
+    return Chat(user.id, ChatType.PRIVATE)
 
 
 def _label(message: Message, data: str | None) -> str | None:
@@ -219,12 +242,16 @@ def _label(message: Message, data: str | None) -> str | None:
 
 
 def _membership(update: Update) -> TelegramInput:
+    """The bot blocked or unblocked in a private chat, removed from or added to a group."""
     change = update.my_chat_member
     assert change is not None
-    if change.chat.type != ChatType.PRIVATE:
-        return ignored(update.update_id)
     status = change.new_chat_member.status
-    kind = {"kicked": Kind.BLOCKED, "member": Kind.UNBLOCKED}.get(status, Kind.IGNORED)
+    if change.chat.type == ChatType.PRIVATE:
+        kind = {"kicked": Kind.BLOCKED, "member": Kind.UNBLOCKED}.get(status, Kind.IGNORED)
+    elif change.chat.type == ChatType.CHANNEL:
+        kind = Kind.IGNORED
+    else:
+        kind = Kind.BLOCKED if status in ("left", "kicked") else Kind.UNBLOCKED
     return TelegramInput(kind, update.update_id, str(change.chat.id), change.chat.id)
 
 
@@ -263,21 +290,30 @@ def incoming(
         rejected_files=read.rejected + tuple(f for f in files if isinstance(f, RejectedFile)),
         contact=read.contact,
         locale=read.locale,
-        display_name=read.first_name,
+        display_name=read.name,
+        member=read.member,
     )
 
 
 def queue_keys(raw: dict[str, Any]) -> tuple[str | None, str | None]:
     """(ordering key, media group id) of a raw update: the sender, and the album if any.
 
+    In a group the key is the group (its dialog is shared, so its updates go in order).
     Read from the JSON directly so the webhook can store an update without parsing it.
     """
     for name in UPDATE_TYPES:
         body = raw.get(name)
         if isinstance(body, dict):
-            sender = body.get("from") or body.get("chat") or {}
+            sender = _group_chat(body) or body.get("from") or body.get("chat") or {}
             user_id = sender.get("id") if isinstance(sender, dict) else None
             group = body.get("media_group_id")
             key = str(user_id) if isinstance(user_id, int) else None
             return key, (str(group)[:64] if group else None)
     return None, None
+
+
+def _group_chat(body: dict[str, Any]) -> Any:
+    message = body.get("message")  # a callback query's message
+    chat = (message if isinstance(message, dict) else body).get("chat")
+    private = not isinstance(chat, dict) or chat.get("type") in ("private", None)
+    return None if private else chat

@@ -58,10 +58,9 @@ class Pipeline:
         outcome = await self._inbox.receive(message)
         try:
             await self._io.send(read.chat_id, read.user_key, outcome.replies)
-        except Blocked:
+        except Blocked:  # a person who blocked the bot, or a group that removed it
             log.info("telegram chat %s blocked the bot", read.chat_id)
-            if read.private:
-                await self._set_reachable(read.user_key, False)
+            await self._set_reachable(read.user_key, False)
 
     async def _press(self, read: TelegramInput) -> str:
         press = read.press

@@ -70,7 +70,11 @@ def test_a_wrong_deadline_is_refused_with_a_clear_reason(written, problem):
 
 
 async def test_a_minute_deadline_reminds_at_75_percent_and_escalates(
-    database: Database, staffed: dict[str, Any], services: Any, nlu_parser: Any, clock: FakeClock
+    database: Database,
+    staffed: dict[str, Any],  # noqa: F811
+    services: Any,
+    nlu_parser: Any,
+    clock: FakeClock,
 ):
     city = city_with(deadline="30m")  # an urgent lane
     citizen = Chat(database, city, nlu_parser, clock, user="citizen")
@@ -98,7 +102,10 @@ async def test_a_minute_deadline_reminds_at_75_percent_and_escalates(
 
 
 async def test_the_digest_waits_for_its_hour_and_goes_once_a_day_across_restarts(
-    database: Database, staffed: dict[str, Any], services: Any, clock: FakeClock
+    database: Database,
+    staffed: dict[str, Any],  # noqa: F811
+    services: Any,
+    clock: FakeClock,
 ):
     city = services.runtime.settings.city
     await file_flooding(staffed["citizen"])
@@ -120,9 +127,12 @@ async def test_the_digest_waits_for_its_hour_and_goes_once_a_day_across_restarts
 
 
 async def test_two_processes_at_the_hour_send_one_digest(
-    database: Database, db_target: tuple[str, str | None], staffed: dict[str, Any],
-    services: Any, clock: FakeClock,
-):  # fmt: skip
+    database: Database,
+    db_target: tuple[str, str | None],
+    staffed: dict[str, Any],  # noqa: F811
+    services: Any,
+    clock: FakeClock,
+):
     city = services.runtime.settings.city
     await file_flooding(staffed["citizen"])
     box = Mailbox(database, "hepco-official")
