@@ -12,15 +12,17 @@ from typing import Any
 
 import pytest
 
+from bot.channels.telegram import Kind, queue_keys
 from bot.delivery.worker import DeliveryWorker
-from handlers.model import Channel, GeoPoint
+from handlers.model import Channel, GeoPoint, Member
 from tests.channels.citizen import Citizen
 from tests.channels.conftest import Telegram
+from tests.channels.test_telegram_parse import read
 from tests.delivery.support import build_worker
 from tests.support.chat import Chat
 from tests.support.fake_telegram import FakeTelegram, eventually
 
-pytestmark = pytest.mark.parametrize("mode", ["webhook"], indirect=True)
+webhook_only = pytest.mark.parametrize("mode", ["webhook"], indirect=True)
 GROUP = {"id": -1001234567, "type": "supergroup", "title": "HEPCO — tổ trực phản ánh"}
 GROUP_ID = GROUP["id"]
 
@@ -67,6 +69,7 @@ def newest_bot_message(fake: FakeTelegram) -> dict[str, Any]:
     return fake.messages[max(key for key in fake.messages if key[0] == GROUP_ID)]
 
 
+@webhook_only
 async def test_a_group_joins_as_the_unit_inbox_and_any_member_acts(
     telegram: Telegram, worker: DeliveryWorker, nlu_parser: Any
 ):
@@ -109,6 +112,7 @@ async def test_a_group_joins_as_the_unit_inbox_and_any_member_acts(
     assert any("nước đã rút" in line and "người bấm: Minh" in line for line in lines), history
 
 
+@webhook_only
 async def test_a_group_button_is_bound_to_the_group_chat(
     telegram: Telegram, worker: DeliveryWorker, nlu_parser: Any
 ):
@@ -133,3 +137,31 @@ async def test_a_group_button_is_bound_to_the_group_chat(
     [accepted] = await telegram.replies_after(1, lan.press_data(accept["callback_data"],
                                                                 assignment))  # fmt: skip
     assert f"Đã tiếp nhận {code}" in accepted
+
+
+def test_in_a_group_the_chat_is_the_user_and_the_person_a_member():
+    lan = member(FakeTelegram(), 7_001, "Lan")
+    lan.user["last_name"] = "Nguyễn"
+    card = {"phone_number": "+84905111222", "first_name": "Lan", "user_id": lan.id}
+    said = lan.message(GROUP, text="/join ABC", contact=card)
+    got = read(said)
+    assert (got.user_key, got.chat_id, got.private) == (str(GROUP_ID), GROUP_ID, False)
+    assert got.member == Member("7001", "Lan Nguyễn") and got.name == GROUP["title"]
+    assert got.contact is None  # nobody's phone is taken from a group
+    assert queue_keys(said) == (str(GROUP_ID), None)  # one group's updates go in order
+    pressed = lan.press_data("t0ken", {"message_id": 9, "date": 0, "chat": GROUP})
+    assert (read(pressed).user_key, read(pressed).member) == (str(GROUP_ID), got.member)
+    assert queue_keys(pressed) == (str(GROUP_ID), None)
+    alone = Citizen(FakeTelegram(), 7_002)
+    assert read(alone.text("/start")).member is None
+    assert queue_keys(alone.text("/start")) == ("7002", None)
+
+
+@pytest.mark.parametrize(
+    ("status", "kind"),
+    [("left", Kind.BLOCKED), ("kicked", Kind.BLOCKED), ("member", Kind.UNBLOCKED)],
+)
+def test_a_group_that_removes_the_bot_is_unreachable(status, kind):
+    lan = member(FakeTelegram(), 7_001, "Lan")
+    got = read(lan.member_status(status))
+    assert (got.kind, got.user_key) == (kind, str(GROUP_ID))
