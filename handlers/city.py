@@ -120,7 +120,7 @@ class Category(_Strict):
     @model_validator(mode="after")
     def _one_deadline(self) -> Category:
         if (self.deadline_hours is None) == (self.deadline_text is None):
-            raise ValueError("give either deadline (30m, 4h, 3d) or deadline_hours, not both")
+            raise ValueError("give exactly one of deadline (30m, 4h, 3d) or deadline_hours")
         return self
 
     @property

@@ -60,8 +60,8 @@ def test_a_deadline_is_minutes_hours_or_days(written, expected):
         ({"deadline": 30}, "say the unit: 30m, 30h or 30d"),
         ({"deadline": "0m"}, "above zero"),
         ({"deadline": "91d"}, "at most 90 days"),
-        ({"deadline": "4h", "deadline_hours": 4}, "either deadline"),
-        ({}, "either deadline"),
+        ({"deadline": "4h", "deadline_hours": 4}, "exactly one of deadline"),
+        ({}, "exactly one of deadline"),
     ],
 )
 def test_a_wrong_deadline_is_refused_with_a_clear_reason(written, problem):
