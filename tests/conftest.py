@@ -158,10 +158,17 @@ async def database(db_target: tuple[str, str | None]) -> AsyncIterator[Database]
 
 @pytest.fixture(scope="session")
 def nlu_parser(tmp_path_factory: pytest.TempPathFactory) -> Any:
-    """The real embedded NLU, trained once for the whole run."""
+    """The real embedded NLU, trained once for the whole run, before the first test uses it.
+
+    As in ``huebot run``, no message waits for a training: a first test timing the bot's
+    answer would otherwise spend its wait training the model.
+    """
     import nlu
 
-    return nlu.load_parser(model_dir=tmp_path_factory.mktemp("nlu-model"))
+    model_dir = tmp_path_factory.mktemp("nlu-model")
+    parser = nlu.load_parser(model_dir=model_dir)
+    nlu.prepare(model_dir)
+    return parser
 
 
 @pytest.fixture
