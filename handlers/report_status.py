@@ -14,8 +14,10 @@ from handlers.model import Choice, GeoPoint, Reply
 from handlers.outcomes import CONFIRMED_NOTE, REASSIGN_NOTE, awaiting_reassignment
 from handlers.report_issue import place_text
 from storage.records import EventRecord, ReportRecord, Status
+from storage.staff import SUPERVISING
 
 SHOWN_EVENTS = 10
+STAFF_ACTORS = ("official", *SUPERVISING)  # whose names a staff history shows
 
 
 async def my_reports(turn: Turn) -> list[Reply]:
@@ -113,7 +115,11 @@ async def _followed_detail(turn: Turn, report: ReportRecord) -> str:
 
 
 def history_lines(
-    turn: Turn, report: ReportRecord, notes: bool = True, citizen: bool = False
+    turn: Turn,
+    report: ReportRecord,
+    notes: bool = True,
+    citizen: bool = False,
+    names: bool = False,
 ) -> list[str]:
     """The latest status changes of a report, one line each (refused actions left out).
 
@@ -123,6 +129,8 @@ def history_lines(
         notes: Show what was written with each change, and the citizen's later answers
             (False for a follower).
         citizen: Leave out a rejection that is not final (sent back for reassignment).
+        names: Say which official made each change (a group's member who pressed);
+            for staff only, and never a citizen's name.
     """
     events = report.events
     shown = [
@@ -131,7 +139,7 @@ def history_lines(
         if (event.new_status or (notes and _later_answer(event)))
         and not (citizen and _interim_rejection(event, events[index + 1 :]))
     ]
-    return [_event(turn, event, notes) for event in shown[-SHOWN_EVENTS:]]
+    return [_event(turn, event, notes, names) for event in shown[-SHOWN_EVENTS:]]
 
 
 def _later_answer(event: EventRecord) -> bool:
@@ -151,10 +159,12 @@ def _interim_rejection(event: EventRecord, later: tuple[EventRecord, ...]) -> bo
     return REASSIGN_NOTE in marks and CONFIRMED_NOTE not in marks
 
 
-def _event(turn: Turn, event: EventRecord, notes: bool) -> str:
+def _event(turn: Turn, event: EventRecord, notes: bool, names: bool = False) -> str:
     status = turn.say(f"status.{event.new_status}") if event.new_status else "💬"
     note = f" — {note_text(turn, event.note)}" if notes and event.note else ""
-    return f"• {turn.time(event.at)}: {status}{note}"
+    staff = names and event.actor in STAFF_ACTORS and event.actor_name
+    by = turn.say("history.by", name=event.actor_name) if staff else ""
+    return f"• {turn.time(event.at)}: {status}{note}{by}"
 
 
 def note_text(turn: Turn, note: str) -> str:

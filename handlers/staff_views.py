@@ -6,12 +6,11 @@ from handlers.assignment import assignment
 from handlers.context import Turn
 from handlers.i18n import format_time
 from handlers.model import Choice, Reply
-from storage.records import EventRecord, ReportRecord
+from handlers.report_status import history_lines
+from storage.records import ReportRecord
 from storage.staff import SUPERVISING
 
 PAGE = 10
-SHOWN_EVENTS = 10
-STAFF_ACTORS = ("official", *SUPERVISING)  # citizens' names never show in a history
 
 
 def is_staff(turn: Turn) -> bool:
@@ -44,22 +43,9 @@ async def report_detail(turn: Turn, code: str) -> list[Reply]:
         return [Reply(turn.say("status.not_found", code=code))]
     author = await turn.ctx.store.users.get(report.user_id)
     replies = assignment(turn.ctx, report, turn.language, None, author.phone if author else None)
-    history = "\n".join([turn.say("status.history"), *_history(turn, report)])
+    lines = history_lines(turn, report, names=True)  # who pressed, in a group too
+    history = "\n".join([turn.say("status.history"), *lines])
     return [*replies, Reply(history)]
-
-
-def _history(turn: Turn, report: ReportRecord) -> list[str]:
-    """The latest status changes, each with the official who made it (a group's member)."""
-    shown = [event for event in report.events if event.new_status][-SHOWN_EVENTS:]
-    return [_event(turn, event) for event in shown]
-
-
-def _event(turn: Turn, event: EventRecord) -> str:
-    status = turn.say(f"status.{event.new_status}")
-    note = f" — {event.note}" if event.note else ""
-    staff = event.actor in STAFF_ACTORS and event.actor_name
-    by = turn.say("history.by", name=event.actor_name) if staff else ""
-    return f"• {turn.time(event.at)}: {status}{note}{by}"
 
 
 async def overdue(turn: Turn) -> list[Reply]:
