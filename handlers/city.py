@@ -136,6 +136,7 @@ class City(_Strict):
 
     name: Names
     timezone: str = "Asia/Ho_Chi_Minh"
+    hotline: str | None = None
     units: list[Unit] = Field(min_length=1)
     wards: list[Ward] = []
     categories: list[Category]

@@ -25,6 +25,8 @@ class Draft:
     duplicate_checked: bool = False
     offered: list[str] = field(default_factory=list)
     category_fixed: bool = False
+    also_text: str | None = None
+    also_category: str | None = None
 
     @property
     def has_place(self) -> bool:
@@ -40,6 +42,21 @@ class Draft:
         if not self.category_fixed:
             self.category = None
             self.ranking = []
+            self.also_text = self.also_category = None
+
+    def second_problem(self) -> Draft | None:
+        """A new draft for the other problem this one's text named, at the same place."""
+        if not self.also_text or not self.also_category:
+            return None
+        return Draft(
+            text=self.also_text,
+            location=self.location,
+            address=self.address,
+            ward=self.ward,
+            category=self.also_category,
+            category_fixed=True,
+            photo_offered=True,
+        )
 
     def to_data(self) -> dict[str, Any]:
         """A JSON-safe dict for the store."""

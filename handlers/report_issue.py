@@ -10,8 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+import handlers.dialog_texts  # (registers the texts)
 import handlers.report_texts  # noqa: F401  (registers the texts)
-from handlers import duplicates
+from handlers import duplicates, report_split
 from handlers.assignment import assign
 from handlers.city import CATEGORY_CODES
 from handlers.context import Turn
@@ -19,6 +20,7 @@ from handlers.i18n import format_duration
 from handlers.model import Choice, GeoPoint, IncomingMessage, Reply
 from handlers.report_draft import Draft
 from handlers.report_photos import absorb_photos
+from nlu.abuse import mask_abuse
 from storage.records import NewReport
 
 FLOW = "report"
@@ -122,14 +124,18 @@ async def advance(turn: Turn, draft: Draft, notes: list[Reply]) -> Step:
 
 
 async def _absorb_text(turn: Turn, state: State, draft: Draft, text: str) -> list[Reply]:
+    masked = mask_abuse(text)
+    notes = [Reply(turn.say("abuse.masked"))] if masked != text else []
     if state in (State.PLACE, State.EXIF_PLACE) and draft.text:
-        draft.address = text
+        draft.address = masked
         draft.location = None
         draft.ward = draft.ward or await _ward_in(turn, text)
-        return []
-    draft.add_text(text)
+        return notes
+    draft.add_text(masked)
     draft.ward = draft.ward or await _ward_in(turn, text)
-    return [Reply(turn.say("report.added_text"))] if state == State.CONFIRM else []
+    if state == State.CONFIRM:
+        notes.append(Reply(turn.say("report.added_text")))
+    return notes
 
 
 def _absorb_location(turn: Turn, draft: Draft, location: GeoPoint | None) -> list[Reply]:
@@ -159,6 +165,10 @@ async def _classify(turn: Turn, draft: Draft) -> None:
     draft.ranking = ranking
     if not draft.ward:
         draft.ward = await _ward_in(turn, draft.text or "")
+    if len(found := await report_split.problems(turn, draft.text or "")) > 1:
+        draft.category = found[0][1]
+        draft.also_text, draft.also_category = found[1]
+        return
     limits = turn.ctx.limits
     top = ranking[0][1] if ranking else 0.0
     second = ranking[1][1] if len(ranking) > 1 else 0.0
@@ -217,6 +227,9 @@ def _summary(turn: Turn, draft: Draft) -> Reply:
         unit=unit.name.in_language(turn.language),
         within=format_duration(category.deadline, turn.language),
     )
+    if draft.also_text and draft.also_category:
+        also = _category_label(turn, draft.also_category)
+        text += "\n" + turn.say("report.also_noted", problem=draft.also_text, category=also)
     choices = (
         Choice(turn.say("report.send"), "report:send"),
         Choice(turn.say("report.change_category"), "report:change"),
@@ -253,4 +266,7 @@ async def submit(turn: Turn, draft: Draft) -> Step:
         unit=unit.name.in_language(turn.language),
         deadline=turn.time(report.deadline_at),
     )
+    if (second := draft.second_problem()) is not None:
+        offer = Reply(turn.say("report.second_problem", problem=second.text))
+        return await advance(turn, second, [Reply(text), offer])
     return Step(None, draft, [Reply(text)])

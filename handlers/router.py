@@ -5,14 +5,17 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from handlers import alert_router, deep_link, find_service, report_issue, report_status
+from handlers import alert_router, deep_link, find_service, questions, report_issue, report_status
 from handlers import handling_router as handling
 from handlers import help as help_flow
 from handlers.context import Context, Turn
 from handlers.i18n import TEXTS
 from handlers.model import IncomingMessage, Reply
 from handlers.report_draft import Draft
-from storage.records import ConversationRecord
+from nlu.abuse import is_abusive
+from nlu.questions import asks_question
+from nlu.subsets import is_english
+from storage.records import ConversationRecord, UserRecord
 
 TEXTS["stale_button"] = (
     "Nút này không còn hiệu lực. Bạn cần gì cứ nhắn cho HueBot nhé.",
@@ -30,6 +33,7 @@ FIXED_ANSWERS = {
 }
 MIN_INTENT_CONFIDENCE = 0.5
 MIN_REPORT_WORDS = 3
+MIN_ENGLISH_WORDS = 3
 
 
 async def dispatch(ctx: Context, message: IncomingMessage) -> list[Reply]:
@@ -53,7 +57,7 @@ async def dispatch(ctx: Context, message: IncomingMessage) -> list[Reply]:
         member = await ctx.store.users.get_or_create(
             message.channel, message.member.key, ctx.now, message.member.name, language
         )
-    turn = Turn(ctx, user, member)
+    turn = Turn(ctx, _turn_language(user, message), member)
     conversation = await ctx.store.conversations.load(user.id)
     replies = await _route(turn, _numbered_choice(message, conversation), conversation)
     await _remember_menu(turn, replies)
@@ -93,6 +97,14 @@ async def _route(
         draft = Draft.from_data(conversation.data)
         return await _run(turn, report_issue.proceed(turn, state, draft, message))
     return await _idle(turn, message)
+
+
+def _turn_language(user: UserRecord, message: IncomingMessage) -> UserRecord:
+    """A message written in English is answered in English, whatever the chat's language."""
+    text = (message.text or "").strip()
+    if message.command is not None or len(text.split()) < MIN_ENGLISH_WORDS:
+        return user
+    return replace(user, language="en") if is_english(text) else user
 
 
 def _numbered_choice(
@@ -187,10 +199,15 @@ async def _idle(turn: Turn, message: IncomingMessage) -> list[Reply]:
         return await report_status.report_status(turn, tickets[0])
     if find_service.is_lookup(parse, message.text):
         return await find_service.start(turn, message.text, parse)
+    if asks_question(message.text):
+        return await questions.answer(turn, message.text)
     intent = parse.get("intent") or {}
     name, confidence = str(intent.get("name") or ""), float(intent.get("confidence") or 0.0)
     if (handled := await alert_router.on_intent(turn, name, confidence, message.text)) is not None:
         return handled
+    abusive = is_abusive(message.text)
+    if abusive and (confidence < MIN_INTENT_CONFIDENCE or not name.startswith("report_")):
+        return questions.calm(turn)
     unclear_but_long = (
         confidence < MIN_INTENT_CONFIDENCE and len(message.text.split()) >= MIN_REPORT_WORDS
     )
