@@ -16,6 +16,7 @@ from aiohttp import web
 
 from bot import services_cli
 from bot.config import NluConfig, Runtime
+from bot.gazetteer import LivePlaces
 from bot.inbound import Inbox, utc_now
 from bot.leases import Heartbeat
 from bot.media import MediaStore
@@ -47,6 +48,7 @@ class Services:
     inbox: Inbox
     nlu: Parser
     clock: Callable[[], datetime]
+    places: LivePlaces | None = None
 
     def scheduler(self) -> Scheduler:
         """The deadline scheduler for this store (see handlers/deadlines.py)."""
@@ -125,8 +127,11 @@ async def open_services(
         confident=settings.nlu.confident,
         margin=settings.nlu.margin,
     )
-    inbox: Inbox = ops_metrics.CountingInbox(database, settings.city, nlu_parser, limits, clock)
-    return Services(runtime, database, media, inbox, nlu_parser, clock)
+    places = LivePlaces(runtime.places_paths, settings.places.reload_check_seconds)
+    inbox: Inbox = ops_metrics.CountingInbox(
+        database, settings.city, nlu_parser, limits, clock, places=places
+    )
+    return Services(runtime, database, media, inbox, nlu_parser, clock, places)
 
 
 def build_app(

@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 import handlers
 from handlers import Context, Limits, Parser
 from handlers.city import City
+from handlers.context import Places
 from handlers.i18n import say
 from handlers.model import IncomingMessage, Reply, reply_from_dict, reply_to_dict
 from storage.db import Database
@@ -53,12 +54,14 @@ class Inbox:
         nlu: Parser,
         limits: Limits = Limits(),
         clock: Callable[[], datetime] = utc_now,
+        places: Places | None = None,
     ) -> None:
         self._db = database
         self._city = city
         self._nlu = nlu
         self._limits = limits
         self._clock = clock
+        self._places = places
 
     async def receive(self, message: IncomingMessage) -> Outcome:
         """Process one message exactly once.
@@ -86,7 +89,12 @@ class Inbox:
                 language = known.language if known else None
                 return Outcome([reply_from_dict(r) for r in stored], True, language)
             ctx = Context(
-                store=store, city=self._city, nlu=self._nlu, now=now, limits=self._limits
+                store=store,
+                city=self._city,
+                nlu=self._nlu,
+                now=now,
+                limits=self._limits,
+                places=self._places,
             )
             replies = await handlers.dispatch(ctx, message)
             user = await store.users.get_or_create(message.channel, message.user_key, now)

@@ -23,11 +23,21 @@ def map_link(report: ReportRecord) -> str:
 
 
 def place_line(ctx: Context, report: ReportRecord, language: str) -> str:
-    """Ward and address as one line."""
+    """The place as understood (with its ward), else address and ward, else the point.
+
+    "chưa rõ" only when the report has no place at all.
+    """
     ward = ctx.city.ward(report.ward) if report.ward else None
-    parts = [report.address or "", ward.name if ward else ""]
-    text = ", ".join(part for part in parts if part)
-    return text or say(language, "place.unknown")
+    ward_name = ward.name if ward else ""
+    described = report.place or report.address or ""
+    if ward_name and ward_name.lower() in described.lower():
+        ward_name = ""
+    text = ", ".join(part for part in (described, ward_name) if part)
+    if text:
+        return text
+    if report.latitude is not None and report.longitude is not None:
+        return say(language, "report.place_gps", lat=report.latitude, lon=report.longitude)
+    return say(language, "place.unknown")
 
 
 def action_buttons(code: str, language: str) -> tuple[Choice, ...]:

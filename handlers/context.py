@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
 from handlers.city import City
 from handlers.i18n import format_time, say
+from places.model import Place
 from storage.records import UserRecord
 from storage.store import Store
 
@@ -17,6 +19,24 @@ class Parser(Protocol):
 
     async def parse(self, text: str) -> dict[str, Any]:
         """Understand ``text``."""
+        ...
+
+
+class Places(Protocol):
+    """The gazetteer (``places.Gazetteer``): place from text, ward and description of a point."""
+
+    def find(self, text: str) -> Place | None:
+        """The place a message gives, or None."""
+        ...
+
+    def at(self, lat: float, lon: float) -> Place | None:
+        """Ward and description of a position; None outside the city."""
+        ...
+
+    def ward_names(
+        self, codenames: Iterable[str] | None = None, lang: str = "vi"
+    ) -> dict[str, str]:
+        """Display names of wards ("phường Thuận Hóa")."""
         ...
 
 
@@ -39,6 +59,7 @@ class Context:
     nlu: Parser
     now: datetime
     limits: Limits = Limits()
+    places: Places | None = None
 
 
 @dataclass(frozen=True, slots=True)

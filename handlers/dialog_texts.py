@@ -44,6 +44,17 @@ TEXTS.update(
             "• You also mentioned: “{problem}” ({category}). Once this report is sent, HueBot "
             "opens a separate report for it.",
         ),
+        "place.outside_city": (
+            "Vị trí bạn gửi nằm ngoài địa bàn {city}. Bạn kiểm tra lại giúp: gửi lại vị trí "
+            "hoặc nhắn địa chỉ (số nhà, đường/kiệt, phường) nhé.",
+            "The location you sent is outside {city}. Please check it: send the location "
+            "again or type the address (house number, street or lane, ward).",
+        ),
+        "place.ask_ward": (
+            "Đường {street} đi qua nhiều phường. Sự cố ở phường nào ạ?",
+            "{street} street runs through several wards. Which ward is it in?",
+        ),
+        "place.change": ("📍 Đổi địa điểm", "📍 Change the place"),
         "report.second_problem": (
             "Tiếp theo là phản ánh riêng cho việc bạn nhắc thêm: “{problem}”.",
             "Next, a separate report for the other problem you mentioned: “{problem}”.",

@@ -27,11 +27,27 @@ class Draft:
     category_fixed: bool = False
     also_text: str | None = None
     also_category: str | None = None
+    place_vi: str | None = None
+    place_en: str | None = None
+    street: str | None = None
+    ward_options: list[str] = field(default_factory=list)
+    typed_point: bool = False
 
     @property
     def has_place(self) -> bool:
-        """A location or an address was given."""
-        return self.location is not None or bool(self.address)
+        """A location, an address or a place understood from the text was given."""
+        return self.location is not None or bool(self.address) or bool(self.place_vi)
+
+    @property
+    def shared_location(self) -> bool:
+        """The point was shared (a pin or a photo's), not read from the text."""
+        return self.location is not None and not self.typed_point
+
+    def clear_place(self) -> None:
+        """Forget the place, to ask for it again."""
+        self.location, self.address, self.ward = None, None, None
+        self.place_vi = self.place_en = self.street = None
+        self.ward_options, self.typed_point = [], False
 
     def add_text(self, text: str) -> None:
         """Add to the description; a new description means classifying again.
@@ -53,6 +69,10 @@ class Draft:
             location=self.location,
             address=self.address,
             ward=self.ward,
+            place_vi=self.place_vi,
+            place_en=self.place_en,
+            street=self.street,
+            typed_point=self.typed_point,
             category=self.also_category,
             category_fixed=True,
             photo_offered=True,

@@ -12,7 +12,7 @@ from enum import StrEnum
 
 import handlers.dialog_texts  # (registers the texts)
 import handlers.report_texts  # noqa: F401  (registers the texts)
-from handlers import duplicates, report_split
+from handlers import duplicates, report_place, report_split
 from handlers.assignment import assign
 from handlers.city import CATEGORY_CODES
 from handlers.context import Turn
@@ -24,6 +24,7 @@ from nlu.abuse import mask_abuse
 from storage.records import NewReport
 
 FLOW = "report"
+PLACE_ACTIONS = frozenset({"photo_place", "other_place", "ward", "place"})
 YES_WORDS = frozenset({"ok", "oke", "yes", "y", "có", "co", "gửi", "gui", "đồng ý", "dong y"})
 
 
@@ -33,6 +34,7 @@ class State(StrEnum):
     DESCRIBE = "describe"
     PLACE = "place"
     EXIF_PLACE = "exif_place"
+    WARD = "ward"
     PHOTO = "photo"
     CATEGORY = "category"
     CONFIRM = "confirm"
@@ -71,6 +73,8 @@ async def on_choice(turn: Turn, state: State, draft: Draft, payload: str) -> Ste
     action, _, argument = payload.removeprefix("report:").partition(":")
     if action == "send" and state == State.CONFIRM:
         return await submit(turn, draft)
+    if action in PLACE_ACTIONS:
+        return await advance(turn, draft, _place_choice(turn, draft, action, argument))
     if action == "cat" and argument in CATEGORY_CODES:
         draft.category = argument
     elif action == "cat":
@@ -78,10 +82,6 @@ async def on_choice(turn: Turn, state: State, draft: Draft, payload: str) -> Ste
     elif action == "change":
         draft.category = None
         return Step(State.CATEGORY, draft, [_all_categories(turn)])
-    elif action == "photo_place" and draft.photo_gps:
-        draft.location = draft.photo_gps
-    elif action == "other_place":
-        draft.exif_declined = True
     elif action == "skip_photo":
         draft.photo_offered = True
     elif action == "follow":
@@ -101,15 +101,40 @@ async def _follow(turn: Turn, state: State, draft: Draft, code: str) -> Step:
     return await advance(turn, draft, [refused])
 
 
-async def advance(turn: Turn, draft: Draft, notes: list[Reply]) -> Step:
-    """Ask for the first thing still missing, or show the summary."""
-    if not draft.text:
-        return Step(State.DESCRIBE, draft, [*notes, Reply(turn.say("report.ask_description"))])
-    if not draft.has_place and draft.photo_gps and not draft.exif_declined:
+def _place_choice(turn: Turn, draft: Draft, action: str, argument: str) -> list[Reply]:
+    """The place buttons: the photo's position, another place, a ward, change the place."""
+    if action == "photo_place" and draft.photo_gps:
+        draft.exif_declined = True  # answered: do not offer it again
+        return report_place.take_point(turn, draft, draft.photo_gps)
+    if action == "other_place":
+        draft.exif_declined = True
+    elif action == "ward" and not report_place.choose_ward(turn, draft, argument):
+        return [report_place.ask_ward(turn, draft)]
+    elif action == "place":
+        draft.clear_place()
+        draft.exif_declined = True
+        draft.duplicate_checked = False
+    return []
+
+
+def _place_step(turn: Turn, draft: Draft, notes: list[Reply]) -> Step | None:
+    """Ask about the place when something is missing: the photo's GPS, the place, the ward."""
+    if draft.photo_gps and not draft.exif_declined and not draft.shared_location:
         return Step(State.EXIF_PLACE, draft, [*notes, _ask_exif(turn)])
     if not draft.has_place:
         ask = Reply(turn.say("report.ask_place"), ask_location=True)
         return Step(State.PLACE, draft, [*notes, ask])
+    if draft.ward is None and draft.ward_options:
+        return Step(State.WARD, draft, [*notes, report_place.ask_ward(turn, draft)])
+    return None
+
+
+async def advance(turn: Turn, draft: Draft, notes: list[Reply]) -> Step:
+    """Ask for the first thing still missing, or show the summary."""
+    if not draft.text:
+        return Step(State.DESCRIBE, draft, [*notes, Reply(turn.say("report.ask_description"))])
+    if (asked := _place_step(turn, draft, notes)) is not None:
+        return asked
     if not draft.photo_ids and not draft.photo_offered:
         draft.photo_offered = True
         skip = Choice(turn.say("report.skip_photo"), "report:skip_photo")
@@ -126,12 +151,18 @@ async def advance(turn: Turn, draft: Draft, notes: list[Reply]) -> Step:
 async def _absorb_text(turn: Turn, state: State, draft: Draft, text: str) -> list[Reply]:
     masked = mask_abuse(text)
     notes = [Reply(turn.say("abuse.masked"))] if masked != text else []
-    if state in (State.PLACE, State.EXIF_PLACE) and draft.text:
+    ward = await _ward_in(turn, text) if state == State.WARD else None
+    if ward is not None and report_place.choose_ward(turn, draft, ward):
+        return notes
+    if state in (State.PLACE, State.EXIF_PLACE, State.WARD) and draft.text:
+        draft.clear_place()
         draft.address = masked
-        draft.location = None
-        draft.ward = draft.ward or await _ward_in(turn, text)
+        if not report_place.read_text_place(turn, draft, masked):
+            draft.ward = await _ward_in(turn, text)
         return notes
     draft.add_text(masked)
+    if not draft.has_place:
+        report_place.read_text_place(turn, draft, masked)
     draft.ward = draft.ward or await _ward_in(turn, text)
     if state == State.CONFIRM:
         notes.append(Reply(turn.say("report.added_text")))
@@ -143,8 +174,7 @@ def _absorb_location(turn: Turn, draft: Draft, location: GeoPoint | None) -> lis
         return []
     if not location.is_valid():
         return [Reply(turn.say("report.invalid_location"))]
-    draft.location, draft.address = location, None
-    return []
+    return report_place.take_point(turn, draft, location)
 
 
 async def _ward_in(turn: Turn, text: str) -> str | None:
@@ -204,8 +234,12 @@ def _ask_exif(turn: Turn) -> Reply:
     return Reply(turn.say("report.ask_exif"), choices)
 
 
-def place_text(turn: Turn, location: GeoPoint | None, address: str | None) -> str:
-    """How a report's place is shown to people."""
+def place_text(
+    turn: Turn, location: GeoPoint | None, address: str | None, described: str | None = None
+) -> str:
+    """How a report's place is shown to people: as understood, as typed, or the point."""
+    if described:
+        return described
     if address:
         return address
     if location:
@@ -221,7 +255,9 @@ def _summary(turn: Turn, draft: Draft) -> Reply:
     text = turn.say(
         "report.summary",
         text=draft.text,
-        place=place_text(turn, draft.location, draft.address),
+        place=place_text(
+            turn, draft.location, draft.address, report_place.description(turn, draft)
+        ),
         photos=photos,
         category=category.name.in_language(turn.language),
         unit=unit.name.in_language(turn.language),
@@ -233,6 +269,7 @@ def _summary(turn: Turn, draft: Draft) -> Reply:
     choices = (
         Choice(turn.say("report.send"), "report:send"),
         Choice(turn.say("report.change_category"), "report:change"),
+        Choice(turn.say("place.change"), "report:place"),
         Choice(turn.say("report.cancel"), "cancel"),
     )
     return Reply(text, choices)
@@ -257,6 +294,8 @@ async def submit(turn: Turn, draft: Draft) -> Step:
             longitude=draft.location.longitude if draft.location else None,
             address=draft.address,
             photo_ids=tuple(draft.photo_ids),
+            place=draft.place_vi,
+            street=draft.street,
         )
     )
     await assign(turn.ctx, report, turn.user.id)

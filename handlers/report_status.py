@@ -89,7 +89,7 @@ def _detail(turn: Turn, report: ReportRecord) -> str:
         code=report.code,
         category=_category(turn, report.category),
         text=report.text,
-        place=place_text(turn, location, report.address),
+        place=place_text(turn, location, report.address, report.place),
         unit=_unit(turn, report.unit_code),
         status=status_label(turn, report),
         created=turn.time(report.created_at),

@@ -39,13 +39,13 @@ TEXTS.update(
         "report.summary": (
             "Vui lòng kiểm tra lại phản ánh:\n"
             "• Nội dung: {text}\n"
-            "• Địa điểm: {place}\n"
+            "📍 {place}\n"
             "• Ảnh: {photos}\n"
             "• Loại: {category}\n"
             "• Chuyển đến: {unit} (xử lý trong {within})",
             "Please check your report:\n"
             "• Problem: {text}\n"
-            "• Place: {place}\n"
+            "📍 {place}\n"
             "• Photos: {photos}\n"
             "• Kind: {category}\n"
             "• Goes to: {unit} (to be handled within {within})",

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import models
@@ -190,13 +190,16 @@ class Handling:
     async def same_place_open(
         self, category: str, ward: str, street: str, since: datetime
     ) -> Sequence[ReportRecord]:
-        """Open reports of a category in the same ward whose address names the street."""
+        """Open reports of a category in the same ward on the street (its own or named)."""
         return await self._reports(
             models.Report.category == category,
             models.Report.status.in_(OPEN_STATUSES),
             models.Report.created_at >= since,
             models.Report.ward == ward,
-            func.lower(models.Report.address).contains(street.lower()),
+            or_(
+                func.lower(models.Report.street) == street.lower(),
+                func.lower(models.Report.address).contains(street.lower()),
+            ),
             order=(models.Report.created_at.desc(),),
             limit=20,
         )

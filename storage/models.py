@@ -106,6 +106,7 @@ class Report(Base):
     __table_args__ = (
         Index("ix_report_status_deadline", "status", "deadline_at"),
         Index("ix_report_unit_code_status", "unit_code", "status"),
+        Index("ix_report_ward_street", "ward", "street"),
     )
 
     id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
@@ -118,6 +119,9 @@ class Report(Base):
     latitude: Mapped[float | None] = mapped_column(Float)
     longitude: Mapped[float | None] = mapped_column(Float)
     address: Mapped[str | None] = mapped_column(Text)
+    # The place as understood ("trước số 25 Lê Lợi, phường Thuận Hóa") and its street.
+    place: Mapped[str | None] = mapped_column(Text)
+    street: Mapped[str | None] = mapped_column(String(80))
     status: Mapped[str] = mapped_column(String(20))
     created_at: Mapped[datetime] = mapped_column(When, index=True)
     deadline_at: Mapped[datetime] = mapped_column(When)

@@ -80,6 +80,8 @@ class NewReport:
     longitude: float | None = None
     address: str | None = None
     photo_ids: tuple[int, ...] = ()
+    place: str | None = None
+    street: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +114,8 @@ class ReportRecord:
     latitude: float | None = None
     longitude: float | None = None
     address: str | None = None
+    place: str | None = None
+    street: str | None = None
     resolved_at: datetime | None = None
     rating: int | None = None
     rating_comment: str | None = None

@@ -23,7 +23,8 @@ def photo(n: int = 1, gps: GeoPoint | None = None) -> PhotoRef:
 
 @pytest.fixture
 def chat(database: Database, services: Any, nlu_parser: Any, clock: FakeClock) -> Chat:
-    return Chat(database, services.runtime.settings.city, nlu_parser, clock)
+    city = services.runtime.settings.city
+    return Chat(database, city, nlu_parser, clock, places=services.places)
 
 
 async def reports(database: Database) -> list[Any]:
@@ -32,7 +33,7 @@ async def reports(database: Database) -> list[Any]:
 
 
 async def test_text_then_location_then_skip_photo_files_a_report(chat: Chat, database: Database):
-    replies = await chat.send("Đường Lê Lợi trước số 12 ngập sâu, xe máy chết máy hết")
+    replies = await chat.send("Nước ngập sâu trước nhà, xe máy chết máy hết")
     assert replies[-1].ask_location
     await chat.send(location=LE_LOI)
     assert "report:skip_photo" in chat.payloads()
@@ -158,7 +159,7 @@ async def test_ticket_code_in_free_text_goes_to_the_status(chat: Chat, database:
 async def test_english_and_language_switch(chat: Chat, database: Database):
     await chat.send("/lang en")
     assert chat.texts().startswith("Switched to English")
-    await chat.send("There is a big pothole on Tran Hung Dao street")
+    await chat.send("There is a big pothole in front of my house")
     assert chat.last[-1].ask_location and "Where" in chat.texts()
     await chat.send("/lang vi")
     assert "tiếng Việt" in chat.texts()

@@ -36,9 +36,11 @@ class Chat:
         channel: Channel = Channel.WEBCHAT,
         locale: str | None = None,
         limits: Limits = Limits(),
+        places: Any = None,
     ) -> None:
         self.database, self.city, self.parser, self.clock = database, city, parser, clock
         self.user, self.channel, self.locale, self.limits = user, channel, locale, limits
+        self.places = places
         self.last: list[Reply] = []
 
     async def send(
@@ -69,7 +71,12 @@ class Chat:
         )
         async with self.database.unit_of_work() as store:
             ctx = Context(
-                store=store, city=self.city, nlu=self.parser, now=self.clock(), limits=self.limits
+                store=store,
+                city=self.city,
+                nlu=self.parser,
+                now=self.clock(),
+                limits=self.limits,
+                places=self.places,
             )
             self.last = await handlers.dispatch(ctx, message)
         return self.last
