@@ -27,4 +27,3 @@ class LivePlaces:
     ) -> dict[str, str]:
         """Display names of wards."""
         return self.source.current().ward_names(codenames, lang)
-

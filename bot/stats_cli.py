@@ -42,6 +42,7 @@ def add_commands(commands: Any, common: argparse.ArgumentParser) -> None:
     stats.add_argument("--until", type=local_date, metavar="DATE", help="last local day")
     stats.add_argument("--unit", metavar="CODE", help="only this unit's reports")
     stats.add_argument("--category", metavar="CODE", help="only this category")
+    stats.add_argument("--ward", metavar="CODE", help="only this ward (codename, e.g. vy_da)")
     stats.add_argument("--format", choices=FORMATS, default="table")
 
 
@@ -78,8 +79,11 @@ def build_query(args: argparse.Namespace, city: City, now: datetime) -> StatsQue
         raise ValueError(f"unknown unit {args.unit!r} (see config.yml)")
     if args.category is not None and args.category not in city.categories_by_code:
         raise ValueError(f"unknown category {args.category!r} (see config.yml)")
+    ward = getattr(args, "ward", None)
+    if ward is not None and city.ward(ward) is None:
+        raise ValueError(f"unknown ward {ward!r} (see config.yml)")
     period = Period.local_days(args.since, args.until, city.zone, now)
-    return StatsQuery(period, args.unit, args.category)
+    return StatsQuery(period, args.unit, args.category, ward)
 
 
 async def collect(database: Database, query: StatsQuery, now: datetime) -> Stats:
@@ -108,12 +112,17 @@ def as_json(stats: Stats, city: City) -> dict[str, Any]:
             "now": stats.now.astimezone(zone).isoformat(),
             "timezone": city.timezone,
         },
-        "filters": {"unit": stats.query.unit_code, "category": stats.query.category},
+        "filters": {
+            "unit": stats.query.unit_code,
+            "category": stats.query.category,
+            "ward": stats.query.ward,
+        },
         "total": stats.total.as_dict(),
         "units": [_named(code, f, _unit_names(city, code)) for code, f in stats.units],
         "categories": [
             _named(code, f, _category_names(city, code)) for code, f in stats.categories
         ],
+        "wards": [_named(code, f, _ward_names(city, code)) for code, f in stats.wards],
         "definitions": DEFINITIONS,
     }
 
@@ -128,6 +137,11 @@ def _category_names(city: City, code: str) -> Names | None:
     return category.name if category is not None else None
 
 
+def _ward_names(city: City, code: str) -> Names | None:
+    ward = city.ward(code) if code else None
+    return Names(vi=ward.name, en=ward.name) if ward is not None else None
+
+
 def _named(code: str, figures: Figures, names: Names | None) -> dict[str, Any]:
     known = {"name_vi": names.vi, "name_en": names.en} if names is not None else {}
     return {"code": code, **known, **figures.as_dict()}
@@ -137,10 +151,11 @@ def _scoped(stats: Stats) -> Iterator[tuple[str, str, Figures]]:
     yield "total", "", stats.total
     yield from (("unit", code, figures) for code, figures in stats.units)
     yield from (("category", code, figures) for code, figures in stats.categories)
+    yield from (("ward", code, figures) for code, figures in stats.wards)
 
 
 def as_csv(stats: Stats) -> str:
-    """One row for the total, each unit and each category; hours with one decimal."""
+    """One row for the total, each unit, category and ward; hours with one decimal."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     rates = ("resolve_p50_hours", "resolve_p90_hours", "on_time_share", "satisfaction_rate")
@@ -162,7 +177,7 @@ def _csv_rate(rate: float | None) -> str:
 
 
 def as_table(stats: Stats, city: City) -> str:
-    """An aligned table: the total first, then each unit and each category."""
+    """An aligned table: the total first, then each unit, category and ward."""
     header = ("SCOPE", "CODE", *(title for title, _ in COLUMNS), "P50 H", "P90 H")
     header += ("ON TIME", "SATISFIED", "RATED")
     rows = [header] + [_table_row(scope, code, f) for scope, code, f in _scoped(stats)]
@@ -192,5 +207,6 @@ def _title(stats: Stats, city: City) -> str:
     since = period.start.astimezone(zone).strftime("%Y-%m-%d %H:%M") if period.start else "start"
     until = period.end.astimezone(zone).strftime("%Y-%m-%d %H:%M")
     scope = f"unit {stats.query.unit_code or 'all'}, category {stats.query.category or 'all'}"
+    scope += f", ward {stats.query.ward or 'all'}"
     now = stats.now.astimezone(zone).strftime("%Y-%m-%d %H:%M")
     return f"Reports created {since} to {until} ({city.timezone}); {scope}; as of {now}"

@@ -23,18 +23,27 @@ STREET_WORDS = frozenset(
 
 
 async def find(turn: Turn, draft: Draft) -> ReportRecord | None:
-    """An open report of the same category within 150 m, or in the same ward and street."""
+    """An open report of the same category within 150 m, or in the same ward and street.
+
+    Distance decides between reports that both have a point; the street and the ward
+    decide when either has none.
+    """
     assert draft.category is not None
     handling, since = turn.ctx.store.handling, turn.ctx.now - WINDOW
+    near: list[ReportRecord] = []
     if draft.location is not None:
         loc = draft.location
-        near = await handling.nearby_open(
+        near += await handling.nearby_open(
             draft.category, loc.latitude, loc.longitude, since, RADIUS_M
         )
-    elif draft.ward and (street := await street_in(turn, draft.address or draft.text)):
-        near = await handling.same_place_open(draft.category, draft.ward, street, since)
-    else:
-        near = []
+    if not near and draft.ward:
+        street = draft.street or await street_in(turn, draft.address or draft.text)
+        same = (
+            await handling.same_place_open(draft.category, draft.ward, street, since)
+            if street
+            else []
+        )
+        near += [r for r in same if draft.location is None or r.latitude is None]
     others = [r for r in near if r.user_id != turn.user.id]
     return others[0] if others else None
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from handlers.assignment import assign
 from handlers.context import Context
 from handlers.model import GeoPoint
+from places.model import Place
 from storage.records import NewReport, ReportRecord
 
 CHANNEL = "open311"
@@ -50,7 +51,8 @@ async def file_request(ctx: Context, source: str, wanted: ServiceRequest) -> Rep
     await ctx.store.users.set_reachable(CHANNEL, source, False)
     category = city.category(wanted.service_code)
     text = wanted.description or category.name.vi
-    ward = await _ward(ctx, f"{text}\n{wanted.address or ''}")
+    found = _understood(ctx, place, wanted.address)
+    ward = (found.ward if found else None) or await _ward(ctx, f"{text}\n{wanted.address or ''}")
     report = await ctx.store.reports.create(
         NewReport(
             user_id=user.id, channel=CHANNEL, text=text, category=category.code,
@@ -58,11 +60,23 @@ async def file_request(ctx: Context, source: str, wanted: ServiceRequest) -> Rep
             deadline_at=ctx.now + category.deadline, ward=ward,
             latitude=place.latitude if place else None,
             longitude=place.longitude if place else None, address=wanted.address,
+            place=found.description_vi if found else None,
+            street=found.street if found else None,
         ),
         actor=CHANNEL,
     )  # fmt: skip
     await assign(ctx, report, user.id)
     return report
+
+
+def _understood(ctx: Context, point: GeoPoint | None, address: str | None) -> Place | None:
+    """The gazetteer's reading of ``address_string``, else of the point (ward by polygon)."""
+    if ctx.places is None:
+        return None
+    found = ctx.places.find(address) if address else None
+    if (found is None or not found.usable) and point is not None:
+        found = ctx.places.at(point.latitude, point.longitude)
+    return found if found is not None and found.usable else None
 
 
 def _place(wanted: ServiceRequest) -> GeoPoint | None:

@@ -2,10 +2,10 @@
 
 Everyone who has started the bot gets whole-city alerts of severity Severe or Extreme and
 the alerts of the ward of their last report, unless they opt out; on top of that they may
-subscribe to wards ("đăng ký nhận cảnh báo phường Vỹ Dạ", ``/subscribe``). There is no
-ward boundary data, so a shared location cannot be placed in a ward: the dialog offers
-the ward of the citizen's last report, or asks them to name the ward. Drawn in
-subscriptions.mmd.
+subscribe to wards ("đăng ký nhận cảnh báo phường Vỹ Dạ", ``/subscribe``). A shared
+location is placed in its ward by the gazetteer's boundaries and that ward is offered;
+without a gazetteer (or outside the city) the dialog offers the ward of the citizen's last
+report, or asks them to name the ward. Drawn in subscriptions.mmd.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from enum import StrEnum
 from handlers.alert_texts import ward_names
 from handlers.context import Turn
 from handlers.i18n import TEXTS
-from handlers.model import Choice, IncomingMessage, Reply
+from handlers.model import Choice, GeoPoint, IncomingMessage, Reply
 from nlu import find_wards, fold
 
 FLOW = "alert_sub"
@@ -32,6 +32,11 @@ TEXTS.update(
         "sub.no_polygon": (
             "HueBot chưa thể xác định phường từ vị trí (chưa có bản đồ ranh giới phường).",
             "HueBot cannot tell the ward from a location yet (it has no ward boundary map).",
+        ),
+        "sub.offer_here": (
+            "Vị trí bạn gửi thuộc {ward}. Đăng ký nhận cảnh báo của phường này, hoặc nhắn tên "
+            "phường khác.",
+            "The location you sent is in {ward}. Subscribe to its alerts, or type another ward.",
         ),
         "sub.offer_last": (
             "Phản ánh gần nhất của bạn ở {ward}. Đăng ký phường này, hoặc nhắn tên phường khác.",
@@ -117,7 +122,7 @@ async def unsubscribe(turn: Turn, text: str | None) -> list[Reply]:
 async def proceed(turn: Turn, message: IncomingMessage) -> list[Reply] | None:
     """The answer to "which ward?"; None when the message is about something else."""
     if message.location is not None:
-        return await _from_location(turn)
+        return await _from_location(turn, message.location)
     wards = find_wards(message.text or "")
     if wards:
         return await _add(turn, wards)
@@ -173,7 +178,14 @@ async def _ask_ward(turn: Turn) -> list[Reply]:
     return [Reply(turn.say("sub.ask"), ask_location=True)]
 
 
-async def _from_location(turn: Turn) -> list[Reply]:
+async def _from_location(turn: Turn, point: GeoPoint) -> list[Reply]:
+    places = turn.ctx.places
+    here = places.at(point.latitude, point.longitude) if places and point.is_valid() else None
+    if here is not None and here.ward is not None:
+        name = _names(turn, [here.ward])
+        button = Choice(f"✅ {name}", f"sub:add:{here.ward}")
+        await _save(turn, [button.payload])
+        return [Reply(turn.say("sub.offer_here", ward=name), (button,))]
     ward = await turn.ctx.store.subscriptions.last_report_ward(turn.user.id)
     if ward is None:
         await _save(turn, [])

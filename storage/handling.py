@@ -190,14 +190,14 @@ class Handling:
     async def same_place_open(
         self, category: str, ward: str, street: str, since: datetime
     ) -> Sequence[ReportRecord]:
-        """Open reports of a category in the same ward on the street (its own or named)."""
+        """Open reports of a category in the same ward on the street (gazetteer name or address)."""
         return await self._reports(
             models.Report.category == category,
             models.Report.status.in_(OPEN_STATUSES),
             models.Report.created_at >= since,
             models.Report.ward == ward,
             or_(
-                func.lower(models.Report.street) == street.lower(),
+                models.Report.street == street,
                 func.lower(models.Report.address).contains(street.lower()),
             ),
             order=(models.Report.created_at.desc(),),

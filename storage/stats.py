@@ -56,7 +56,7 @@ _COUNTS = (
     "resolved", "on_time", "late", "rated", "satisfied", "units_involved",
 )  # fmt: skip
 
-Key = InstrumentedAttribute[str] | None
+Key = InstrumentedAttribute[str] | InstrumentedAttribute[str | None] | None
 
 
 class SecondsBetween(FunctionElement[int]):
@@ -126,11 +126,12 @@ class Period:
 
 @dataclass(frozen=True, slots=True)
 class StatsQuery:
-    """Which reports to count: a period, optionally one unit and one category."""
+    """Which reports to count: a period, optionally one unit, one category and one ward."""
 
     period: Period
     unit_code: str | None = None
     category: str | None = None
+    ward: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,13 +171,17 @@ class Figures:
 
 @dataclass(frozen=True, slots=True)
 class Stats:
-    """A query's figures at ``now``: overall, then per unit and per category, busiest first."""
+    """A query's figures at ``now``: overall, then per unit, category and ward, busiest first.
+
+    A ward code "" counts the reports whose ward is not known.
+    """
 
     query: StatsQuery
     now: datetime
     total: Figures
     units: tuple[tuple[str, Figures], ...]
     categories: tuple[tuple[str, Figures], ...]
+    wards: tuple[tuple[str, Figures], ...] = ()
 
 
 class Statistics:
@@ -193,12 +198,15 @@ class Statistics:
             now: The current time, for open and overdue figures.
 
         Returns:
-            Totals and rows per unit and per category.
+            Totals and rows per unit, per category and per ward.
         """
         total = await self._grouped(query, now, None)
         units = await self._grouped(query, now, models.Report.unit_code)
         categories = await self._grouped(query, now, models.Report.category)
-        return Stats(query, now, total.get(None, Figures()), _rows(units), _rows(categories))
+        wards = await self._grouped(query, now, models.Report.ward)
+        return Stats(
+            query, now, total.get(None, Figures()), _rows(units), _rows(categories), _rows(wards)
+        )
 
     async def _grouped(self, query: StatsQuery, now: datetime, key: Key) -> dict[Any, Figures]:
         counts = (await self._session.execute(_counts(query, now, key))).mappings().all()
@@ -220,6 +228,8 @@ def _cohort(query: StatsQuery) -> list[ColumnElement[bool]]:
         where.append(report.unit_code == query.unit_code)
     if query.category is not None:
         where.append(report.category == query.category)
+    if query.ward is not None:
+        where.append(report.ward == query.ward)
     return where
 
 
@@ -304,5 +314,5 @@ def _figures(row: Mapping[str, Any], durations: Sequence[float | None]) -> Figur
 
 
 def _rows(groups: dict[Any, Figures]) -> tuple[tuple[str, Figures], ...]:
-    rows = [(str(key), figures) for key, figures in groups.items()]
+    rows = [("" if key is None else str(key), figures) for key, figures in groups.items()]
     return tuple(sorted(rows, key=lambda row: (-row[1].received, row[0])))

@@ -59,6 +59,17 @@ async def test_a_shared_location_offers_the_ward_of_the_last_report(
     assert await wards_of(db, "hoa") == (["thuy_xuan"], False)
 
 
+async def test_a_shared_location_is_placed_in_its_ward_by_the_boundaries(
+    db: Database, city: City, parser: Any, clock: FakeClock, services: Any
+):
+    chat = Chat(db, city, parser, clock, user="thu", places=services.places)
+    await chat.send("/subscribe")
+    await chat.send(location=HUE)
+    assert "Vị trí bạn gửi thuộc Phường Thuận Hóa" in chat.texts()
+    await chat.send("1")  # the offered button
+    assert await wards_of(db, "thu") == (["thuan_hoa"], False)
+
+
 async def test_a_shared_location_without_a_report_asks_for_the_name(
     db: Database, city: City, parser: Any, clock: FakeClock
 ):

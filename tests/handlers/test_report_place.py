@@ -151,3 +151,48 @@ async def test_the_official_reads_the_described_place_of_a_pin(
     await send_it(chat, "garbage")
     seen = texts(await Mailbox(database, "hepco-official").read())
     assert "phường Thuận Hóa" in seen and "chưa rõ" not in seen
+
+
+async def test_a_pin_in_a_mountain_commune_takes_the_per_ward_override(
+    chat: Chat, database: Database, services: Any
+):
+    centre = services.places.source.current().wards["a_luoi_1"].centre
+    await chat.send("Cống thoát nước bị tắc, nước ngập cả đoạn đường")
+    await chat.send(location=GeoPoint(*centre))
+    await chat.press("report:skip_photo")
+    await send_it(chat, "flooding")
+    [report] = await reports(database)
+    assert report.ward == "a_luoi_1" and report.unit_code == "ubnd_a_luoi_1"
+
+
+async def test_the_same_street_and_ward_is_a_duplicate_without_points(
+    chat: Chat, database: Database, services: Any, nlu_parser: Any, clock: FakeClock
+):
+    await chat.send("Ổ gà rất to trên đường Trần Hưng Đạo, xe máy dễ ngã")
+    await chat.press("report:skip_photo")
+    await send_it(chat, "road")
+    [first] = await reports(database)
+    assert first.latitude is None and first.street == "Trần Hưng Đạo"
+    city = services.runtime.settings.city
+    neighbour = Chat(database, city, nlu_parser, clock, user="neighbour", places=services.places)
+    await neighbour.send("đường Trần Hưng Đạo có ổ gà lớn giữa đường, nguy hiểm")
+    await neighbour.press("report:skip_photo")
+    if "report:cat:road" in neighbour.payloads():
+        await neighbour.press("report:cat:road")
+    assert f"report:follow:{first.code}" in neighbour.payloads()
+
+
+async def test_a_ward_alert_reaches_the_citizen_whose_last_report_was_a_pin_there(
+    chat: Chat, database: Database, services: Any, clock: FakeClock
+):
+    from handlers.alert_issue import draft, issue
+
+    await chat.send("rác thải đổ bừa bãi bốc mùi hôi thối")
+    await chat.send(location=NEAR_BEN_NGU)
+    await chat.press("report:skip_photo")
+    await send_it(chat, "garbage")
+    content = draft("Mưa lớn gây ngập", "Ngập sâu 0,5 m ven sông Hương.", severity="Moderate",
+                    whole_city=False, wards=("thuan_hoa",), now=clock(), sender="Thành phố Huế")  # fmt: skip
+    async with database.unit_of_work() as store:
+        await issue(store, services.runtime.settings.city, content, clock())
+    assert "Mưa lớn gây ngập" in texts(await Mailbox(database, chat.user).read())

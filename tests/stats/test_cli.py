@@ -88,7 +88,7 @@ async def test_every_format_on_both_stores(database: Database, city: City):
     )
     output = json.loads(stats_cli.render(stats, city, "json"))
     assert from_json(output) == approx(want)
-    assert output["filters"] == {"unit": "hepco", "category": None}
+    assert output["filters"] == {"unit": "hepco", "category": None, "ward": None}
     assert output["period"]["since"] == "2026-10-01T00:00:00+07:00"
     assert output["units"][0]["name_en"] == city.unit("hepco").name.en
     assert output["definitions"] == DEFINITIONS
@@ -138,10 +138,29 @@ async def test_an_empty_store_in_every_format(tmp_path: Path, capsys):
     assert "—" in table and "(no reports in this period)" in table
 
 
+async def test_figures_by_ward_match_a_plain_count(database: Database, city: City):
+    history = generate(city, 400, seed=14)
+    await insert_history(database, city, history)
+    query = StatsQuery(Period(None, NOW))
+    stats = await stats_cli.collect(database, query, NOW)
+    counted: dict[str, int] = {}
+    for row in history:
+        counted[row["ward"] or ""] = counted.get(row["ward"] or "", 0) + 1
+    assert {code: f.received for code, f in stats.wards} == counted
+    output = json.loads(stats_cli.render(stats, city, "json"))
+    vy_da = next(row for row in output["wards"] if row["code"] == "vy_da")
+    assert vy_da["name_vi"] == "Phường Vỹ Dạ" and vy_da["received"] == counted["vy_da"]
+    rows = csv_rows(stats_cli.render(stats, city, "csv"))
+    assert sum(int(r["received"]) for r in rows if r["scope"] == "ward") == len(history)
+    one = await stats_cli.collect(database, StatsQuery(Period(None, NOW), ward="vy_da"), NOW)
+    assert one.total.received == counted["vy_da"]
+
+
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
         (("--unit", "nobody"), "unknown unit 'nobody'"),
+        (("--ward", "atlantis"), "unknown ward 'atlantis'"),
         (("--category", "aliens"), "unknown category 'aliens'"),
         (("--since", "2026-11-02", "--until", "2026-11-01"), "since is after until"),
     ],

@@ -32,7 +32,7 @@ def setup(app: web.Application, services: Services) -> None:
                       max_photos_per_report=limits.max_photos_per_report,
                       confident=settings.nlu.confident, margin=settings.nlu.margin),
         media=services.media, clock=services.clock, config=settings.ops,
-        public_url=settings.server.public_url,
+        public_url=settings.server.public_url, places=services.places,
     )  # fmt: skip
     ops_link.configure(settings.server.public_url, settings.ops.login_minutes)
     app[auth.THROTTLE] = auth.throttle_for(app[OPS])

@@ -13,7 +13,7 @@ from aiohttp import web
 from bot.config import OpsConfig
 from bot.media import MediaStore
 from handlers.city import City
-from handlers.context import Context, Limits, Parser, Turn
+from handlers.context import Context, Limits, Parser, Places, Turn
 from handlers.ops_link import may_use_dashboard
 from storage.db import Database
 from storage.records import UserRecord
@@ -36,6 +36,7 @@ class Ops:
     clock: Callable[[], datetime]
     config: OpsConfig
     public_url: str | None
+    places: Places | None = None
 
     @asynccontextmanager
     async def turn(self, user_id: int, language: str) -> AsyncIterator[Turn]:
@@ -53,7 +54,7 @@ class Ops:
     def context(self, store: Store) -> Context:
         """A handlers context on ``store`` at the current time."""
         return Context(store=store, city=self.city, nlu=self.nlu, now=self.clock(),
-                       limits=self.limits)  # fmt: skip
+                       limits=self.limits, places=self.places)  # fmt: skip
 
 
 OPS = web.AppKey("ops", Ops)
