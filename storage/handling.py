@@ -190,7 +190,7 @@ class Handling:
     async def same_place_open(
         self, category: str, ward: str, street: str, since: datetime
     ) -> Sequence[ReportRecord]:
-        """Open reports of a category in the same ward on the street (gazetteer name or address)."""
+        """Open reports of a category in the same ward on the street (its name or address)."""
         return await self._reports(
             models.Report.category == category,
             models.Report.status.in_(OPEN_STATUSES),

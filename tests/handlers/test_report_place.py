@@ -191,8 +191,15 @@ async def test_a_ward_alert_reaches_the_citizen_whose_last_report_was_a_pin_ther
     await chat.send(location=NEAR_BEN_NGU)
     await chat.press("report:skip_photo")
     await send_it(chat, "garbage")
-    content = draft("Mưa lớn gây ngập", "Ngập sâu 0,5 m ven sông Hương.", severity="Moderate",
-                    whole_city=False, wards=("thuan_hoa",), now=clock(), sender="Thành phố Huế")  # fmt: skip
+    content = draft(
+        "Mưa lớn gây ngập",
+        "Ngập sâu 0,5 m ven sông Hương.",
+        severity="Moderate",
+        whole_city=False,
+        wards=("thuan_hoa",),
+        now=clock(),
+        sender="Thành phố Huế",
+    )
     async with database.unit_of_work() as store:
         await issue(store, services.runtime.settings.city, content, clock())
     assert "Mưa lớn gây ngập" in texts(await Mailbox(database, chat.user).read())
