@@ -26,7 +26,7 @@ async def reports(telegram: Telegram) -> list[Any]:
 async def file_a_report(telegram: Telegram, citizen: Citizen) -> str:
     """Text, location, photo, send: returns the ticket code the bot gave."""
     fake = telegram.fake
-    await telegram.replies_after(1, citizen.text("Đèn đường trước số 12 Lê Lợi bị hỏng, tối om"))
+    await telegram.replies_after(1, citizen.text("Đèn đường trước nhà tôi bị hỏng, tối om"))
     keyboard = fake.delivered(citizen.id)[-1].params["reply_markup"]
     assert keyboard["keyboard"][0][0]["request_location"] is True
     await telegram.replies_after(1, citizen.location(*LE_LOI))
