@@ -6,10 +6,19 @@ import argparse
 import asyncio
 import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 
-from bot import alerts_cli, open311_cli, ops_cli, reports_cli, services_cli, staff_cli, stats_cli
-from bot.app import serve, sync_units
+from bot import (
+    alerts_cli,
+    dialog_eval,
+    open311_cli,
+    ops_cli,
+    reports_cli,
+    services_cli,
+    staff_cli,
+    stats_cli,
+)
+from bot.app import load_nlu, serve, sync_units
 from bot.channels import telegram_qr
 from bot.config import ConfigError, Runtime, config_path, resolve_runtime
 from storage.db import Database
@@ -42,6 +51,7 @@ def build_parser() -> argparse.ArgumentParser:
     reports_cli.add_commands(commands, common)
     staff_cli.add_commands(commands, common)
     stats_cli.add_commands(commands, common)
+    dialog_eval.add_commands(commands, common)
     services_cli.add_commands(commands, common)
     alerts_cli.add_commands(commands, common)
     ops_cli.add_commands(commands, common)
@@ -84,6 +94,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     return asyncio.run(_run_command(args, runtime))
 
 
+RUNNERS: dict[str, Callable[[argparse.Namespace, Runtime], Awaitable[int]]] = {
+    "services": services_cli.run,
+    "stats": stats_cli.run,
+    "users": staff_cli.run,
+    "units": staff_cli.run,
+    "alert": alerts_cli.run,
+    "ops": ops_cli.run,
+    "open311": open311_cli.run,
+    "qr": telegram_qr.run,
+}
+
+
 async def _run_command(args: argparse.Namespace, runtime: Runtime) -> int:
     if args.command == "run":
         server = runtime.settings.server
@@ -98,18 +120,7 @@ async def _run_command(args: argparse.Namespace, runtime: Runtime) -> int:
             await database.dispose()
         print("database is up to date; units match config.yml")
         return 0
-    if args.command == "services":
-        return await services_cli.run(args, runtime)
-    if args.command == "stats":
-        return await stats_cli.run(args, runtime)
-    if args.command in ("users", "units"):
-        return await staff_cli.run(args, runtime)
-    if args.command == "alert":
-        return await alerts_cli.run(args, runtime)
-    if args.command == "ops":
-        return await ops_cli.run(args, runtime)
-    if args.command == "open311":
-        return await open311_cli.run(args, runtime)
-    if args.command == "qr":
-        return await telegram_qr.run(args, runtime)
-    return await reports_cli.run(args, runtime)
+    if args.command == "dialog-eval":
+        return await dialog_eval.run(args, runtime, load_nlu(runtime.settings.nlu))
+    runner = RUNNERS.get(args.command, reports_cli.run)
+    return await runner(args, runtime)
