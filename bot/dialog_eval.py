@@ -31,6 +31,8 @@ from handlers.model import Channel, IncomingMessage, Reply
 from places.evaluation import SETS, read_rows
 from storage.db import Database
 
+Parts = tuple[City, Parser, Places | None]
+
 MAX_ASKED_WITH_PLACE = 0.10
 
 
@@ -47,7 +49,7 @@ class Outcome:
 
 
 async def first_answer(
-    database: Database, ctx_parts: tuple[City, Parser, Places | None], text: str, key: str, now: datetime
+    database: Database, ctx_parts: Parts, text: str, key: str, now: datetime
 ) -> list[Reply]:
     """The replies to ``text`` as the first message of chat ``key``."""
     city, parser, places = ctx_parts
@@ -59,7 +61,7 @@ async def first_answer(
 
 async def run_rows(
     database: Database,
-    ctx_parts: tuple[City, Parser, Places | None],
+    ctx_parts: Parts,
     rows: list[dict[str, str]],
     clock: Callable[[], datetime] = utc_now,
 ) -> list[Outcome]:
