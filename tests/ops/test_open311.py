@@ -174,3 +174,26 @@ async def test_keys_cli_adds_lists_and_revokes(ops_services: Services, capsys: A
     assert await run("revoke", "hue-s") == 1
     async with ops_services.database.unit_of_work() as store:
         assert await store.ops.key_name(key, FakeClock()()) is None
+
+
+async def test_an_address_string_is_placed_by_the_gazetteer_and_routed_by_its_ward(
+    client: TestClient, ops_services: Services
+):
+    database = ops_services.database
+    key = await new_key(ops_services)
+    filed = await client.post(f"{BASE}/requests.json", data={
+        "api_key": key, "service_code": "urban_order",
+        "description": "Quán nhậu lấn chiếm vỉa hè",
+        "address_string": "trước số 45 Nguyễn Sinh Cung, phường Vỹ Dạ",
+    })  # fmt: skip
+    assert filed.status == 201
+    [created] = await filed.json()
+    async with database.unit_of_work() as store:
+        report = await store.reports.by_code(created["service_request_id"])
+    assert report is not None
+    assert (report.ward, report.unit_code, report.street) == (
+        "vy_da",
+        "ubnd_vy_da",
+        "Nguyễn Sinh Cung",
+    )
+    assert report.place is not None and "phường Vỹ Dạ" in report.place

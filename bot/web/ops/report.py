@@ -87,7 +87,8 @@ def _photos(report: ReportRecord, language: str) -> str:
 
 
 def _place(report: ReportRecord, ops: Ops, language: str) -> str:
-    address = f"<p>{esc(report.address)}</p>" if report.address else ""
+    lines = dict.fromkeys(text for text in (report.place, report.address) if text)
+    address = "".join(f"<p>{esc(text)}</p>" for text in lines)
     if report.latitude is None or report.longitude is None:
         return address or f'<p class="muted">{esc(t(language, "detail.no_place"))}</p>'
     spot = attrs(
