@@ -15,8 +15,9 @@ TEXTS.update(
             "For {topic}, you can ask {unit} directly: {phone}.",
         ),
         "question.alerts": (
-            "Để nhận cảnh báo mưa bão, lũ lụt theo phường, bạn nhắn /subscribe.",
-            "To get storm and flood alerts for a ward, send /subscribe.",
+            "Để nhận cảnh báo mưa bão, lũ lụt theo phường, bạn nhắn /subscribe; thôi nhận: "
+            "/unsubscribe.",
+            "To get storm and flood alerts for a ward, send /subscribe; to stop: /unsubscribe.",
         ),
         "question.hotline": (
             "Đường dây nóng của thành phố (Hue-S, 24/7): {phone}.",

@@ -16,6 +16,7 @@ from nlu.questions import topic_of_question
 
 MIN_TOPIC_CONFIDENCE = 0.5
 ABOUT_REPORTING = ("phan anh", "bao cao", "report", "complain")
+ALERT_WORDS = ("canh bao", "alert", "warning")
 WEATHER_WORDS = frozenset(
     ["mua", "bao", "lu", "thoi", "tiet", "rain", "storm", "typhoon", "weather", "flood"]
 )
@@ -37,7 +38,7 @@ async def answer(turn: Turn, text: str) -> list[Reply]:
     lines = [turn.say("question.unanswered")]
     if (unit_line := await _unit_line(turn, topic)) is not None:
         lines.append(unit_line)
-    if WEATHER_WORDS & set(topic.split()):
+    if WEATHER_WORDS & set(topic.split()) or any(word in topic for word in ALERT_WORDS):
         lines.append(turn.say("question.alerts"))
     if turn.ctx.city.hotline:
         lines.append(turn.say("question.hotline", phone=turn.ctx.city.hotline))

@@ -32,6 +32,8 @@ FIXED_ANSWERS = {
     "goodbye": "goodbye",
 }
 MIN_INTENT_CONFIDENCE = 0.5
+# Questions these intents answer better than the general question answer does.
+SELF_ANSWERING = frozenset({"check_status"})
 MIN_REPORT_WORDS = 3
 MIN_ENGLISH_WORDS = 3
 
@@ -199,10 +201,11 @@ async def _idle(turn: Turn, message: IncomingMessage) -> list[Reply]:
         return await report_status.report_status(turn, tickets[0])
     if find_service.is_lookup(parse, message.text):
         return await find_service.start(turn, message.text, parse)
-    if asks_question(message.text):
-        return await questions.answer(turn, message.text)
     intent = parse.get("intent") or {}
     name, confidence = str(intent.get("name") or ""), float(intent.get("confidence") or 0.0)
+    answers_itself = name in SELF_ANSWERING and confidence >= MIN_INTENT_CONFIDENCE
+    if not answers_itself and asks_question(message.text):
+        return await questions.answer(turn, message.text)
     if (handled := await alert_router.on_intent(turn, name, confidence, message.text)) is not None:
         return handled
     abusive = is_abusive(message.text)

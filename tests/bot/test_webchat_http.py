@@ -76,7 +76,7 @@ async def test_api_refuses_a_request_without_the_chat_cookie(aiohttp_client: Any
 async def test_report_with_photo_and_location_over_http(client: TestClient, services: Services):
     replies = await say(client, text="/start")
     assert "menu:report" in payloads(replies)
-    replies = await say(client, text="Cống trước chợ Đông Ba bị tắc, nước ngập lên tận vỉa hè")
+    replies = await say(client, text="Cống trước nhà tôi bị tắc, nước ngập lên tận vỉa hè")
     assert replies[-1]["ask_location"] is True
     response = await upload(client, jpeg(gps=True))
     assert response.status == 200
@@ -204,7 +204,7 @@ async def test_inbox_delivers_later_notices_once_each(client: TestClient, servic
 
 
 async def test_store_failure_answers_503_and_keeps_nothing(client: TestClient, services: Services):
-    message = {"id": new_id(), "text": "Cống thoát nước bị tắc trước nhà số 5 Ngô Quyền"}
+    message = {"id": new_id(), "text": "Cống thoát nước bị tắc trước nhà, nước tràn ra"}
     async with failing_inserts(services.database, "conversation"):
         response = await client.post("/api/chat/messages", json=message)
         assert response.status == 503

@@ -151,7 +151,7 @@ async def test_update_types_huebot_does_not_handle_are_ignored(
 async def test_what_citizens_type_is_escaped_for_telegram_html(
     telegram: Telegram, citizen: Citizen
 ):
-    await telegram.replies_after(1, citizen.text("<b>Ngập</b> & tắc cống ở kiệt 5 Lê Lợi"))
+    await telegram.replies_after(1, citizen.text("<b>Ngập</b> & tắc cống ở đầu kiệt nhà tôi"))
     await telegram.replies_after(1, citizen.location(16.47, 107.59))
     await telegram.replies_after(1, citizen.press("Bỏ qua"))
     summaries = [c for c in telegram.fake.delivered(citizen.id) if "tắc cống" in c.params["text"]]

@@ -73,6 +73,13 @@ async def test_an_english_question_in_a_vietnamese_chat_is_answered_in_english(
     assert "Bạn chưa có phản ánh nào" in chat.texts()
 
 
+async def test_a_question_about_ones_own_report_shows_the_reports(chat: Chat, database: Database):
+    await chat.send("phản ánh của tôi khi nào được xử lý?")
+    assert "Bạn chưa có phản ánh nào" in chat.texts()
+    await chat.send("làm sao để hủy nhận cảnh báo?")
+    assert "/unsubscribe" in chat.texts() and not offers_a_report_step(chat)
+
+
 async def test_a_question_inside_a_complaint_is_still_a_report(chat: Chat):
     await chat.send("Đường Lê Lợi ngập sâu, bao giờ mới rút?")
     assert "report:skip_photo" in chat.payloads()
