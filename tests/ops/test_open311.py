@@ -14,6 +14,7 @@ from bot import open311_cli
 from bot.app import Services
 from handlers import Context, outcomes
 from handlers.context import Turn
+from storage.records import ReportFilter
 from tests.ops.support import NoNlu, file_report, grant
 from tests.support.clock import FakeClock
 from tests.support.outbox import Mailbox, texts
@@ -187,10 +188,8 @@ async def test_an_address_string_is_placed_by_the_gazetteer_and_routed_by_its_wa
         "address_string": "trước số 45 Nguyễn Sinh Cung, phường Vỹ Dạ",
     })  # fmt: skip
     assert filed.status == 201
-    [created] = await filed.json()
     async with database.unit_of_work() as store:
-        report = await store.reports.by_code(created["service_request_id"])
-    assert report is not None
+        [report] = await store.reports.search(ReportFilter())
     assert (report.ward, report.unit_code, report.street) == (
         "vy_da",
         "ubnd_vy_da",
