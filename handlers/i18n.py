@@ -168,6 +168,11 @@ _CORE: dict[str, tuple[str, str]] = {
         "Ảnh {name}quá lớn (tối đa 10 MB). Bạn gửi ảnh nhỏ hơn nhé.",
         "The photo {name}is too large (10 MB at most). Please send a smaller one.",
     ),
+    "photo.too_many_pixels": (
+        "Ảnh {name}có kích thước quá lớn (tối đa 40 megapixel). Bạn gửi ảnh nhỏ hơn nhé.",
+        "The photo {name}has too many pixels (40 megapixels at most). "
+        "Please send a smaller one.",
+    ),
     "photo.unsupported": (
         "Tệp {name}không phải ảnh JPEG, PNG hoặc WebP nên HueBot chưa nhận được.",
         "The file {name}is not a JPEG, PNG or WebP photo, so HueBot could not take it.",

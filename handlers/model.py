@@ -25,6 +25,7 @@ class PhotoProblem(StrEnum):
     """Why an attached file was not accepted as a photo."""
 
     TOO_LARGE = "too_large"
+    TOO_MANY_PIXELS = "too_many_pixels"
     UNSUPPORTED = "unsupported"
     CORRUPT = "corrupt"
 

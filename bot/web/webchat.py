@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
 from pathlib import Path
@@ -188,7 +187,7 @@ async def _read_upload(
         assert isinstance(part, BodyPartReader)
         data, total = await _read_part(part, media.max_bytes, total, limit)
         if part.name == "file":
-            files.append(await asyncio.to_thread(media.ingest, data, part.filename))
+            files.append(await media.accept(data, part.filename))
         elif part.name in ("id", "caption", "locale"):
             fields[part.name] = data.decode("utf-8", errors="replace")[:8000]
     return fields, tuple(files)
