@@ -15,7 +15,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage import limits, models
+from storage import alert_texts, limits, models
 from storage.records import ConversationRecord, UserRecord
 
 
@@ -273,7 +273,8 @@ class Outbox:
         for row in rows:
             if row.status == "pending":
                 row.status, row.sent_at, row.attempts = "sent", now, row.attempts + 1
-        return [(row.id, dict(row.payload)) for row in rows]
+        texts = await alert_texts.resolve(self._session, ((r.alert_id, r.payload) for r in rows))
+        return [(row.id, text) for row, text in zip(rows, texts, strict=True)]
 
 
 def _insert_for(session: AsyncSession) -> Any:
