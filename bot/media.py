@@ -5,8 +5,9 @@ and WebP up to ``max_bytes``. The format is what Pillow decodes, never the filen
 declared content type, and the image is fully decoded before it is accepted. Rejections:
 
 * more than ``max_bytes`` -> ``TOO_LARGE``, checked before any decoding;
-* more than ``max_pixels`` pixels (read from the header, before any decoding), or a
-  Pillow decompression-bomb error -> ``TOO_MANY_PIXELS`` (the size in bytes may be fine,
+* more than ``max_pixels`` pixels or a decode needing more than ``max_decode_bytes``
+  (both read from the header, before any decoding), or a Pillow decompression-bomb
+  error -> ``TOO_MANY_PIXELS`` (the size in bytes may be fine,
   so ``TOO_LARGE`` would give the citizen a false reason);
 * another format Pillow recognises (GIF, BMP, TIFF...) or a known non-image signature
   (PDF, HEIC/AVIF/MP4 ``ftyp``, ZIP, plain text) -> ``UNSUPPORTED``;
@@ -53,6 +54,7 @@ from handlers.model import GeoPoint, PhotoProblem, PhotoRef, RejectedFile
 logger = logging.getLogger(__name__)
 
 DEFAULT_MAX_PIXELS: Final = 40_000_000  # a 10 MB file's real photos: 48 MP phones bin to 12
+DEFAULT_MAX_DECODE_BYTES: Final = 112 * 1024 * 1024  # 24 MP of PNG/WebP; JPEGs decode smaller
 Image.MAX_IMAGE_PIXELS = DEFAULT_MAX_PIXELS  # Pillow's own guard: warns above, fails at 2x
 # Pillow's warning concerns exactly the images the pixel check below refuses before decoding.
 warnings.simplefilter("ignore", Image.DecompressionBombWarning)
@@ -100,6 +102,7 @@ class MediaStore:
         *,
         max_pixels: int = DEFAULT_MAX_PIXELS,
         budget: DecodeBudget | None = None,
+        max_decode_bytes: int = DEFAULT_MAX_DECODE_BYTES,
     ) -> None:
         """Create a store under ``root``; directories are made on the first ingest.
 
@@ -109,6 +112,7 @@ class MediaStore:
             max_public_side: Longest side of the public copy, in pixels.
             max_pixels: Largest accepted width x height (decompression-bomb guard).
             budget: Decoded bytes ``accept`` may hold at once (a default budget if None).
+            max_decode_bytes: Largest memory one decode may need (``decode_cost``).
 
         Raises:
             ValueError: If a limit is not positive.
@@ -120,6 +124,7 @@ class MediaStore:
         self._max_public_side = max_public_side
         self._max_pixels = max_pixels
         self._budget = budget if budget is not None else DecodeBudget()
+        self._max_decode_bytes = max_decode_bytes
 
     @property
     def max_bytes(self) -> int:
@@ -169,6 +174,8 @@ class MediaStore:
         sha256 = hashlib.sha256(data).hexdigest()
         if len(data) > self._max_bytes:
             return _reject(PhotoProblem.TOO_LARGE, sha256, filename)
+        if self._cost(data) > self._max_decode_bytes:
+            return _reject(PhotoProblem.TOO_MANY_PIXELS, sha256, filename)
         decoded = _decode(data, self._max_pixels, self._max_public_side)
         if isinstance(decoded, PhotoProblem):
             return _reject(decoded, sha256, filename)

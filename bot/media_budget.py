@@ -20,7 +20,7 @@ from typing import Final, cast
 
 from PIL import Image
 
-DEFAULT_BUDGET_BYTES: Final = 192 * 1024 * 1024
+DEFAULT_BUDGET_BYTES: Final = 128 * 1024 * 1024  # one large decode, or several photos
 STRIP_BYTES: Final = 16 * 1024 * 1024  # what shrinking in strips holds beside the image
 _ONE_BYTE_MODES: Final = frozenset({"1", "L", "P"})  # Pillow keeps other modes in 4 bytes
 
@@ -68,9 +68,13 @@ def decode_cost(data: bytes, max_pixels: int, max_side: int) -> int:
 
 
 def draft_size(size: tuple[int, int], max_side: int) -> tuple[int, int]:
-    """The smallest size worth decoding a JPEG at: twice the public copy, same shape."""
+    """The size to decode a JPEG at: the public copy's size, in the photo's shape.
+
+    DCT scaling keeps the decode at least that large, so a 40 MP photo decodes at a
+    quarter of its pixels or fewer.
+    """
     width, height = size
-    scale = min(1.0, 2 * max_side / max(width, height, 1))
+    scale = min(1.0, max_side / max(width, height, 1))
     return max(1, int(width * scale)), max(1, int(height * scale))
 
 

@@ -22,7 +22,7 @@ log = logging.getLogger(__name__)
 STATIC = Path(__file__).resolve().parent / "static"
 COOKIE = "huebot_chat"
 CHUNK = 64 * 1024
-MAX_MESSAGE_BODY = 64 * 1024  # a text of max_text_chars, a button or a location
+MAX_MESSAGE_BODY = 256 * 1024  # max_text_chars, JSON-escaped, and room for a polite refusal
 
 TEXTS["web.no_cookie"] = (
     "Phiên trò chuyện đã hết hạn. Bạn vui lòng tải lại trang.",

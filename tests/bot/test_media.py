@@ -250,6 +250,13 @@ def test_a_small_png_that_decodes_to_49_megapixels_is_refused_unread(tmp_path: P
     assert Image.MAX_IMAGE_PIXELS == DEFAULT_MAX_PIXELS == 40_000_000
 
 
+def test_a_png_needing_over_112_mb_to_decode_is_refused_unread(tmp_path: Path) -> None:
+    assert MediaStore(tmp_path).ingest(png_bomb(6000, 6000)) == RejectedFile(
+        PhotoProblem.TOO_MANY_PIXELS
+    )
+    assert not any(tmp_path.iterdir())
+
+
 def test_a_real_40_megapixel_photo_still_fits(tmp_path: Path) -> None:
     ref = accepted(MediaStore(tmp_path).ingest(photo(size=(7300, 5470), quality=30)))
     assert (ref.width, ref.height) == (7300, 5470)
@@ -292,7 +299,7 @@ def rss_mb():
 
 async def main():
     store = MediaStore(Path({str(tmp_path)!r}))
-    bombs = [png_bomb(6000, 6000 + n) for n in range(8)]
+    bombs = [png_bomb(4800, 4800 + n) for n in range(8)]
     before = rss_mb()
     results = await asyncio.gather(*(store.accept(bomb) for bomb in bombs))
     kinds = sorted({{type(result).__name__ for result in results}})
@@ -306,7 +313,7 @@ asyncio.run(main())
     )
     kinds, numbers = done.stdout.rsplit("]", 1)
     before, peak, after = map(int, numbers.split())
-    assert kinds == "['PhotoRef'"  # 36 MP each: accepted, one budget's worth at a time
+    assert kinds == "['PhotoRef'"  # 23 MP of RGBA each: accepted, one at a time
     assert peak < 400, (before, peak, after)
     assert after < before + 100, (before, peak, after)
 

@@ -186,7 +186,7 @@ async def test_corrupt_and_unsupported_files_are_explained(client: TestClient):
 async def test_an_image_bomb_is_refused_with_the_pixel_limit(client: TestClient):
     response = await upload(client, png_bomb(7000, 7000))
     texts = " ".join(r["text"] for r in (await response.json())["replies"])
-    assert "kích thước quá lớn (tối đa 40 megapixel)" in texts
+    assert "kích thước quá lớn" in texts and "40 megapixel" in texts
 
 
 async def test_upload_over_the_request_limit_is_413(client: TestClient):
