@@ -26,7 +26,7 @@ from tests.support.fake_zalo import APP_ID, OA_SECRET_KEY, FakeZalo, ZaloCitizen
 from tests.support.hostile import chunked, deep_json, huge_json
 from tests.support.images import png_bomb
 
-IN_FLIGHT = 8
+IN_FLIGHT = 4
 ANSWER_WAIT_SECONDS = 240
 MB = 1024 * 1024
 EMOJI = "🌊🔥⚠️🙏🏻👨‍👩‍👧‍👦" * 300
