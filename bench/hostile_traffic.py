@@ -151,13 +151,11 @@ def bomb(n: int) -> bytes:
 
 async def webchat(target: Target, messages: int) -> dict[str, Any]:
     """Web chat: texts, floods, broken and deep JSON, huge chunked bodies, photo bombs."""
-    cookies = [await _cookie(target) for _ in range(32)]
     tally = Tally()
     answered: list[str] = []
 
     def request(n: int) -> Request:
-        cookie = {"Cookie": f"huebot_chat={cookies[n % len(cookies)]}"}
-        kinds = _webchat_kinds(target, cookie, n, answered)
+        kinds = _webchat_kinds(target, n, answered)
         kind, expected, make = kinds[n % len(kinds)]
         return kind, expected, lazy(make), f"webchat-{n}"
 
@@ -172,12 +170,13 @@ async def _cookie(target: Target) -> str:
 
 
 def _webchat_kinds(
-    target: Target, cookie: dict[str, str], n: int, answered: list[str]
+    target: Target, n: int, answered: list[str]
 ) -> list[tuple[str, int | str, Callable[[], Send]]]:
     who = f"webchat-{n}"
 
     def message(body: bytes | Any, content_type: str = "application/json") -> Send:
         async def send() -> int:
+            cookie = {"Cookie": f"huebot_chat={await _cookie(target)}"}  # a visitor each
             headers = {**cookie, "Content-Type": content_type}
             url = target.base + "/api/chat/messages"
             async with target.session.post(url, data=body, headers=headers) as response:
@@ -194,6 +193,7 @@ def _webchat_kinds(
             form.add_field("id", uuid.uuid4().hex)
             form.add_field("file", data, filename="bomb.png", content_type="image/png")
             url = target.base + "/api/chat/photos"
+            cookie = {"Cookie": f"huebot_chat={await _cookie(target)}"}
             async with target.session.post(url, data=form, headers=cookie) as response:
                 reply = await _json(response)
                 if response.status == 200 and reply.get("replies"):
