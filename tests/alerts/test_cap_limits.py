@@ -147,7 +147,7 @@ async def test_the_migration_goes_down_with_the_texts_and_up_again(
     try:
         await upgrade(database.engine)
         alert_id = await issue_stored(database, city)
-        await downgrade(database.engine, "0007")
+        await downgrade(database.engine, "0008")
         async with database.engine.connect() as conn:
             rows = (await conn.execute(select(_outbox_payload()))).all()
         assert len(rows) == 2
