@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test test-later lint bench bench-nlu bench-places bench-services bench-broadcast lock clean
+.PHONY: install run test test-later lint bench bench-nlu bench-places bench-services bench-broadcast bench-hostile lock clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PY) -m venv $(VENV)
@@ -41,6 +41,9 @@ bench-services: install
 
 bench-broadcast: install
 	$(BIN)/python -m bench.broadcast_bench --out bench/broadcast.json
+
+bench-hostile: install
+	$(BIN)/python -m bench.hostile_bench --out bench/hostile.json
 
 lock:
 	$(PY) -m venv /tmp/huebot-lock && /tmp/huebot-lock/bin/pip install -q -e '.[dev]'

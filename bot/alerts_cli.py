@@ -25,7 +25,7 @@ from bot.delivery.setup import open_worker
 from bot.inbound import utc_now
 from bot.leases import Heartbeat
 from bot.media import MediaStore
-from handlers.alert_cap import parse_cap
+from handlers.alert_cap import MAX_CAP_BYTES, parse_cap
 from handlers.alert_issue import CERTAINTIES, URGENCIES, AlertProblem, cancel, draft, issue
 from handlers.alert_texts import CATEGORIES, SEVERITIES
 from handlers.model import PhotoRef
@@ -156,6 +156,9 @@ async def _issue(
     async with database.unit_of_work() as store:
         issued = await issue(store, runtime.settings.city, content, utc_now())
     print(f"alert #{issued.alert_id} queued for {issued.recipients} people")
+    if issued.shortened:
+        fields = ", ".join(issued.shortened)
+        print(f"note: shortened to fit one message: {fields} (the text says so)", file=sys.stderr)
     if not args.no_wait and issued.recipients:
         await follow(database, issued.alert_id)
         alert, progress = await snapshot(database, issued.alert_id)
@@ -164,7 +167,7 @@ async def _issue(
 
 
 async def _import(args: argparse.Namespace, runtime: Runtime, database: Database) -> int:
-    message = parse_cap(args.file.read_bytes(), runtime.settings.city)
+    message = parse_cap(read_cap_file(args.file), runtime.settings.city)
     async with database.unit_of_work() as store:
         if await store.alerts.by_identifier(message.identifier) is not None:
             raise AlertProblem(f"CAP alert {message.identifier!r} was imported before")
@@ -180,6 +183,20 @@ async def _import(args: argparse.Namespace, runtime: Runtime, database: Database
     assert message.content is not None
     content = replace(message.content, references_id=known[0] if known else None)
     return await _issue(args, runtime, database, content)
+
+
+def read_cap_file(path: Path) -> bytes:
+    """The file's bytes, refused before it is read whole when over ``MAX_CAP_BYTES``.
+
+    Raises:
+        AlertProblem: The file is too large.
+    """
+    with path.open("rb") as handle:
+        size = os.fstat(handle.fileno()).st_size
+        data = handle.read(MAX_CAP_BYTES + 1)  # a pipe has no size: stop one byte over
+    if max(size, len(data)) > MAX_CAP_BYTES:
+        raise AlertProblem(f"{path.name} is over {MAX_CAP_BYTES // 1024} KB (a CAP file's limit)")
+    return data
 
 
 async def _list(database: Database, runtime: Runtime) -> int:

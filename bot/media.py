@@ -5,8 +5,10 @@ and WebP up to ``max_bytes``. The format is what Pillow decodes, never the filen
 declared content type, and the image is fully decoded before it is accepted. Rejections:
 
 * more than ``max_bytes`` -> ``TOO_LARGE``, checked before any decoding;
-* more than ``max_pixels`` pixels, or a Pillow decompression-bomb error -> ``UNSUPPORTED``
-  (the size in bytes may be fine, so ``TOO_LARGE`` would give the citizen a false reason);
+* more than ``max_pixels`` pixels or a decode needing more than ``max_decode_bytes``
+  (both read from the header, before any decoding), or a Pillow decompression-bomb
+  error -> ``TOO_MANY_PIXELS`` (the size in bytes may be fine,
+  so ``TOO_LARGE`` would give the citizen a false reason);
 * another format Pillow recognises (GIF, BMP, TIFF...) or a known non-image signature
   (PDF, HEIC/AVIF/MP4 ``ftyp``, ZIP, plain text) -> ``UNSUPPORTED``;
 * empty data, a broken or truncated JPEG/PNG/WebP, or unrecognisable bytes -> ``CORRUPT``.
@@ -18,11 +20,18 @@ Files are named by the SHA-256 of the original bytes (``aa`` is its first two he
 
 The public copy is upright (EXIF orientation applied), fits ``max_public_side`` and has no
 EXIF (so no GPS), XMP, comments or PNG text. Only the ICC colour profile is kept: colours
-need it and it says nothing about the citizen. All of this is synchronous and CPU-bound.
+need it and it says nothing about the citizen.
+
+Memory: ``ingest`` is synchronous and CPU-bound; the server calls ``accept``, which runs it
+in a worker thread under the store's ``DecodeBudget`` (see ``bot/media_budget.py``) and
+hands freed memory back afterwards. A decode holds one full-size copy at most: JPEGs far
+larger than the public copy are decoded at a reduced DCT scale, and the public copy is
+shrunk in place before it is turned upright.
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import hashlib
 import io
@@ -31,17 +40,24 @@ import math
 import os
 import re
 import tempfile
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final, NamedTuple
 
-from PIL import ExifTags, Image, ImageOps
+from PIL import ExifTags, Image
 
+from bot.media_budget import DecodeBudget, decode_cost, draft_size, release_memory
+from bot.media_picture import public_picture
 from handlers.model import GeoPoint, PhotoProblem, PhotoRef, RejectedFile
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_MAX_PIXELS: Final = 50_000_000  # a 50 MP phone photo (8160 x 6120) still fits
+DEFAULT_MAX_PIXELS: Final = 40_000_000  # a 10 MB file's real photos: 48 MP phones bin to 12
+DEFAULT_MAX_DECODE_BYTES: Final = 112 * 1024 * 1024  # 24 MP of PNG/WebP; JPEGs decode smaller
+Image.MAX_IMAGE_PIXELS = DEFAULT_MAX_PIXELS  # Pillow's own guard: warns above, fails at 2x
+# Pillow's warning concerns exactly the images the pixel check below refuses before decoding.
+warnings.simplefilter("ignore", Image.DecompressionBombWarning)
 JPEG_QUALITY: Final = 85
 
 
@@ -66,10 +82,10 @@ _TEXT_CONTROLS: Final = frozenset(b"\t\n\r\f")
 
 @dataclass(frozen=True, slots=True)
 class _Decoded:
-    """A fully decoded, accepted image, already turned upright."""
+    """A fully decoded, accepted image: its public picture, upright and already shrunk."""
 
     image: Image.Image
-    size: tuple[int, int]
+    size: tuple[int, int]  # the upright original's
     fmt: _Format
     gps: GeoPoint | None
     icc_profile: bytes | None
@@ -85,6 +101,8 @@ class MediaStore:
         max_public_side: int = 2048,
         *,
         max_pixels: int = DEFAULT_MAX_PIXELS,
+        budget: DecodeBudget | None = None,
+        max_decode_bytes: int = DEFAULT_MAX_DECODE_BYTES,
     ) -> None:
         """Create a store under ``root``; directories are made on the first ingest.
 
@@ -93,6 +111,8 @@ class MediaStore:
             max_bytes: Largest accepted file, in bytes.
             max_public_side: Longest side of the public copy, in pixels.
             max_pixels: Largest accepted width x height (decompression-bomb guard).
+            budget: Decoded bytes ``accept`` may hold at once (a default budget if None).
+            max_decode_bytes: Largest memory one decode may need (``decode_cost``).
 
         Raises:
             ValueError: If a limit is not positive.
@@ -103,11 +123,37 @@ class MediaStore:
         self._max_bytes = max_bytes
         self._max_public_side = max_public_side
         self._max_pixels = max_pixels
+        self._budget = budget if budget is not None else DecodeBudget()
+        self._max_decode_bytes = max_decode_bytes
 
     @property
     def max_bytes(self) -> int:
         """Largest accepted file, in bytes."""
         return self._max_bytes
+
+    async def accept(self, data: bytes, filename: str | None = None) -> PhotoRef | RejectedFile:
+        """``ingest`` in a worker thread, once its decode fits the store's memory budget.
+
+        The budget is held until the decode has really ended, even if the caller is
+        cancelled meanwhile; freed memory is handed back to the system afterwards.
+        """
+        cost = 0 if len(data) > self._max_bytes else self._cost(data)
+        async with self._budget.reserve(cost):
+            work = asyncio.ensure_future(asyncio.to_thread(self._ingest_released, data, filename))
+            try:
+                return await asyncio.shield(work)
+            except asyncio.CancelledError:
+                await asyncio.wait([work])
+                raise
+
+    def _cost(self, data: bytes) -> int:
+        return decode_cost(data, self._max_pixels, self._max_public_side)
+
+    def _ingest_released(self, data: bytes, filename: str | None) -> PhotoRef | RejectedFile:
+        try:
+            return self.ingest(data, filename)
+        finally:
+            release_memory()
 
     def ingest(self, data: bytes, filename: str | None = None) -> PhotoRef | RejectedFile:
         """Check one uploaded file and, if it is an acceptable photo, store it.
@@ -128,7 +174,9 @@ class MediaStore:
         sha256 = hashlib.sha256(data).hexdigest()
         if len(data) > self._max_bytes:
             return _reject(PhotoProblem.TOO_LARGE, sha256, filename)
-        decoded = _decode(data, self._max_pixels)
+        if self._cost(data) > self._max_decode_bytes:
+            return _reject(PhotoProblem.TOO_MANY_PIXELS, sha256, filename)
+        decoded = _decode(data, self._max_pixels, self._max_public_side)
         if isinstance(decoded, PhotoProblem):
             return _reject(decoded, sha256, filename)
         if not self._store(sha256, data, decoded):
@@ -167,7 +215,7 @@ class MediaStore:
         public = self._path("public", sha256, decoded.fmt.ext)
         public_bytes = None
         if not public.exists():
-            public_bytes = _encode_public(decoded, self._max_public_side)
+            public_bytes = _encode_public(decoded)
             if public_bytes is None:
                 return False
         original = self._path("original", sha256, decoded.fmt.ext)
@@ -184,30 +232,51 @@ def _reject(problem: PhotoProblem, sha256: str, filename: str | None) -> Rejecte
     return RejectedFile(problem, filename)
 
 
-def _decode(data: bytes, max_pixels: int) -> _Decoded | PhotoProblem:
-    """Identify and fully decode ``data``; return the upright image or why it is refused."""
+def _decode(data: bytes, max_pixels: int, max_side: int) -> _Decoded | PhotoProblem:
+    """Identify and fully decode ``data``; return the public picture or why it is refused."""
     try:
         image = Image.open(io.BytesIO(data))
     except Image.DecompressionBombError:
-        return PhotoProblem.UNSUPPORTED
+        return PhotoProblem.TOO_MANY_PIXELS
     except Exception:  # Pillow's plugins raise many types for bad input
         return _classify_unreadable(data)
-    fmt = _FORMATS.get(image.format or "")
-    if fmt is None:  # checked before load(): other formats' decoders never run
-        return PhotoProblem.UNSUPPORTED
-    if image.width * image.height > max_pixels:
-        return PhotoProblem.UNSUPPORTED
+    with image:
+        fmt = _FORMATS.get(image.format or "")
+        if fmt is None:  # checked before load(): other formats' decoders never run
+            return PhotoProblem.UNSUPPORTED
+        if image.width * image.height > max_pixels:
+            return PhotoProblem.TOO_MANY_PIXELS
+        return _load(image, fmt, max_side)
+
+
+def _load(image: Image.Image, fmt: _Format, max_side: int) -> _Decoded | PhotoProblem:
+    """Decode every byte of ``image``, keeping only what the public copy needs."""
+    width, height = image.size
+    if fmt.save_as == "JPEG":  # the whole stream is still decoded, at a reduced scale
+        image.draft(image.mode, draft_size(image.size, max_side))
     try:
         image.load()
     except Image.DecompressionBombError:
-        return PhotoProblem.UNSUPPORTED
+        return PhotoProblem.TOO_MANY_PIXELS
     except Exception:  # truncated or damaged data
         return PhotoProblem.CORRUPT
     if image.width == 0 or image.height == 0:
         return PhotoProblem.CORRUPT
-    icc = image.info.get("icc_profile")
-    upright = _upright(image)
-    return _Decoded(upright, upright.size, fmt, _read_gps(image), icc or None)
+    icc, gps = image.info.get("icc_profile"), _read_gps(image)
+    turned = _orientation(image) in _QUARTER_TURNS
+    size = (height, width) if turned else (width, height)
+    picture = public_picture(image, fmt.save_as, max_side)
+    return _Decoded(picture, size, fmt, gps, icc or None)
+
+
+_QUARTER_TURNS: Final = frozenset({5, 6, 7, 8})
+
+
+def _orientation(image: Image.Image) -> int:
+    try:
+        return int(image.getexif().get(ExifTags.Base.Orientation, 1))
+    except Exception:  # malformed EXIF: shown as stored
+        return 1
 
 
 def _classify_unreadable(data: bytes) -> PhotoProblem:
@@ -222,14 +291,6 @@ def _classify_unreadable(data: bytes) -> PhotoProblem:
 def _looks_like_text(data: bytes) -> bool:
     head = data[:4096]
     return all(byte >= 0x20 or byte in _TEXT_CONTROLS for byte in head)
-
-
-def _upright(image: Image.Image) -> Image.Image:
-    """Return a copy with the EXIF orientation applied; a bad orientation tag is ignored."""
-    try:
-        return ImageOps.exif_transpose(image)
-    except Exception:
-        return image.copy()
 
 
 def _read_gps(image: Image.Image) -> GeoPoint | None:
@@ -261,11 +322,10 @@ def _coordinate(value: Any, ref: Any) -> float | None:
     return sign * sum(part / 60.0**index for index, part in enumerate(parts))
 
 
-def _encode_public(decoded: _Decoded, max_side: int) -> bytes | None:
-    """Encode the shareable copy: upright, at most ``max_side``, no metadata but ICC."""
+def _encode_public(decoded: _Decoded) -> bytes | None:
+    """Encode the shareable copy: upright, already shrunk, no metadata but ICC."""
     try:
-        picture = _displayable(decoded.image.copy(), decoded.fmt.save_as)
-        picture.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)
+        picture = decoded.image
         picture.info = {}  # JPEG copies a comment and PNG an ICC profile from info
         options: dict[str, Any] = {}
         if decoded.fmt.save_as != "PNG":
@@ -278,14 +338,6 @@ def _encode_public(decoded: _Decoded, max_side: int) -> bytes | None:
         logger.exception("public copy could not be encoded")
         return None
     return out.getvalue()
-
-
-def _displayable(image: Image.Image, save_as: str) -> Image.Image:
-    """Return ``image`` in L/RGB (JPEG) or L/LA/RGB/RGBA (PNG, WebP), keeping transparency."""
-    alpha = save_as != "JPEG" and image.has_transparency_data
-    if image.mode in (("LA", "RGBA") if alpha else ("L", "RGB")):
-        return image
-    return image.convert("RGBA" if alpha else "RGB")
 
 
 def _write_atomic(path: Path, data: bytes, mode: int) -> None:

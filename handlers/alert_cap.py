@@ -4,8 +4,13 @@
 (or the first) gives the main texts, an English one the translation. The area is mapped
 to wards: a ``<geocode>`` value equal to a ward's statistics code, or ward names in
 ``<areaDesc>`` (with or without diacritics); an area naming only the city means the
-whole city. Polygons and circles are not used: HueBot has no ward boundaries. DTDs are
-refused (no entity expansion from untrusted files).
+whole city. Polygons and circles are not used: HueBot has no ward boundaries.
+
+Untrusted input: a file over ``MAX_CAP_BYTES`` is refused before it is parsed, and the
+XML is read with ``defusedxml``, which refuses any DTD, entity or external reference
+whatever the file's encoding (a UTF-16 file hides ``<!DOCTYPE`` from a byte search). The
+identifier must fit the store; the texts are fitted to one message when the alert is
+issued (``handlers/alert_fit.py``).
 """
 
 from __future__ import annotations
@@ -13,7 +18,11 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import Final
 from zoneinfo import ZoneInfo
+
+import defusedxml
+import defusedxml.ElementTree as SafeET
 
 from handlers.alert_issue import DEFAULT_EXPIRY, AlertProblem
 from handlers.city import City
@@ -21,6 +30,8 @@ from nlu import find_wards, fold
 from storage.alerts import AlertContent
 
 NS = "{urn:oasis:names:tc:emergency:cap:1.2}"
+MAX_CAP_BYTES: Final = 1024 * 1024  # real CAP messages are a few kilobytes
+MAX_IDENTIFIER: Final = 200  # alert.identifier
 SEVERITY = {"Extreme": "Extreme", "Severe": "Severe", "Moderate": "Moderate",
             "Minor": "Minor", "Unknown": "Moderate"}  # fmt: skip
 CATEGORY = {"Met": "Met", "Geo": "Geo", "Health": "Health", "Safety": "Safety",
@@ -46,10 +57,12 @@ def parse_cap(data: bytes, city: City) -> CapMessage:
     Raises:
         AlertProblem: Not a CAP 1.2 alert HueBot can deliver (the message says why).
     """
-    if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
-        raise AlertProblem("CAP files with a DTD are not accepted")
+    if len(data) > MAX_CAP_BYTES:
+        raise AlertProblem(f"the CAP file is over {MAX_CAP_BYTES // 1024} KB")
     try:
-        root = ET.fromstring(data)
+        root: ET.Element = SafeET.fromstring(data, forbid_dtd=True)
+    except defusedxml.DefusedXmlException:
+        raise AlertProblem("CAP files with a DTD or entities are not accepted") from None
     except ET.ParseError as exc:
         raise AlertProblem(f"not valid XML: {exc}") from None
     if root.tag != f"{NS}alert":
@@ -63,6 +76,8 @@ def parse_cap(data: bytes, city: City) -> CapMessage:
     references = tuple(ref.split(",")[1] for ref in (_text(root, "references") or "").split()
                        if ref.count(",") >= 1)  # fmt: skip
     identifier = _required(root, "identifier")
+    if len(identifier) > MAX_IDENTIFIER:
+        raise AlertProblem(f"the identifier is over {MAX_IDENTIFIER} characters")
     if msg_type == "Cancel":
         return CapMessage(msg_type, identifier, references, None)
     content = _content(root, city, identifier, msg_type)

@@ -12,6 +12,7 @@ import uuid
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
+from handlers.alert_fit import fit_to_message
 from handlers.alert_texts import CATEGORIES, SEVERITIES, render_alert
 from handlers.city import City
 from handlers.model import reply_to_dict
@@ -50,6 +51,7 @@ class Issued:
 
     alert_id: int
     recipients: int
+    shortened: tuple[str, ...] = ()  # fields cut to fit one message (alert_fit)
 
 
 def audience_of(content: AlertContent, city: City) -> Audience:
@@ -90,12 +92,14 @@ async def issue(
         watcher: A user to show the broadcast's progress to (the broadcaster).
 
     Returns:
-        Its id and how many people it was queued for.
+        Its id, how many people it was queued for, and which fields were cut so that
+        it is one message (``handlers/alert_fit.py``).
 
     Raises:
         AlertProblem: The alert is not valid.
     """
     check(content, city, now)
+    content, shortened = fit_to_message(content, city)
     if content.references_id is not None:
         await store.alerts.close(content.references_id, now, REPLACED)
     alert_id = await store.alerts.create(content, now)
@@ -111,7 +115,7 @@ async def issue(
     )
     if watcher is not None:
         await store.alerts.watch(alert_id, watcher)
-    return Issued(alert_id, count)
+    return Issued(alert_id, count, shortened)
 
 
 async def cancel(store: Store, alert_id: int, now: datetime) -> int | None:

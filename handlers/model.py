@@ -2,7 +2,10 @@
 
 Every messenger adapter in ``bot/channels/`` turns a platform update into one
 ``IncomingMessage`` and turns each ``Reply`` into platform calls. Nothing here
-knows a messenger, a web framework or a database.
+knows a messenger or a web framework. Building one is the boundary where platform text
+is made storable: names, phones and ids are cut to what the store keeps (the lengths
+of ``storage/limits.py``), NULs and unpaired surrogates removed, identically for every
+channel and both stores.
 """
 
 from __future__ import annotations
@@ -11,6 +14,8 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
+
+from storage import limits
 
 
 class Channel(StrEnum):
@@ -25,6 +30,7 @@ class PhotoProblem(StrEnum):
     """Why an attached file was not accepted as a photo."""
 
     TOO_LARGE = "too_large"
+    TOO_MANY_PIXELS = "too_many_pixels"
     UNSUPPORTED = "unsupported"
     CORRUPT = "corrupt"
 
@@ -66,6 +72,9 @@ class RejectedFile:
     problem: PhotoProblem
     filename: str | None = None
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "filename", limits.clip(self.filename, limits.FILENAME))
+
 
 @dataclass(frozen=True, slots=True)
 class Contact:
@@ -73,6 +82,10 @@ class Contact:
 
     phone: str
     name: str | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "phone", limits.clip(self.phone, limits.PHONE, mark="") or "")
+        object.__setattr__(self, "name", limits.clip(self.name, limits.NAME))
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +122,17 @@ class IncomingMessage:
     locale: str | None = None
     display_name: str | None = None
     member: Member | None = None
+
+    def __post_init__(self) -> None:
+        fix = object.__setattr__
+        fix(self, "user_key", limits.fit_key(self.user_key, limits.EXTERNAL_ID))
+        fix(self, "update_id", limits.fit_key(self.update_id, limits.UPDATE_ID))
+        fix(self, "display_name", limits.clip(self.display_name, limits.NAME))
+        fix(self, "locale", limits.clip(self.locale, 35))
+        for name in ("text", "command", "choice"):
+            value = getattr(self, name)
+            if value:
+                fix(self, name, limits.clean(value))
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,6 +8,7 @@ from handlers.report_draft import Draft
 
 PROBLEM_TEXT = {
     PhotoProblem.TOO_LARGE: "photo.too_large",
+    PhotoProblem.TOO_MANY_PIXELS: "photo.too_many_pixels",
     PhotoProblem.UNSUPPORTED: "photo.unsupported",
     PhotoProblem.CORRUPT: "photo.corrupt",
 }

@@ -1,7 +1,9 @@
 """Alerts (modelled on CAP 1.2), who receives them, and how their broadcast stands.
 
-``fan_out`` writes one outbox row per recipient with a single INSERT ... SELECT per
-language, in the caller's transaction: the alert and all its deliveries commit together.
+``fan_out`` keeps the alert's rendered text once, on the alert, and writes one outbox row
+per recipient (a reference to that text, see ``storage/alert_texts.py``) with a single
+INSERT ... SELECT per language, in the caller's transaction: the alert and all its
+deliveries commit together.
 The unique (alert_id, user_id) key of the outbox means one message per person per alert,
 however many rules name them.
 """
@@ -17,7 +19,7 @@ from sqlalchemy import JSON, ColumnElement, Table, and_, exists, func, insert, l
 from sqlalchemy import update as sql_update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage import models
+from storage import alert_texts, models
 from storage.delivery import CANCELLED, PENDING, WAITING
 
 ACTIVE, CANCELLED_ALERT, REPLACED = "active", "cancelled", "replaced"
@@ -138,12 +140,15 @@ class Alerts:
         """
         total = 0
         named = [language for language in payloads if language != "*"]
-        for language, payload in payloads.items():
+        for language in payloads:
             wanted = U.language.not_in(named) if language == "*" else U.language == language
-            total += await self._insert(alert_id, audience, payload, priority, now, expires_at,
+            row = alert_texts.reference(language)
+            total += await self._insert(alert_id, audience, row, priority, now, expires_at,
                                         wanted)  # fmt: skip
         await self._session.execute(
-            sql_update(AT).where(AT.c.id == alert_id).values(recipients=total)
+            sql_update(AT)
+            .where(AT.c.id == alert_id)
+            .values(recipients=total, payloads={k: dict(v) for k, v in payloads.items()})
         )
         return total
 

@@ -16,14 +16,14 @@ alert was cancelled) and ``expired`` (its alert expired first).
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, cast
 
 from sqlalchemy import Table, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage import models
+from storage import alert_texts, models
 
 PENDING, SENDING, SENT, FAILED = "pending", "sending", "sent", "failed"
 BLOCKED, DROPPED, CANCELLED, EXPIRED = "blocked", "dropped", "cancelled", "expired"
@@ -87,13 +87,18 @@ class DeliveryQueue:
             .with_for_update(of=Box, skip_locked=True)
         )
         found = (await self._session.execute(query)).all()
-        rows = [Claimed(*row[:-1]) for row in found if row[-1]]
+        rows = await self._with_texts([Claimed(*row[:-1]) for row in found if row[-1]])
         unreachable = [row[0] for row in found if not row[-1]]
         await self._set(unreachable, status=DROPPED, last_error=BLOCKED_REASON)
         await self._set(
             [row.id for row in rows], status=SENDING, claimed_by=worker, claimed_until=until
         )
         return rows
+
+    async def _with_texts(self, rows: list[Claimed]) -> list[Claimed]:
+        """Rows with their alert's text in place of the reference to it."""
+        texts = await alert_texts.resolve(self._session, ((r.alert_id, r.payload) for r in rows))
+        return [replace(row, payload=text) for row, text in zip(rows, texts, strict=True)]
 
     async def renew(self, worker: str, until: datetime) -> int:
         """Extend the lease of every row ``worker`` holds; returns how many."""

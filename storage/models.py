@@ -390,6 +390,8 @@ class Alert(Base):
     description: Mapped[str] = mapped_column(Text)
     instruction: Mapped[str | None] = mapped_column(Text)
     translations: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # The rendered outbox payload per language, once (migration 0010; storage/alert_texts.py).
+    payloads: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     category: Mapped[str] = mapped_column(String(10))
     severity: Mapped[str] = mapped_column(String(10))
     urgency: Mapped[str] = mapped_column(String(12))

@@ -15,7 +15,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage import models
+from storage import alert_texts, limits, models
 from storage.records import ConversationRecord, UserRecord
 
 
@@ -38,11 +38,12 @@ class Users:
         Concurrent first messages from one chat create one user: the insert is
         idempotent on (channel, external_id).
         """
+        external_id = limits.fit_key(external_id, limits.EXTERNAL_ID)
         values = {
             "channel": channel,
             "external_id": external_id,
-            "name": name,
-            "language": language,
+            "name": limits.clip(name, limits.NAME),
+            "language": language[:5],
             "role": "citizen",
             "reachable": True,
             "created_at": now,
@@ -61,6 +62,7 @@ class Users:
 
     async def find(self, channel: str, external_id: str) -> UserRecord | None:
         """The user behind a chat, if they have written before."""
+        external_id = limits.fit_key(external_id, limits.EXTERNAL_ID)
         row = await self._session.scalar(
             select(models.User).where(
                 models.User.channel == channel, models.User.external_id == external_id
@@ -81,9 +83,9 @@ class Users:
 
     async def set_contact(self, user_id: int, phone: str, name: str | None) -> None:
         """Keep a phone number the user chose to share."""
-        values: dict[str, Any] = {"phone": phone}
+        values: dict[str, Any] = {"phone": limits.clip(phone, limits.PHONE, mark="")}
         if name:
-            values["name"] = name
+            values["name"] = limits.clip(name, limits.NAME)
         await self._session.execute(
             update(models.User).where(models.User.id == user_id).values(**values)
         )
@@ -271,7 +273,8 @@ class Outbox:
         for row in rows:
             if row.status == "pending":
                 row.status, row.sent_at, row.attempts = "sent", now, row.attempts + 1
-        return [(row.id, dict(row.payload)) for row in rows]
+        texts = await alert_texts.resolve(self._session, ((r.alert_id, r.payload) for r in rows))
+        return [(row.id, text) for row, text in zip(rows, texts, strict=True)]
 
 
 def _insert_for(session: AsyncSession) -> Any:

@@ -22,7 +22,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-from storage import models
+from storage import limits, models
 from storage.failed_updates import FailedUpdate
 
 PENDING, DONE, FAILED = "pending", "done", "failed"
@@ -72,8 +72,10 @@ class TelegramUpdates:
         values = {
             "bot_id": bot_id,
             "update_id": update_id,
-            "chat_key": chat_key,
-            "media_group_id": media_group_id,
+            "chat_key": limits.fit_key(chat_key, limits.TELEGRAM_CHAT) if chat_key else None,
+            "media_group_id": (
+                limits.fit_key(media_group_id, limits.MEDIA_GROUP) if media_group_id else None
+            ),
             "payload": payload,
             "status": PENDING,
             "attempts": 0,

@@ -21,7 +21,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-from storage import models
+from storage import limits, models
 from storage.failed_updates import FailedUpdate
 
 PENDING, DONE, FAILED = "pending", "done", "failed"
@@ -69,7 +69,9 @@ class ZaloEvents:
     ) -> bool:  # fmt: skip
         """Keep an event; False when it was stored before (a re-delivery or a replay)."""
         values = {
-            "event_key": event_key, "user_key": user_key, "event_name": event_name,
+            "event_key": limits.fit_key(event_key, limits.UPDATE_ID),
+            "user_key": limits.fit_key(user_key, limits.ZALO_USER),
+            "event_name": limits.clip(event_name, limits.ZALO_EVENT_NAME, mark=""),
             "payload": payload, "status": PENDING, "attempts": 0, "event_at": event_at,
             "received_at": now,
         }  # fmt: skip

@@ -64,7 +64,7 @@ class TelegramIO:
             too_big = "too big" in exc.message.lower()
             problem = PhotoProblem.TOO_LARGE if too_big else PhotoProblem.CORRUPT
             return RejectedFile(problem, ref.filename)
-        return await asyncio.to_thread(self._media.ingest, bytes(data), ref.filename)
+        return await self._media.accept(bytes(data), ref.filename)
 
     async def answer(self, chat_id: int, press: ButtonPress) -> None:
         """Stop the button's spinner (late answers are refused; that is fine)."""

@@ -69,7 +69,7 @@ class ZaloIO:
         if isinstance(data, PhotoProblem):
             log.info("zalo image not accepted: %s", data.value)
             return RejectedFile(data, ref.filename)
-        return await asyncio.to_thread(self._media.ingest, data, ref.filename)
+        return await self._media.accept(data, ref.filename)
 
     async def prepare(self, user_key: str, replies: list[Reply]) -> list[Prepared]:
         """Render in the citizen's language; give every button its text."""

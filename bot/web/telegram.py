@@ -3,18 +3,19 @@
 The route does no work beyond one idempotent insert (see
 ``bot/channels/telegram_queue.py``): 200 once the update is committed, 503 when it
 could not be (Telegram then delivers it again), 401 without touching anything when
-the ``X-Telegram-Bot-Api-Secret-Token`` header is missing or wrong.
+the ``X-Telegram-Bot-Api-Secret-Token`` header is missing or wrong, 413 as soon as the
+body passes ``MAX_BODY`` (chunked or not), 400 when it is not JSON or nests too deep.
 """
 
 from __future__ import annotations
 
 import hmac
-import json
 import logging
 
 from aiohttp import web
 
 from bot.channels.telegram_queue import QueueUnavailable, UpdateQueue
+from bot.web.body import BadJson, BodyTooLarge, parse_json, read_bounded
 
 log = logging.getLogger(__name__)
 
@@ -43,11 +44,11 @@ async def receive(request: web.Request) -> web.Response:
     if not authentic(request.headers.get(SECRET_HEADER), request.app[SECRET]):
         log.warning("telegram webhook: request without the right secret refused")
         return web.Response(status=401)
-    if (request.content_length or 0) > MAX_BODY:
-        return web.Response(status=413)
     try:
-        raw = json.loads(await request.read())
-    except (ValueError, UnicodeDecodeError):
+        raw = parse_json(await read_bounded(request, MAX_BODY))
+    except BodyTooLarge:
+        return web.Response(status=413)
+    except BadJson:
         return web.Response(status=400)
     if not isinstance(raw, dict) or type(raw.get("update_id")) is not int:
         return web.Response(status=400)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
 from pathlib import Path
@@ -13,6 +12,7 @@ from aiohttp import BodyPartReader, web
 from bot.channels import webchat
 from bot.inbound import Inbox, StoreUnavailable, failure_replies, utc_now
 from bot.media import MediaStore
+from bot.web.body import BadJson, BodyTooLarge, parse_json, read_bounded
 from bot.web.webchat_identity import ChatIdentity
 from handlers.i18n import TEXTS, say
 from handlers.model import Channel, PhotoRef, RejectedFile
@@ -22,6 +22,7 @@ log = logging.getLogger(__name__)
 STATIC = Path(__file__).resolve().parent / "static"
 COOKIE = "huebot_chat"
 CHUNK = 64 * 1024
+MAX_MESSAGE_BODY = 256 * 1024  # max_text_chars, JSON-escaped, and room for a polite refusal
 
 TEXTS["web.no_cookie"] = (
     "Phiên trò chuyện đã hết hạn. Bạn vui lòng tải lại trang.",
@@ -34,6 +35,11 @@ TEXTS["web.bad_request"] = (
 TEXTS["web.too_large"] = (
     "Dung lượng gửi lên quá lớn (tối đa {limit} MB mỗi lần).",
     "The upload is too large ({limit} MB at most at a time).",
+)
+
+TEXTS["web.message_too_large"] = (
+    "Tin nhắn quá dài (tối đa {limit} KB), nên chưa được gửi. Bạn vui lòng rút gọn lại.",
+    "That message is too long ({limit} KB at most) and was not sent. Please shorten it.",
 )
 
 INBOX = web.AppKey("inbox", Inbox)
@@ -88,8 +94,13 @@ async def post_message(request: web.Request) -> web.Response:
     """A text, button press or location from the page."""
     key = _chat_key(request)
     try:
-        body = await request.json()
-    except (json.JSONDecodeError, UnicodeDecodeError):
+        body = parse_json(await read_bounded(request, MAX_MESSAGE_BODY))
+    except BodyTooLarge:
+        limit = max(MAX_MESSAGE_BODY >> 10, 1)
+        return _error(
+            413, "too_large", "web.message_too_large", _locale(request, None), limit=limit
+        )
+    except BadJson:
         return _error(400, "bad_request", "web.bad_request", _locale(request, None))
     try:
         message = webchat.parse(body, key, utc_now())
@@ -176,7 +187,7 @@ async def _read_upload(
         assert isinstance(part, BodyPartReader)
         data, total = await _read_part(part, media.max_bytes, total, limit)
         if part.name == "file":
-            files.append(await asyncio.to_thread(media.ingest, data, part.filename))
+            files.append(await media.accept(data, part.filename))
         elif part.name in ("id", "caption", "locale"):
             fields[part.name] = data.decode("utf-8", errors="replace")[:8000]
     return fields, tuple(files)

@@ -6,22 +6,25 @@ idempotent insert (see ``bot/channels/zalo_queue.py``): 200 once the event is co
 delivers it again). Refused without touching the store:
 
 * 403 when the channel has no OA secret key (or is not configured): fail closed;
+* 413 as soon as the body passes ``MAX_BODY``, chunked or not (nothing more is read);
 * 401 when ``X-ZEvent-Signature`` is missing or wrong (``zalo_signature.authentic``),
   or the event is for another app;
-* 400 when the body is not a JSON event, or its signed ``timestamp`` is older than
-  ``max_event_age`` or further than ``max_clock_skew`` in the future (a replay).
+* 400 when the body is not a JSON event (or nests too deep), or its signed ``timestamp``
+  is older than ``max_event_age`` or further than ``max_clock_skew`` in the future.
 
-The signed string includes the body's own ``timestamp``, so the body is decoded (and
-nothing else done with it) before the signature is checked.
+The signed string includes the body's own ``timestamp``. It is found in the raw bytes,
+so the signature is checked before the body is decoded: an unsigned body costs one
+bounded read and a hash, never a JSON parse.
 """
 
 from __future__ import annotations
 
-import json
+import itertools
 import logging
+import re
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import Any, Final
 
 from aiohttp import web
 
@@ -29,11 +32,14 @@ from bot.channels.zalo import Kind, parse_event
 from bot.channels.zalo_queue import EventQueue, QueueUnavailable
 from bot.channels.zalo_settings import ZaloSettings
 from bot.channels.zalo_signature import SIGNATURE_HEADER, authentic
+from bot.web.body import BadJson, BodyTooLarge, parse_json, read_bounded
 
 log = logging.getLogger(__name__)
 
 WEBHOOK_PATH = "/zalo/webhook"
 MAX_BODY = 256 * 1024  # events are small; images come as links
+_CANDIDATES: Final = 4  # each costs one SHA-256 of the body
+_TIMESTAMP: Final = re.compile(rb'"timestamp"\s*:\s*"?(\d{1,20})"?')
 
 
 class Intake:
@@ -61,22 +67,38 @@ async def receive(request: web.Request) -> web.Response:
     if intake is None or not intake.settings.oa_secret_key:
         log.warning("zalo webhook: refused, no OA secret key is configured")
         return web.Response(status=403)
-    if (request.content_length or 0) > MAX_BODY:
+    try:
+        body = await read_bounded(request, MAX_BODY)
+    except BodyTooLarge:
         return web.Response(status=413)
-    body = await request.read()
-    raw = _decode(body)
-    if raw is None:
-        return web.Response(status=400)
     settings = intake.settings
-    timestamp = str(raw.get("timestamp", ""))
-    header = request.headers.get(SIGNATURE_HEADER)
-    if not authentic(header, settings.app_id, body, timestamp, settings.oa_secret_key):
+    timestamp = signed_timestamp(request.headers.get(SIGNATURE_HEADER), body, settings)
+    if timestamp is None:
         log.warning("zalo webhook: event without a valid signature refused")
         return web.Response(status=401)
+    raw = _decode(body)
+    if raw is None or str(raw.get("timestamp", "")) != timestamp:
+        return web.Response(status=400)
     if str(raw.get("app_id", settings.app_id)) != settings.app_id:
         log.warning("zalo webhook: event for another app refused")
         return web.Response(status=401)
     return await _accept(intake, raw)
+
+
+def signed_timestamp(header: str | None, body: bytes, settings: ZaloSettings) -> str | None:
+    """The ``timestamp`` the signature covers, found in the raw body without decoding it.
+
+    Each ``"timestamp": ...`` value in the body (at most a few) is tried; the decoded
+    event must then carry the same value at its top level.
+
+    Returns:
+        The signed timestamp, or None when no candidate makes the signature authentic.
+    """
+    for match in itertools.islice(_TIMESTAMP.finditer(body), _CANDIDATES):
+        candidate = match.group(1).decode("ascii")
+        if authentic(header, settings.app_id, body, candidate, settings.oa_secret_key):
+            return candidate
+    return None
 
 
 async def _accept(intake: Intake, raw: dict[str, Any]) -> web.Response:
@@ -100,7 +122,7 @@ async def _accept(intake: Intake, raw: dict[str, Any]) -> web.Response:
 
 def _decode(body: bytes) -> dict[str, Any] | None:
     try:
-        raw = json.loads(body)
-    except (ValueError, UnicodeDecodeError):
+        raw = parse_json(body)
+    except BadJson:
         return None
     return raw if isinstance(raw, dict) else None

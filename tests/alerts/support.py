@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.city import City
+from storage import alert_texts as stored_texts
 from storage import models
 from storage.db import Database
 from storage.records import NewReport, UserRecord
@@ -52,10 +53,11 @@ async def alert_rows(database: Database, alert_id: int) -> dict[str, str]:
 async def alert_texts(database: Database, alert_id: int) -> dict[str, str]:
     """user key -> the text queued for them."""
     query = (
-        select(models.User.external_id, models.Outbox.payload)
+        select(models.User.external_id, models.Outbox.alert_id, models.Outbox.payload)
         .join(models.User, models.User.id == models.Outbox.user_id)
         .where(models.Outbox.alert_id == alert_id)
     )
     async with AsyncSession(database.engine) as session:
         rows = (await session.execute(query)).all()
-    return {key: payload["replies"][0]["text"] for key, payload in rows}
+        payloads = await stored_texts.resolve(session, ((r[1], r[2]) for r in rows))
+    return {row[0]: p["replies"][0]["text"] for row, p in zip(rows, payloads, strict=True)}

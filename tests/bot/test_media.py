@@ -5,10 +5,13 @@ Every image is made here with Pillow; the few non-images are written out by hand
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import io
 import random
 import struct
+import subprocess
+import sys
 import zlib
 from pathlib import Path
 from typing import Any
@@ -17,8 +20,12 @@ import pytest
 from PIL import ExifTags, Image, ImageCms, PngImagePlugin
 from PIL.TiffImagePlugin import IFDRational
 
-from bot.media import MediaStore
+from bot.media import DEFAULT_MAX_PIXELS, MediaStore
+from bot.media_budget import STRIP_BYTES, DecodeBudget, decode_cost
 from handlers.model import GeoPoint, PhotoProblem, PhotoRef, RejectedFile
+from tests.support.images import png_bomb
+
+ROOT = Path(__file__).resolve().parents[2]
 
 GPS = ExifTags.GPS
 # Đại Nội (the Imperial City), Huế: 16°28'3.6" N, 107°34'40.8" E.
@@ -228,8 +235,87 @@ def test_size_limit_is_checked_before_decoding(
 def test_rejects_decompression_bombs(tmp_path: Path, data: bytes, max_pixels: int) -> None:
     store = MediaStore(tmp_path, max_pixels=max_pixels)
 
-    assert store.ingest(data) == RejectedFile(PhotoProblem.UNSUPPORTED)
+    assert store.ingest(data) == RejectedFile(PhotoProblem.TOO_MANY_PIXELS)
     assert not any(tmp_path.iterdir())
+
+
+def test_a_small_png_that_decodes_to_49_megapixels_is_refused_unread(tmp_path: Path) -> None:
+    bomb = png_bomb(7000, 7000)  # about 200 KB on the wire, 196 MB decoded
+    assert len(bomb) < 300_000
+
+    assert MediaStore(tmp_path).ingest(bomb, "b.png") == RejectedFile(
+        PhotoProblem.TOO_MANY_PIXELS, "b.png"
+    )
+    assert not any(tmp_path.iterdir())
+    assert Image.MAX_IMAGE_PIXELS == DEFAULT_MAX_PIXELS == 40_000_000
+
+
+def test_a_png_needing_over_112_mb_to_decode_is_refused_unread(tmp_path: Path) -> None:
+    assert MediaStore(tmp_path).ingest(png_bomb(6000, 6000)) == RejectedFile(
+        PhotoProblem.TOO_MANY_PIXELS
+    )
+    assert not any(tmp_path.iterdir())
+
+
+def test_a_real_40_megapixel_photo_still_fits(tmp_path: Path) -> None:
+    ref = accepted(MediaStore(tmp_path).ingest(photo(size=(7300, 5470), quality=30)))
+    assert (ref.width, ref.height) == (7300, 5470)
+
+
+async def test_decodes_wait_for_the_memory_budget(tmp_path: Path) -> None:
+    one = decode_cost(png_bomb(2000, 1500), DEFAULT_MAX_PIXELS, 2048)
+    assert one == 2000 * 1500 * 4 + STRIP_BYTES
+    budget = DecodeBudget(2 * one)
+    store = MediaStore(tmp_path, budget=budget)
+    seen: list[int] = []
+
+    async def watch() -> None:
+        while True:
+            seen.append(budget.used)
+            await asyncio.sleep(0.001)
+
+    watcher = asyncio.create_task(watch())
+    bombs = [png_bomb(2000, 1500 + n) for n in range(5)]
+    results = await asyncio.gather(*(store.accept(bomb) for bomb in bombs))
+    watcher.cancel()
+    assert all(isinstance(result, PhotoRef) for result in results)
+    assert max(seen) <= 2 * one and budget.used == 0
+    assert one in seen  # work went on while others waited
+
+
+def test_eight_concurrent_bombs_keep_the_process_under_400_mb(tmp_path: Path) -> None:
+    script = f"""
+import asyncio, resource, sys
+from pathlib import Path
+sys.path.insert(0, {str(ROOT)!r})
+from bot.media import DEFAULT_MAX_PIXELS, MediaStore
+from bot.media_budget import STRIP_BYTES, DecodeBudget, decode_cost
+from tests.support.images import png_bomb
+
+def rss_mb():
+    for line in open("/proc/self/status"):
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) // 1024
+
+async def main():
+    store = MediaStore(Path({str(tmp_path)!r}))
+    bombs = [png_bomb(4800, 4800 + n) for n in range(8)]
+    before = rss_mb()
+    results = await asyncio.gather(*(store.accept(bomb) for bomb in bombs))
+    kinds = sorted({{type(result).__name__ for result in results}})
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+    print(kinds, before, peak, rss_mb())
+
+asyncio.run(main())
+"""
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=300, check=True
+    )
+    kinds, numbers = done.stdout.rsplit("]", 1)
+    before, peak, after = map(int, numbers.split())
+    assert kinds == "['PhotoRef'"  # 23 MP of RGBA each: accepted, one at a time
+    assert peak < 400, (before, peak, after)
+    assert after < before + 100, (before, peak, after)
 
 
 def test_public_jpeg_has_no_metadata_and_original_is_untouched(store: MediaStore) -> None:

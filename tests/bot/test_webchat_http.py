@@ -12,7 +12,7 @@ from aiohttp.test_utils import TestClient
 from bot.app import Services, build_app
 from storage.records import ReportFilter
 from tests.support.faults import failing_inserts
-from tests.support.images import DAI_NOI_LAT, DAI_NOI_LON, gif, has_gps, jpeg
+from tests.support.images import DAI_NOI_LAT, DAI_NOI_LON, gif, has_gps, jpeg, png_bomb
 
 
 @pytest.fixture
@@ -181,6 +181,12 @@ async def test_corrupt_and_unsupported_files_are_explained(client: TestClient):
     replies = (await response.json())["replies"]
     texts = " ".join(r["text"] for r in replies)
     assert "không phải ảnh JPEG" in texts and "bị lỗi" in texts
+
+
+async def test_an_image_bomb_is_refused_with_the_pixel_limit(client: TestClient):
+    response = await upload(client, png_bomb(7000, 7000))
+    texts = " ".join(r["text"] for r in (await response.json())["replies"])
+    assert "kích thước quá lớn" in texts and "40 megapixel" in texts
 
 
 async def test_upload_over_the_request_limit_is_413(client: TestClient):

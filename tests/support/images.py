@@ -39,3 +39,24 @@ def gif() -> bytes:
     out = io.BytesIO()
     Image.new("P", (16, 16)).save(out, format="GIF")
     return out.getvalue()
+
+
+def png_bomb(width: int, height: int, mode: str = "RGBA") -> bytes:
+    """A real, complete PNG of one colour: a few hundred KB that decode to width x height.
+
+    Written row by row through zlib, so making it never holds the decoded pixels.
+    """
+    import struct
+    import zlib
+
+    colour_type, bands = {"RGB": (2, 3), "RGBA": (6, 4)}[mode]
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        crc = zlib.crc32(kind + body)
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", crc)
+
+    header = struct.pack(">IIBBBBB", width, height, 8, colour_type, 0, 0, 0)
+    packer, row = zlib.compressobj(9), b"\x00" + b"\x7f" * (width * bands)
+    idat = b"".join(packer.compress(row) for _ in range(height)) + packer.flush()
+    signature = b"\x89PNG\r\n\x1a\n"
+    return signature + chunk(b"IHDR", header) + chunk(b"IDAT", idat) + chunk(b"IEND", b"")

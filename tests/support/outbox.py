@@ -3,24 +3,30 @@
 from __future__ import annotations
 
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.model import Reply, reply_from_dict
-from storage import models
+from storage import alert_texts, models
 from storage.db import Database
 
 
 async def queued_for(database: Database, user_key: str, after: int = 0) -> list[tuple[int, Reply]]:
     """(outbox id, reply) for every reply queued to ``user_key`` after ``after``, in order."""
-    async with database.engine.connect() as conn:
+    async with AsyncSession(database.engine) as session:
         rows = (
-            await conn.execute(
-                select(models.Outbox.id, models.Outbox.payload)
+            await session.execute(
+                select(models.Outbox.id, models.Outbox.alert_id, models.Outbox.payload)
                 .join(models.User, models.User.id == models.Outbox.user_id)
                 .where(models.User.external_id == user_key, models.Outbox.id > after)
                 .order_by(models.Outbox.id)
             )
         ).all()
-    return [(row.id, reply_from_dict(r)) for row in rows for r in row.payload["replies"]]
+        payloads = await alert_texts.resolve(session, ((r.alert_id, r.payload) for r in rows))
+    return [
+        (row.id, reply_from_dict(r))
+        for row, payload in zip(rows, payloads, strict=True)
+        for r in payload["replies"]
+    ]
 
 
 class Mailbox:

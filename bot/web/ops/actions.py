@@ -8,8 +8,6 @@ outbox commit together. Refusals are written to the audit trail as in the chat.
 
 from __future__ import annotations
 
-import asyncio
-
 from aiohttp import web
 from multidict import MultiDictProxy
 
@@ -195,7 +193,7 @@ async def _photo(request: web.Request, form: Form) -> PhotoRef | bool | None:
     if not data:
         return None
     media = ops_of(request).media
-    kept = await asyncio.to_thread(media.ingest, data, upload.filename)
+    kept = await media.accept(data, upload.filename)
     return kept if isinstance(kept, PhotoRef) else False
 
 
