@@ -19,12 +19,6 @@ from tests.support.outbox import Mailbox, texts
 LE_LOI = GeoPoint(16.4637, 107.5909)
 
 
-@pytest.fixture
-def chat(database: Database, services: Any, nlu_parser: Any, clock: FakeClock) -> Chat:
-    city = services.runtime.settings.city
-    return Chat(database, city, nlu_parser, clock, places=services.places)
-
-
 async def reports(database: Database) -> list[Any]:
     async with database.unit_of_work() as store:
         return sorted(await store.reports.search(ReportFilter()), key=lambda r: r.id)

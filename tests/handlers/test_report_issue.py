@@ -21,12 +21,6 @@ def photo(n: int = 1, gps: GeoPoint | None = None) -> PhotoRef:
     return PhotoRef(f"{n:064x}", "image/jpeg", 1000 + n, 640, 480, gps)
 
 
-@pytest.fixture
-def chat(database: Database, services: Any, nlu_parser: Any, clock: FakeClock) -> Chat:
-    city = services.runtime.settings.city
-    return Chat(database, city, nlu_parser, clock, places=services.places)
-
-
 async def reports(database: Database) -> list[Any]:
     async with database.unit_of_work() as store:
         return list(await store.reports.search(ReportFilter()))

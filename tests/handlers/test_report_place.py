@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
-
 from handlers.model import GeoPoint, PhotoRef
 from storage.db import Database
 from storage.records import ReportFilter
@@ -19,12 +17,6 @@ HO_CHI_MINH_CITY = GeoPoint(10.7769, 106.7009)
 
 def photo(n: int = 1, gps: GeoPoint | None = None) -> PhotoRef:
     return PhotoRef(f"{n:064x}", "image/jpeg", 1000 + n, 640, 480, gps)
-
-
-@pytest.fixture
-def chat(database: Database, services: Any, nlu_parser: Any, clock: FakeClock) -> Chat:
-    city = services.runtime.settings.city
-    return Chat(database, city, nlu_parser, clock, places=services.places)
 
 
 async def reports(database: Database) -> list[Any]:
