@@ -215,3 +215,21 @@ async def test_broken_answers_fall_back(aiohttp_server: ServerFactory, fake: Fak
     result = await RasaParser(await start(aiohttp_server, fake), fallback).parse("hi")
     assert result["intent"]["name"] == "fallback"
     assert fake.requests == [{"text": "hi"}]
+
+
+async def test_shutdown_closes_the_connection_through_the_metrics_wrapper(
+    aiohttp_server: ServerFactory,
+) -> None:
+    from bot.app import close_nlu
+    from bot.web.ops.metrics import TimedParser
+
+    fake = FakeRasa()
+    parser = RasaParser(await start(aiohttp_server, fake), FallbackParser())
+    await parser.parse_remote("hi")
+    session = parser._session
+    assert session is not None and not session.closed
+    await close_nlu(TimedParser(parser))
+    assert session.closed and parser._session is None
+    await parser.parse_remote("hi again")  # a later call opens a new session
+    await parser.close()
+    assert len(fake.connections) == 2
