@@ -7,10 +7,12 @@ STAMP := $(VENV)/.installed
 .PHONY: install run test test-later lint bench bench-nlu bench-places bench-services bench-broadcast bench-hostile lock clean
 
 $(STAMP): pyproject.toml constraints.txt
-	$(PY) -m venv $(VENV)
+	@$(PY) -m venv $(VENV) || { echo "Could not create $(VENV): on Debian/Ubuntu install python3-venv (sudo apt install python3-venv)." >&2; exit 1; }
+	@echo "Installing HueBot's Python packages into $(VENV) (first run, a minute or two)…"
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -c constraints.txt -e '.[dev]'
-	touch $(STAMP)
+	$(BIN)/pip install --progress-bar on -c constraints.txt -e '.[dev]'
+	@touch $(STAMP)
+	@echo "Python packages installed in $(VENV)."
 
 install: $(STAMP)
 

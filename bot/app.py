@@ -82,6 +82,13 @@ def load_nlu(config: NluConfig) -> Parser:
     return parser
 
 
+async def close_nlu(parser: Parser) -> None:
+    """Release what the parser holds open (the Rasa backend's HTTP connection)."""
+    close = getattr(parser, "close", None)
+    if close is not None:
+        await close()
+
+
 def _announce(line: str) -> None:
     print(line, file=sys.stderr, flush=True)
 
@@ -243,4 +250,5 @@ async def serve(runtime: Runtime, host: str, port: int) -> None:
             await zalo.stop()
         await heartbeat.stop()
         await runner.cleanup()
+        await close_nlu(services.nlu)
         await services.database.dispose()

@@ -6,6 +6,7 @@ can stand in for the embedded engine (``load_parser("rasa", rasa_url=...)``).
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -13,7 +14,7 @@ from typing import Any, Protocol
 
 from nlu.embedded import EmbeddedParser
 from nlu.entities import find_ticket_ids
-from nlu.rasa_backend import RasaParser
+from nlu.rasa_backend import TOKEN_ENV, RasaParser
 from nlu.store import DEFAULT_MODEL_DIR
 from nlu.text import fold, normalize
 from nlu.wards import find_wards
@@ -97,6 +98,9 @@ def load_parser(
         rasa_url: Base URL of the Rasa server; required for ``"rasa"``.
         rasa_timeout: Seconds allowed per Rasa request.
 
+    The Rasa server's auth token is read from the ``RASA_TOKEN`` environment variable
+    (never from the city config) and sent as ``?token=``.
+
     Returns:
         A cached embedded parser, or a Rasa parser wrapping one.
 
@@ -109,7 +113,8 @@ def load_parser(
     if backend == "rasa":
         if not rasa_url:
             raise ValueError("backend 'rasa' needs rasa_url")
-        return RasaParser(rasa_url, fallback=embedded, timeout=rasa_timeout)
+        token = os.environ.get(TOKEN_ENV) or None
+        return RasaParser(rasa_url, fallback=embedded, timeout=rasa_timeout, token=token)
     raise ValueError(f"unknown NLU backend {backend!r}; use 'embedded' or 'rasa'")
 
 

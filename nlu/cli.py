@@ -10,7 +10,14 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from nlu.embedded import EmbeddedParser, train_and_save
-from nlu.evaluation import entity_report, errors, intent_report, predict, reliability
+from nlu.evaluation import (
+    Prediction,
+    entity_report,
+    errors,
+    intent_report,
+    predict,
+    reliability,
+)
 from nlu.rasa_yaml import load_training_data
 from nlu.store import DEFAULT_DATA_DIR, DEFAULT_MODEL_DIR
 
@@ -64,8 +71,6 @@ def run_test(
     Returns:
         The intent report.
     """
-    from nlu.plots import plot_confusion_matrix, plot_reliability
-
     examples = load_training_data(data).examples
     if not examples:
         raise ValueError("the test data has no examples")
@@ -77,10 +82,22 @@ def run_test(
     _write_json(out / "entity_report.json", entities)
     _write_json(out / "errors.json", errors(predictions))
     _write_json(out / "reliability.json", calibration)
-    plot_confusion_matrix(predictions, out / "confusion_matrix.png")
-    plot_reliability(calibration, out / "reliability.png")
+    _write_figures(predictions, calibration, out, stream)
     _print_table(intents, entities, calibration["ece"], stream)
     return intents
+
+
+def _write_figures(
+    predictions: list[Prediction], calibration: dict[str, Any], out: Path, stream: TextIO
+) -> None:
+    """Draw the figures; without matplotlib say so and keep the JSON reports."""
+    from nlu.plots import PlotsUnavailable, plot_confusion_matrix, plot_reliability
+
+    try:
+        plot_confusion_matrix(predictions, out / "confusion_matrix.png")
+        plot_reliability(calibration, out / "reliability.png")
+    except PlotsUnavailable as error:
+        print(f"figures skipped: {error}", file=stream)
 
 
 def _print_table(

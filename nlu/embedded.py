@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from nlu.engine import IntentModel, config_copy, train_model
+from nlu.rasa_shape import RANKING_SIZE, empty_response_selector, intent, text_tokens
 from nlu.rasa_yaml import load_training_data
 from nlu.store import (
     DEFAULT_DATA_DIR,
@@ -21,7 +22,6 @@ from nlu.store import (
 )
 
 log = logging.getLogger(__name__)
-RANKING_SIZE = 5
 
 
 def train_and_save(
@@ -111,15 +111,14 @@ class EmbeddedParser:
         model = self.model()
         probabilities = model.probabilities([text])[0]
         order = probabilities.argsort()[::-1]
-        ranking = [
-            {"name": model.intents[i], "confidence": float(probabilities[i])}
-            for i in order[:RANKING_SIZE]
-        ]
+        ranking = [intent(model.intents[i], probabilities[i]) for i in order[:RANKING_SIZE]]
         return {
             "text": text,
             "intent": dict(ranking[0]),
-            "intent_ranking": ranking,
             "entities": model.extractor.extract(text),
+            "text_tokens": text_tokens(text),
+            "intent_ranking": ranking,
+            "response_selector": empty_response_selector(),
         }
 
     async def parse(self, text: str) -> dict[str, Any]:

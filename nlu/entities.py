@@ -141,7 +141,7 @@ class EntityExtractor:
             text: The message as received.
 
         Returns:
-            Dicts with ``entity``, ``value``, ``start``, ``end``, ``confidence`` and
+            Dicts with ``entity``, ``start``, ``end``, ``confidence_entity``, ``value`` and
             ``extractor``; spans never overlap.
         """
         nfc, offsets = nfc_with_offsets(text)
@@ -176,7 +176,7 @@ def _to_entity(span: _Span, text: str, offsets: list[int]) -> Entity:
         "entity": span.entity,
         "start": start,
         "end": end,
+        "confidence_entity": 1.0,
         "value": value,
-        "confidence": 1.0,
         "extractor": span.extractor,
     }

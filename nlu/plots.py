@@ -1,4 +1,8 @@
-"""Evaluation figures: confusion matrix and reliability diagram (matplotlib, Agg)."""
+"""Evaluation figures: confusion matrix and reliability diagram (matplotlib, Agg).
+
+matplotlib is an optional extra (``pip install -e '.[eval]'``, also in ``dev``): it is
+imported on the first figure, and its absence is a clear ``PlotsUnavailable``.
+"""
 
 from __future__ import annotations
 
@@ -6,14 +10,30 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-import matplotlib
-
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt
 from sklearn.metrics import confusion_matrix
 
 from nlu.evaluation import Prediction
+
+MISSING = (
+    "the evaluation figures need matplotlib, an optional extra: "
+    ".venv/bin/pip install -c constraints.txt -e '.[eval]'"
+)
+
+
+class PlotsUnavailable(ImportError):
+    """matplotlib is not installed, so no figure can be drawn."""
+
+
+def _pyplot() -> Any:
+    """matplotlib.pyplot on the Agg backend, imported on first use."""
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError as error:
+        raise PlotsUnavailable(MISSING) from error
+    return plt
 
 
 def plot_confusion_matrix(predictions: Sequence[Prediction], path: Path) -> None:
@@ -23,6 +43,7 @@ def plot_confusion_matrix(predictions: Sequence[Prediction], path: Path) -> None
         [p.expected for p in predictions], [p.predicted for p in predictions], labels=labels
     )
     size = max(6.0, 0.42 * len(labels))
+    plt = _pyplot()
     fig, ax = plt.subplots(figsize=(size + 2, size))
     image = ax.imshow(matrix, cmap="Blues")
     ax.set_xticks(range(len(labels)), labels, rotation=90, fontsize=8)
@@ -52,6 +73,7 @@ def plot_reliability(report: dict[str, Any], path: Path) -> None:
         path: Target PNG file.
     """
     bins = report["bins"]
+    plt = _pyplot()
     fig, (top, bottom) = plt.subplots(2, 1, figsize=(6, 7), height_ratios=[3, 1], sharex=True)
     top.plot([0, 1], [0, 1], linestyle="--", color="grey", label="perfect calibration")
     centres = [(b["low"] + b["high"]) / 2 for b in bins]

@@ -97,3 +97,32 @@ def test_python_dash_m_nlu_runs_the_cli() -> None:
     )
     assert done.returncode == 0
     assert "train" in done.stdout and "test" in done.stdout and "parse" in done.stdout
+
+
+def test_test_command_without_matplotlib_keeps_the_reports(
+    model_dir: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    for name in [m for m in sys.modules if m == "matplotlib" or m.startswith("matplotlib.")]:
+        monkeypatch.delitem(sys.modules, name)
+    monkeypatch.setitem(sys.modules, "matplotlib", None)  # as if not installed
+    out = tmp_path / "results"
+    args = ["test", "--data", str(HELDOUT), "--out", str(out), "--model", str(model_dir)]
+    assert main(args) == 0
+    assert (out / "intent_report.json").stat().st_size > 0
+    assert not (out / "confusion_matrix.png").exists()
+    printed = capsys.readouterr().out
+    assert "figures skipped" in printed and "'.[eval]'" in printed
+
+
+def test_nlu_imports_without_matplotlib() -> None:
+    code = (
+        "import sys; sys.modules['matplotlib'] = None\n"
+        "import nlu, nlu.cli, nlu.bench, nlu.plots\n"
+        "print(nlu.plots.MISSING)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert "matplotlib" in done.stdout

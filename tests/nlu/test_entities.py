@@ -106,5 +106,5 @@ def test_offsets_refer_to_decomposed_input(extractor: EntityExtractor) -> None:
 
 def test_entity_shape(extractor: EntityExtractor) -> None:
     (entity,) = extractor.extract("pa 10234")
-    assert set(entity) == {"entity", "value", "start", "end", "confidence", "extractor"}
-    assert entity["confidence"] == 1.0
+    assert set(entity) == {"entity", "value", "start", "end", "confidence_entity", "extractor"}
+    assert entity["confidence_entity"] == 1.0

@@ -67,11 +67,18 @@ def test_clear_examples(parser: EmbeddedParser, text: str, intent: str) -> None:
 def test_output_has_rasa_shape(parser: EmbeddedParser) -> None:
     text = "cúp điện ở kiệt 5 Đội Cung, p. Phú Xuân"
     result = asyncio.run(parser.parse(text))
-    assert set(result) == {"text", "intent", "intent_ranking", "entities"}
+    assert set(result) == {
+        "text",
+        "intent",
+        "entities",
+        "text_tokens",
+        "intent_ranking",
+        "response_selector",
+    }
     assert result["text"] == text
-    assert set(result["intent"]) == {"name", "confidence"}
+    assert set(result["intent"]) == {"id", "name", "confidence"}
     ranking = result["intent_ranking"]
-    assert len(ranking) == 5
+    assert len(ranking) == 10
     assert ranking[0] == result["intent"]
     confidences = [r["confidence"] for r in ranking]
     assert confidences == sorted(confidences, reverse=True)
