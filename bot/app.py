@@ -15,24 +15,25 @@ from typing import TYPE_CHECKING
 from aiohttp import web
 
 from bot import services_cli
+from bot.channels.telegram import webhook as telegram_web
+from bot.channels.webchat import routes as webchat
+from bot.channels.webchat.identity import load_identity
+from bot.channels.zalo import webhook as zalo_web
 from bot.config import NluConfig, Runtime
 from bot.gazetteer import LivePlaces
 from bot.inbound import Inbox, utc_now
 from bot.leases import Heartbeat
 from bot.media import MediaStore
 from bot.scheduler import Scheduler
-from bot.web import health, ops, webchat
-from bot.web import telegram as telegram_web
-from bot.web import zalo as zalo_web
+from bot.web import health, ops
 from bot.web.ops import metrics as ops_metrics
-from bot.web.webchat_identity import load_identity
 from handlers import Limits, Parser
 from handlers.city import City
 from storage.db import Database
 
 if TYPE_CHECKING:
-    from bot.channels.telegram_channel import TelegramChannel
-    from bot.channels.zalo_channel import ZaloChannel
+    from bot.channels.telegram.channel import TelegramChannel
+    from bot.channels.zalo.channel import ZaloChannel
     from bot.delivery.worker import DeliveryWorker
 
 log = logging.getLogger(__name__)
@@ -176,8 +177,8 @@ def build_app(
 
 def open_telegram(services: Services) -> TelegramChannel | None:
     """The Telegram channel when TELEGRAM_BOT_TOKEN is set (see docs/telegram.md)."""
-    from bot.channels.telegram_bot import telegram_settings
-    from bot.channels.telegram_channel import TelegramChannel
+    from bot.channels.telegram.bot import telegram_settings
+    from bot.channels.telegram.channel import TelegramChannel
 
     settings = telegram_settings(services.runtime, os.environ)
     return TelegramChannel(services, settings) if settings else None
@@ -185,8 +186,8 @@ def open_telegram(services: Services) -> TelegramChannel | None:
 
 def open_zalo(services: Services) -> ZaloChannel | None:
     """The Zalo channel when ZALO_APP_ID is set (see docs/zalo.md)."""
-    from bot.channels.zalo_channel import ZaloChannel
-    from bot.channels.zalo_settings import zalo_settings
+    from bot.channels.zalo.channel import ZaloChannel
+    from bot.channels.zalo.settings import zalo_settings
 
     settings = zalo_settings(services.runtime, os.environ)
     return ZaloChannel(services, settings) if settings else None

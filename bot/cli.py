@@ -19,7 +19,7 @@ from bot import (
     stats_cli,
 )
 from bot.app import load_nlu, serve, sync_units
-from bot.channels import telegram_qr
+from bot.channels.telegram import qr as telegram_qr
 from bot.config import ConfigError, Runtime, config_path, resolve_runtime
 from storage.db import Database
 

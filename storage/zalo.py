@@ -5,7 +5,7 @@ here and answers 200; a worker claims events one user at a time, in order, proce
 them and marks them done. ``ZaloButtons`` maps the text a pressed ``oa.query.show``
 button sends back to the payload it stands for. ``ZaloWindows`` keeps each citizen's
 last message and how many messages went out since (Zalo's free 48-hour reply window).
-``ZaloTokens`` holds the OA's access and refresh tokens (see bot/channels/zalo_tokens.py).
+``ZaloTokens`` holds the OA's access and refresh tokens (see bot/channels/zalo/tokens.py).
 """
 
 from __future__ import annotations

@@ -15,7 +15,7 @@ from bot.media import MediaStore
 from storage.db import Database
 
 if TYPE_CHECKING:
-    from bot.channels.telegram_bot import TelegramSettings
+    from bot.channels.telegram.bot import TelegramSettings
 
 
 def open_worker(
@@ -43,7 +43,7 @@ def open_worker(
     senders: list[Sender] = []
     posters: dict[str, Poster] = {"webchat": WebchatPoster(database, clock)}
     if telegram is not None:
-        from bot.channels.telegram_sender import TelegramSender
+        from bot.channels.telegram.sender import TelegramSender
 
         sender = TelegramSender(
             telegram, database, media, clock, paid_broadcast=config.telegram.paid_broadcast,

@@ -337,7 +337,9 @@ asyncio.run(main())
     before, peak, after = map(int, sizes)
     assert kinds == "['PhotoRef'"  # 23 MP of RGBA each: accepted, one at a time
     assert within == "True", "the budget let decodes run beyond its limit"
-    assert peak < before + 400, (before, peak, after)  # eight at once: about +860 MB
+    # One decode at a time peaks near +300 MB here, +570 MB seen on a loaded machine (the
+    # allocator keeps freed arenas); eight at once would need about +860 MB.
+    assert peak < before + 700, (before, peak, after)
     assert after < before + 100, (before, peak, after)
 
 

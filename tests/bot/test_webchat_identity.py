@@ -9,7 +9,7 @@ from typing import Any
 from aiohttp.test_utils import TestClient
 
 from bot.app import Services, build_app
-from bot.web.webchat_identity import SECRET_FILE, ChatIdentity, load_identity
+from bot.channels.webchat.identity import SECRET_FILE, ChatIdentity, load_identity
 
 COOKIE = "huebot_chat"
 

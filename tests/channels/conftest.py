@@ -16,10 +16,10 @@ import pytest
 from aiohttp.test_utils import TestClient
 
 from bot.app import Services, build_app
-from bot.channels.telegram_bot import telegram_settings
-from bot.channels.telegram_channel import TelegramChannel
+from bot.channels.telegram.bot import telegram_settings
+from bot.channels.telegram.channel import TelegramChannel
+from bot.channels.telegram.webhook import SECRET_HEADER, WEBHOOK_PATH
 from bot.config import TelegramConfig
-from bot.web.telegram import SECRET_HEADER, WEBHOOK_PATH
 from tests.channels.citizen import Citizen
 from tests.support.clock import FakeClock
 from tests.support.fake_telegram import TOKEN, FakeTelegram, eventually

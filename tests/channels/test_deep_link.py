@@ -10,7 +10,7 @@ from PIL import Image
 from qrcode import QRCode
 from qrcode.constants import ERROR_CORRECT_M
 
-from bot.channels.telegram_qr import QrError, deep_link_url, make_qr, write_png
+from bot.channels.telegram.qr import QrError, deep_link_url, make_qr, write_png
 from bot.cli import main
 from handlers.i18n import say
 from storage.db import Database

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from bot.channels.telegram import Kind, queue_keys
+from bot.channels.telegram.parse import Kind, queue_keys
 from bot.delivery.worker import DeliveryWorker
 from handlers.model import Channel, GeoPoint, Member
 from tests.channels.citizen import Citizen

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from bot.channels.telegram_channel import TelegramChannel
+from bot.channels.telegram.channel import TelegramChannel
 from handlers.i18n import say
 from storage import models
 from tests.channels.citizen import Citizen

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from telegram import Bot, Update
 
-from bot.channels.telegram import (
+from bot.channels.telegram.parse import (
     Kind,
     Me,
     TelegramInput,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from telegram import InlineKeyboardMarkup, ReplyKeyboardMarkup, ReplyKeyboardRemove
 
-from bot.channels.telegram_render import (
+from bot.channels.telegram.render import (
     MAX_CAPTION,
     MAX_TEXT,
     Outgoing,

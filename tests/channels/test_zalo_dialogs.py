@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from bot.app import Services, build_app
-from bot.channels.zalo_channel import ZaloChannel
+from bot.channels.zalo.channel import ZaloChannel
 from storage.records import ReportFilter
 from tests.support.clock import FakeClock
 from tests.support.fake_telegram import eventually

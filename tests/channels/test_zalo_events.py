@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 
-from bot.channels.zalo import Kind, event_key, event_time, incoming, parse_event
-from bot.channels.zalo_render import (
+from bot.channels.zalo.parse import Kind, event_key, event_time, incoming, parse_event
+from bot.channels.zalo.render import (
     MAX_TEXT,
     image_body,
     info_request_body,

@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from bot.channels.zalo_client import ZaloClient, ZaloHttp
-from bot.channels.zalo_settings import ZaloSettings
+from bot.channels.zalo.client import ZaloClient, ZaloHttp
+from bot.channels.zalo.settings import ZaloSettings
 from handlers.model import PhotoProblem
 from tests.support.fake_zalo import FakeZalo, serve_fake
 from tests.support.images import jpeg

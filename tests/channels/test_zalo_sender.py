@@ -14,9 +14,9 @@ from typing import Any
 import pytest
 
 from bot.app import Services
-from bot.channels.zalo_channel import ZaloChannel
-from bot.channels.zalo_client import ZaloError
-from bot.channels.zalo_sender import ZaloSender, _result
+from bot.channels.zalo.channel import ZaloChannel
+from bot.channels.zalo.client import ZaloError
+from bot.channels.zalo.sender import ZaloSender, _result
 from bot.delivery.senders import Outcome
 from bot.delivery.settings import ChannelRate
 from bot.delivery.webchat import WebchatPoster

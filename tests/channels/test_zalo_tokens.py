@@ -15,9 +15,9 @@ import pytest
 from sqlalchemy import text
 
 from bot.app import Services
-from bot.channels.zalo_client import ZaloClient, ZaloHttp
-from bot.channels.zalo_render import text_body
-from bot.channels.zalo_tokens import TokenKeeper, TokenUnavailable
+from bot.channels.zalo.client import ZaloClient, ZaloHttp
+from bot.channels.zalo.render import text_body
+from bot.channels.zalo.tokens import TokenKeeper, TokenUnavailable
 from storage.db import Database
 from tests.support.clock import FakeClock
 from tests.support.fake_zalo import (

@@ -13,8 +13,8 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.channels.telegram_bot import TelegramSettings
-from bot.channels.telegram_sender import TelegramSender
+from bot.channels.telegram.bot import TelegramSettings
+from bot.channels.telegram.sender import TelegramSender
 from bot.delivery.settings import ChannelRate, DeliveryConfig
 from bot.delivery.webchat import WebchatPoster
 from bot.delivery.worker import DeliveryWorker

@@ -14,8 +14,8 @@ import pytest
 from aiohttp.test_utils import TestClient
 
 from bot.app import Services, build_app
-from bot.channels.telegram_channel import TelegramChannel
-from bot.channels.zalo_channel import ZaloChannel
+from bot.channels.telegram.channel import TelegramChannel
+from bot.channels.zalo.channel import ZaloChannel
 from tests.channels.conftest import Sleeps, channel_settings
 from tests.support.clock import FakeClock
 from tests.support.fake_telegram import FakeTelegram, eventually

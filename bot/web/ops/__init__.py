@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from aiohttp import web
 
-from bot.web import webchat
+from bot.channels.webchat import routes as webchat
 from bot.web.ops import actions, alerts, auth, figures, maps, metrics, open311, queue, report
 from bot.web.ops.state import OPS, Ops, user_of
 from handlers import Limits, ops_link

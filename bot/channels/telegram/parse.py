@@ -1,4 +1,4 @@
-"""Telegram updates to HueBot's terms: pure functions, no I/O (rendering: telegram_render.py).
+"""Telegram updates to HueBot's terms: pure functions, no I/O (rendering: render.py).
 
 ``parse_update`` reads a python-telegram-bot ``Update`` into a ``TelegramInput``: what
 the citizen did, plus what only the Telegram adapter needs (files still to download,

@@ -14,9 +14,9 @@ from typing import Any
 from telegram import Bot, Update
 from telegram.error import Conflict, NetworkError, RetryAfter
 
-from bot.channels.telegram import UPDATE_TYPES
-from bot.channels.telegram_bot import Backoff, Sleep, retry_seconds
-from bot.channels.telegram_queue import QueueUnavailable, UpdateQueue
+from bot.channels.telegram.bot import Backoff, Sleep, retry_seconds
+from bot.channels.telegram.parse import UPDATE_TYPES
+from bot.channels.telegram.queue import QueueUnavailable, UpdateQueue
 
 log = logging.getLogger(__name__)
 

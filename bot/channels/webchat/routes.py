@@ -9,11 +9,11 @@ from typing import Any
 
 from aiohttp import BodyPartReader, web
 
-from bot.channels import webchat
+from bot.channels.webchat import parse as webchat
+from bot.channels.webchat.identity import ChatIdentity
 from bot.inbound import Inbox, StoreUnavailable, failure_replies, utc_now
 from bot.media import MediaStore
 from bot.web.body import BadJson, BodyTooLarge, parse_json, read_bounded
-from bot.web.webchat_identity import ChatIdentity
 from handlers.i18n import TEXTS, say
 from handlers.model import Channel, PhotoRef, RejectedFile
 

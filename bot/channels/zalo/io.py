@@ -1,6 +1,6 @@
 """The Zalo adapter's calls: fetch citizens' images, render and send replies, count them.
 
-Replies are rendered by ``zalo_render``; their buttons get their texts from the store
+Replies are rendered by ``zalo.render``; their buttons get their texts from the store
 (one short transaction) before anything is sent. Every message sent is counted against
 the citizen's reply window (``storage/zalo.py`` ``ZaloWindows``), whichever path sent it.
 Images go out as uploaded attachments; an upload's id is reused for the same photo.
@@ -14,8 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.channels.zalo import ImageRef
-from bot.channels.zalo_client import (
+from bot.channels.zalo.client import (
     IMAGE_TYPES,
     MAX_UPLOAD,
     NOT_FOLLOWING,
@@ -25,8 +24,9 @@ from bot.channels.zalo_client import (
     ZaloClient,
     ZaloError,
 )
-from bot.channels.zalo_render import Outgoing, image_body, info_request_body, render, text_body
-from bot.channels.zalo_settings import ZaloSettings
+from bot.channels.zalo.parse import ImageRef
+from bot.channels.zalo.render import Outgoing, image_body, info_request_body, render, text_body
+from bot.channels.zalo.settings import ZaloSettings
 from bot.media import MediaStore
 from handlers.model import Channel, PhotoProblem, PhotoRef, RejectedFile, Reply
 from storage.db import Database

@@ -1,6 +1,6 @@
 """The Telegram adapter's calls: fetch files, answer and disarm buttons, send replies.
 
-Replies are rendered by ``telegram_render`` and their buttons get callback tokens
+Replies are rendered by ``telegram.render`` and their buttons get callback tokens
 from the store (one short transaction) before anything is sent.
 """
 
@@ -15,9 +15,9 @@ from telegram import Bot, LinkPreviewOptions
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden
 
-from bot.channels.telegram import ButtonPress, FileRef
-from bot.channels.telegram_bot import Caller
-from bot.channels.telegram_render import Outgoing, chosen, markup, render
+from bot.channels.telegram.bot import Caller
+from bot.channels.telegram.parse import ButtonPress, FileRef
+from bot.channels.telegram.render import Outgoing, chosen, markup, render
 from bot.media import MediaStore
 from handlers.model import Channel, PhotoProblem, PhotoRef, RejectedFile, Reply, Venue
 from storage.db import Database

@@ -1,7 +1,7 @@
 """The Telegram webhook: check the secret, store the update, answer at once.
 
 The route does no work beyond one idempotent insert (see
-``bot/channels/telegram_queue.py``): 200 once the update is committed, 503 when it
+``bot/channels/telegram/queue.py``): 200 once the update is committed, 503 when it
 could not be (Telegram then delivers it again), 401 without touching anything when
 the ``X-Telegram-Bot-Api-Secret-Token`` header is missing or wrong, 413 as soon as the
 body passes ``MAX_BODY`` (chunked or not), 400 when it is not JSON or nests too deep.
@@ -14,7 +14,7 @@ import logging
 
 from aiohttp import web
 
-from bot.channels.telegram_queue import QueueUnavailable, UpdateQueue
+from bot.channels.telegram.queue import QueueUnavailable, UpdateQueue
 from bot.web.body import BadJson, BodyTooLarge, parse_json, read_bounded
 
 log = logging.getLogger(__name__)

@@ -19,8 +19,8 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import Any
 
-from bot.channels.telegram_queue import GiveUp, describe, retry_delay
-from bot.channels.zalo import Kind, ZaloInput
+from bot.channels.telegram.queue import GiveUp, describe, retry_delay
+from bot.channels.zalo.parse import Kind, ZaloInput
 from bot.leases import holder_name
 from storage.db import Database
 from storage.zalo import QueuedEvent

@@ -1,10 +1,10 @@
 """Zalo Official Account webhook events to HueBot's terms: pure functions, no I/O.
 
-The channel's parts: ``bot/web/zalo.py`` (the ``/zalo/webhook`` route: signature, freshness,
-store), ``zalo_queue`` (the stored events, processed in order), ``zalo_pipeline`` (one
-event through ``Inbox.receive``), ``zalo_render`` (replies to Zalo messages),
-``zalo_client`` (the Open API: v3 message endpoints, v2 upload), ``zalo_tokens`` (OAuth v4)
-and ``zalo_sender`` (the delivery worker's sender).
+The channel's parts: ``zalo.webhook`` (the ``/zalo/webhook`` route: signature,
+freshness, store), ``zalo.queue`` (the stored events, processed in order), ``zalo.pipeline`` (one
+event through ``Inbox.receive``), ``zalo.render`` (replies to Zalo messages),
+``zalo.client`` (the Open API: v3 message endpoints, v2 upload), ``zalo.tokens`` (OAuth v4)
+and ``zalo.sender`` (the delivery worker's sender).
 
 Zalo sends ids and timestamps as strings; timestamps are milliseconds since the epoch.
 ``parse_event`` reads one event into a ``ZaloInput``: what the citizen did plus what only

@@ -26,7 +26,7 @@ from typing import Any
 
 import aiohttp
 
-from bot.channels.zalo_settings import ZaloSettings
+from bot.channels.zalo.settings import ZaloSettings
 from storage.db import Database
 from storage.zalo import TokenRecord, Tokens
 

@@ -12,8 +12,8 @@ import logging
 from collections.abc import Callable
 from datetime import datetime
 
-from bot.channels.telegram import Kind, TelegramInput, incoming
-from bot.channels.telegram_io import Blocked, TelegramIO
+from bot.channels.telegram.io import Blocked, TelegramIO
+from bot.channels.telegram.parse import Kind, TelegramInput, incoming
 from bot.inbound import Inbox
 from handlers import report_issue
 from handlers.model import Channel

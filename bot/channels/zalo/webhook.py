@@ -1,13 +1,13 @@
 """The Zalo webhook: check the signature, refuse stale events, store the event, answer at once.
 
 Zalo wants 200 within a couple of seconds, so the route does no work beyond one
-idempotent insert (see ``bot/channels/zalo_queue.py``): 200 once the event is committed
+idempotent insert (see ``bot/channels/zalo/queue.py``): 200 once the event is committed
 (or was stored before: a replay changes nothing), 503 when it could not be (Zalo then
 delivers it again). Refused without touching the store:
 
 * 403 when the channel has no OA secret key (or is not configured): fail closed;
 * 413 as soon as the body passes ``MAX_BODY``, chunked or not (nothing more is read);
-* 401 when ``X-ZEvent-Signature`` is missing or wrong (``zalo_signature.authentic``),
+* 401 when ``X-ZEvent-Signature`` is missing or wrong (``zalo.signature.authentic``),
   or the event is for another app;
 * 400 when the body is not a JSON event (or nests too deep), or its signed ``timestamp``
   is older than ``max_event_age`` or further than ``max_clock_skew`` in the future.
@@ -28,10 +28,10 @@ from typing import Any, Final
 
 from aiohttp import web
 
-from bot.channels.zalo import Kind, parse_event
-from bot.channels.zalo_queue import EventQueue, QueueUnavailable
-from bot.channels.zalo_settings import ZaloSettings
-from bot.channels.zalo_signature import SIGNATURE_HEADER, authentic
+from bot.channels.zalo.parse import Kind, parse_event
+from bot.channels.zalo.queue import EventQueue, QueueUnavailable
+from bot.channels.zalo.settings import ZaloSettings
+from bot.channels.zalo.signature import SIGNATURE_HEADER, authentic
 from bot.web.body import BadJson, BodyTooLarge, parse_json, read_bounded
 
 log = logging.getLogger(__name__)

@@ -13,8 +13,8 @@ import logging
 from collections.abc import Callable
 from datetime import datetime
 
-from bot.channels.zalo import Kind, ZaloInput, incoming
-from bot.channels.zalo_io import NotFollowing, ZaloIO
+from bot.channels.zalo.io import NotFollowing, ZaloIO
+from bot.channels.zalo.parse import Kind, ZaloInput, incoming
 from bot.inbound import Inbox
 from handlers.model import Channel
 from storage.db import Database

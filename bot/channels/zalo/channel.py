@@ -3,7 +3,7 @@
 ``start`` returns at once; a background task then seeds the tokens from the environment
 (once), prunes old events, starts the workers that process stored events, and keeps the
 access token fresh even when nothing is sent. The webhook route itself lives in
-``bot/web/zalo.py`` and only stores events; it works as soon as the app serves.
+``bot/channels/zalo/webhook.py`` and only stores events; it works as soon as the app serves.
 """
 
 from __future__ import annotations
@@ -16,16 +16,16 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from bot.channels.gave_up import Apology
-from bot.channels.zalo import parse_event
-from bot.channels.zalo_client import ZaloClient, ZaloHttp
-from bot.channels.zalo_io import ZaloIO
-from bot.channels.zalo_pipeline import Pipeline
-from bot.channels.zalo_queue import EventQueue, Worker
-from bot.channels.zalo_sender import ZaloSender
-from bot.channels.zalo_settings import ZaloSettings
-from bot.channels.zalo_tokens import Sleep, TokenKeeper, TokenUnavailable
+from bot.channels.zalo.client import ZaloClient, ZaloHttp
+from bot.channels.zalo.io import ZaloIO
+from bot.channels.zalo.parse import parse_event
+from bot.channels.zalo.pipeline import Pipeline
+from bot.channels.zalo.queue import EventQueue, Worker
+from bot.channels.zalo.sender import ZaloSender
+from bot.channels.zalo.settings import ZaloSettings
+from bot.channels.zalo.tokens import Sleep, TokenKeeper, TokenUnavailable
+from bot.channels.zalo.webhook import Intake
 from bot.inbound import utc_now
-from bot.web.zalo import Intake
 from storage.zalo import QueuedEvent
 
 if TYPE_CHECKING:

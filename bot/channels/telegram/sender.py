@@ -1,7 +1,7 @@
 """The delivery worker's Telegram sender: outbox rows to Bot API calls, at the bucket's pace.
 
 It speaks the Bot API directly over one aiohttp session (JSON bodies, the same
-``telegram_render`` as replies in a dialog). python-telegram-bot is not used on this
+``telegram.render`` as replies in a dialog). python-telegram-bot is not used on this
 path: measured on loopback, a PTB ``send_message`` cost about 2.8 ms of CPU against 0.1 ms
 for a plain aiohttp request, which caps a process near 300 messages a second, well
 below a paid broadcast's 1000. Errors come back as ``Result``s, never raised: 429 with
@@ -20,8 +20,8 @@ from typing import Any
 
 import aiohttp
 
-from bot.channels.telegram_bot import TelegramSettings
-from bot.channels.telegram_render import Outgoing, escape, markup, render
+from bot.channels.telegram.bot import TelegramSettings
+from bot.channels.telegram.render import Outgoing, escape, markup, render
 from bot.delivery.senders import Outcome, Pacer, Result
 from bot.media import MediaStore
 from handlers.model import Venue, reply_from_dict

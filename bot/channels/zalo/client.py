@@ -17,8 +17,8 @@ from typing import Any
 import aiohttp
 from yarl import URL
 
-from bot.channels.zalo_settings import ZaloSettings
-from bot.channels.zalo_tokens import TokenKeeper, TokenUnavailable
+from bot.channels.zalo.settings import ZaloSettings
+from bot.channels.zalo.tokens import TokenKeeper, TokenUnavailable
 from handlers.model import PhotoProblem
 
 log = logging.getLogger(__name__)

@@ -18,16 +18,16 @@ import logging
 from collections.abc import Callable
 from datetime import datetime
 
-from bot.channels.zalo_client import (
+from bot.channels.zalo.client import (
     NOT_FOLLOWING,
     RATE_LIMITED,
     TOKEN_ERRORS,
     Unavailable,
     ZaloError,
 )
-from bot.channels.zalo_io import Prepared, ZaloIO
-from bot.channels.zalo_render import Outgoing
-from bot.channels.zalo_settings import ZaloSettings
+from bot.channels.zalo.io import Prepared, ZaloIO
+from bot.channels.zalo.render import Outgoing
+from bot.channels.zalo.settings import ZaloSettings
 from bot.delivery.senders import Outcome, Pacer, Result
 from handlers.model import reply_from_dict
 from storage.db import Database

@@ -21,7 +21,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from bot.channels.telegram import queue_keys
+from bot.channels.telegram.parse import queue_keys
 from bot.leases import holder_name
 from storage.db import Database
 from storage.telegram import QueuedUpdate

@@ -2,7 +2,7 @@
 
 ``start`` returns at once; a background task then introduces the bot (getMe,
 setMyCommands in Vietnamese and English), starts the queue workers, and either
-registers the webhook (whose route is ``bot/web/telegram.py``) or polls. Every
+registers the webhook (whose route is ``bot/channels/telegram/webhook.py``) or polls. Every
 stored update goes through ``Application.process_update`` to one catch-all
 ``TypeHandler`` that reads it with ``parse_update``; there is no ConversationHandler,
 the dialog lives in our store. Network trouble is retried; only a rejected token or
@@ -22,14 +22,14 @@ from telegram.error import TelegramError
 from telegram.ext import CallbackContext, TypeHandler
 
 from bot.channels.gave_up import Apology
-from bot.channels.telegram import UPDATE_TYPES, Me, TelegramInput, ignored, merge_album
-from bot.channels.telegram import parse_update as read_update
-from bot.channels.telegram_bot import Caller, Sleep, TelegramSettings, bot_commands
-from bot.channels.telegram_bot import build_application as build_ptb
-from bot.channels.telegram_io import TelegramIO
-from bot.channels.telegram_pipeline import Pipeline
-from bot.channels.telegram_polling import Poller
-from bot.channels.telegram_queue import UpdateQueue, Worker
+from bot.channels.telegram.bot import Caller, Sleep, TelegramSettings, bot_commands
+from bot.channels.telegram.bot import build_application as build_ptb
+from bot.channels.telegram.io import TelegramIO
+from bot.channels.telegram.parse import UPDATE_TYPES, Me, TelegramInput, ignored, merge_album
+from bot.channels.telegram.parse import parse_update as read_update
+from bot.channels.telegram.pipeline import Pipeline
+from bot.channels.telegram.polling import Poller
+from bot.channels.telegram.queue import UpdateQueue, Worker
 from bot.inbound import utc_now
 from storage.telegram import QueuedUpdate
 

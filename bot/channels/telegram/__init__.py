@@ -1,0 +1,1 @@
+"""Telegram: webhook or polling into the shared intake, PTB for parsing, Bot API for sending."""

@@ -1,0 +1,1 @@
+"""The built-in web chat: its page, JSON API and photo uploads."""
