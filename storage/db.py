@@ -13,6 +13,7 @@ from alembic.config import Config as AlembicConfig
 from sqlalchemy import Connection, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import (
+    AsyncConnection,
     AsyncEngine,
     AsyncSession,
     async_sessionmaker,
@@ -116,15 +117,43 @@ def alembic_config(connection: Connection | None = None) -> AlembicConfig:
 
 async def upgrade(engine: AsyncEngine, revision: str = "heads") -> None:
     """Migrate the store to ``revision`` (every head by default)."""
-    async with engine.begin() as conn:
+    async with _migrating(engine) as conn:
         await conn.run_sync(lambda sync: command.upgrade(alembic_config(sync), revision))
     log.info("database migrated to %s", revision)
 
 
 async def downgrade(engine: AsyncEngine, revision: str) -> None:
     """Migrate the store back to ``revision``."""
-    async with engine.begin() as conn:
+    async with _migrating(engine) as conn:
         await conn.run_sync(lambda sync: command.downgrade(alembic_config(sync), revision))
+
+
+@asynccontextmanager
+async def _migrating(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
+    """A transaction to migrate in; on SQLite with foreign key actions off.
+
+    SQLite cannot alter most columns in place, so Alembic copies the table and drops
+    the old one; with foreign keys on, that drop deletes every row that refers to it
+    with ON DELETE CASCADE (a report's audit trail, photos and followers). The pragma
+    only takes effect outside a transaction, so it is set on the driver's connection
+    before the transaction begins, and the references are checked before commit.
+    """
+    async with engine.connect() as conn:
+        if conn.dialect.name != "sqlite":
+            async with conn.begin():
+                yield conn
+            return
+        raw = (await conn.get_raw_connection()).driver_connection
+        assert raw is not None
+        await raw.execute("PRAGMA foreign_keys=OFF")
+        try:
+            async with conn.begin():
+                yield conn
+                broken = (await conn.exec_driver_sql("PRAGMA foreign_key_check")).all()
+                if broken:
+                    raise RuntimeError(f"migration left broken references: {broken[:5]}")
+        finally:
+            await raw.execute("PRAGMA foreign_keys=ON")
 
 
 class Database:

@@ -156,6 +156,23 @@ async def test_migrations_go_down_and_up_again(store_kind: str, request, tmp_pat
             await admin.dispose()
 
 
+async def test_migrating_down_and_up_keeps_each_reports_history_and_photos(database: Database):
+    """SQLite rebuilds a table to change it; the rows that refer to it must survive."""
+    async with database.unit_of_work() as store:
+        await store.units.sync([("hepco", "HEPCO", "HEPCO", None)])
+        user = await store.users.get_or_create("webchat", "w-1", NOW)
+        photo = await store.reports.add_photo(user.id, "ab" * 32, "image/jpeg", 10, (1, 1), NOW)
+        report = NewReport(
+            user.id, "webchat", "rác", "garbage", "hepco", NOW, NOW, photo_ids=(photo,)
+        )
+        await store.reports.create(report)
+    counts = "SELECT (SELECT count(*) FROM report_event), (SELECT count(*) FROM report_photo)"
+    for step in ("0007", "heads"):
+        await (downgrade(database.engine, step) if step != "heads" else upgrade(database.engine))
+        async with database.engine.connect() as conn:
+            assert tuple((await conn.execute(text(counts))).one()) == (1, 1), step
+
+
 async def _tables(database: Database) -> set[str]:
     async with database.engine.connect() as conn:
         return set(await conn.run_sync(lambda sync: inspect(sync).get_table_names()))
