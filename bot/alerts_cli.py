@@ -20,9 +20,9 @@ from typing import Any
 
 from bot.app import sync_units
 from bot.config import Runtime
+from bot.core.clock import utc_now
 from bot.delivery.follow import describe, follow, snapshot
 from bot.delivery.setup import open_worker
-from bot.inbound import utc_now
 from bot.leases import Heartbeat
 from bot.media import MediaStore
 from handlers.alert_cap import MAX_CAP_BYTES, parse_cap

@@ -7,9 +7,6 @@ import logging
 import os
 import signal
 import sys
-from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import datetime
 from typing import TYPE_CHECKING
 
 from aiohttp import web
@@ -20,8 +17,9 @@ from bot.channels.webchat import routes as webchat
 from bot.channels.webchat.identity import load_identity
 from bot.channels.zalo import webhook as zalo_web
 from bot.config import NluConfig, Runtime
+from bot.core import Clock, Services, utc_now
 from bot.gazetteer import LivePlaces
-from bot.inbound import Inbox, utc_now
+from bot.inbound import Inbox
 from bot.leases import Heartbeat
 from bot.media import MediaStore
 from bot.scheduler import Scheduler
@@ -36,32 +34,22 @@ if TYPE_CHECKING:
     from bot.channels.zalo.channel import ZaloChannel
     from bot.delivery.worker import DeliveryWorker
 
+__all__ = ["Services", "build_app", "open_scheduler", "open_services", "serve"]
+
 log = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True, slots=True)
-class Services:
-    """Everything a running HueBot holds."""
-
-    runtime: Runtime
-    database: Database
-    media: MediaStore
-    inbox: Inbox
-    nlu: Parser
-    clock: Callable[[], datetime]
-    places: LivePlaces | None = None
-
-    def scheduler(self) -> Scheduler:
-        """The deadline scheduler for this store (see handlers/deadlines.py)."""
-        officials = self.runtime.settings.officials
-        return Scheduler(
-            self.database,
-            self.runtime.settings.city,
-            self.nlu,
-            self.clock,
-            officials.digest_hour,
-            officials.scheduler_interval_seconds,
-        )
+def open_scheduler(services: Services[Runtime]) -> Scheduler:
+    """The deadline scheduler for this store (see handlers/deadlines.py)."""
+    officials = services.runtime.settings.officials
+    return Scheduler(
+        services.database,
+        services.runtime.settings.city,
+        services.nlu,
+        services.clock,
+        officials.digest_hour,
+        officials.scheduler_interval_seconds,
+    )
 
 
 def load_nlu(config: NluConfig) -> Parser:
@@ -104,10 +92,10 @@ async def open_services(
     runtime: Runtime,
     *,
     parser: Parser | None = None,
-    clock: Callable[[], datetime] = utc_now,
+    clock: Clock = utc_now,
     migrate: bool = True,
     schema: str | None = None,
-) -> Services:
+) -> Services[Runtime]:
     """Open the store (migrating it first), load the NLU, and build the inbox.
 
     Args:
@@ -143,7 +131,7 @@ async def open_services(
 
 
 def build_app(
-    services: Services,
+    services: Services[Runtime],
     telegram: TelegramChannel | None = None,
     zalo: ZaloChannel | None = None,
 ) -> web.Application:
@@ -175,7 +163,7 @@ def build_app(
     return app
 
 
-def open_telegram(services: Services) -> TelegramChannel | None:
+def open_telegram(services: Services[Runtime]) -> TelegramChannel | None:
     """The Telegram channel when TELEGRAM_BOT_TOKEN is set (see docs/telegram.md)."""
     from bot.channels.telegram.bot import telegram_settings
     from bot.channels.telegram.channel import TelegramChannel
@@ -184,7 +172,7 @@ def open_telegram(services: Services) -> TelegramChannel | None:
     return TelegramChannel(services, settings) if settings else None
 
 
-def open_zalo(services: Services) -> ZaloChannel | None:
+def open_zalo(services: Services[Runtime]) -> ZaloChannel | None:
     """The Zalo channel when ZALO_APP_ID is set (see docs/zalo.md)."""
     from bot.channels.zalo.channel import ZaloChannel
     from bot.channels.zalo.settings import zalo_settings
@@ -194,7 +182,7 @@ def open_zalo(services: Services) -> ZaloChannel | None:
 
 
 def open_delivery(
-    services: Services, telegram: TelegramChannel | None, zalo: ZaloChannel | None = None
+    services: Services[Runtime], telegram: TelegramChannel | None, zalo: ZaloChannel | None = None
 ) -> DeliveryWorker | None:
     """The outbox's delivery worker (docs/alerts.md), pushing to the configured channels."""
     from bot.delivery.setup import open_worker
@@ -225,7 +213,7 @@ async def serve(runtime: Runtime, host: str, port: int) -> None:
     site = web.TCPSite(runner, host, port)
     await site.start()
     log.info("HueBot listening on http://%s:%s", host, port)
-    scheduler = services.scheduler()
+    scheduler = open_scheduler(services)
     scheduler.start()
     if telegram is not None:
         await telegram.start()

@@ -13,13 +13,13 @@ from bot import (
     dialog_eval,
     open311_cli,
     ops_cli,
+    qr_cli,
     reports_cli,
     services_cli,
     staff_cli,
     stats_cli,
 )
 from bot.app import load_nlu, serve, sync_units
-from bot.channels.telegram import qr as telegram_qr
 from bot.config import ConfigError, Runtime, config_path, resolve_runtime
 from storage.db import Database
 
@@ -56,7 +56,7 @@ def build_parser() -> argparse.ArgumentParser:
     alerts_cli.add_commands(commands, common)
     ops_cli.add_commands(commands, common)
     open311_cli.add_commands(commands, common)
-    telegram_qr.add_command(commands, common)
+    qr_cli.add_command(commands, common)
     commands.add_parser("nlu", help="train, test or try the language model (huebot nlu -h)")
     commands.add_parser(
         "places", help="what HueBot understands of a place: find, at, test (huebot places -h)"
@@ -102,7 +102,7 @@ RUNNERS: dict[str, Callable[[argparse.Namespace, Runtime], Awaitable[int]]] = {
     "alert": alerts_cli.run,
     "ops": ops_cli.run,
     "open311": open311_cli.run,
-    "qr": telegram_qr.run,
+    "qr": qr_cli.run,
 }
 
 

@@ -22,8 +22,8 @@ from typing import Any
 
 import handlers
 from bot.config import Runtime
+from bot.core.clock import utc_now
 from bot.gazetteer import LivePlaces
-from bot.inbound import utc_now
 from handlers import Context, Parser
 from handlers.city import City
 from handlers.context import Places

@@ -11,9 +11,10 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 import handlers
+from bot.core.clock import utc_now
 from handlers import Context, Limits, Parser
 from handlers.city import City
 from handlers.context import Places
@@ -37,11 +38,6 @@ class Outcome:
     replies: list[Reply]
     duplicate: bool = False
     language: str | None = None
-
-
-def utc_now() -> datetime:
-    """The real clock."""
-    return datetime.now(UTC)
 
 
 class Inbox:

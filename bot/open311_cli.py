@@ -7,7 +7,7 @@ import sys
 from typing import Any
 
 from bot.config import Runtime
-from bot.inbound import utc_now
+from bot.core.clock import utc_now
 from storage.db import Database
 
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from bot.app import sync_units
 from bot.config import Runtime
-from bot.inbound import utc_now
+from bot.core.clock import utc_now
 from handlers import Context, ops_link
 from storage.db import Database
 from storage.records import UserRecord

@@ -9,7 +9,7 @@ from typing import Any
 
 from bot.app import sync_units
 from bot.config import Runtime
-from bot.inbound import utc_now
+from bot.core.clock import utc_now
 from bot.media import MediaStore
 from handlers.city import City
 from storage.db import Database

@@ -7,15 +7,13 @@ Definitions: docs/stats.md (and ``storage.stats.DEFINITIONS``).
 from __future__ import annotations
 
 import argparse
-import csv
-import io
 import json
 import sys
-from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from typing import Any
 
 from bot.config import Runtime
+from bot.stats_export import as_csv, scoped
 from handlers.city import City, Names
 from handlers.stats_view import DASH, hours, percent
 from storage.db import Database, sessionmaker, transaction
@@ -26,10 +24,6 @@ COLUMNS = (
     ("RECEIVED", "received"), ("HANDLED", "handled"), ("REJECTED", "rejected"),
     ("TRANSFERRED", "transferred"), ("OPEN", "open"), ("OVERDUE", "overdue"),
     ("RESOLVED", "resolved"), ("LATE", "late"), ("UNITS", "units_involved"),
-)  # fmt: skip
-CSV_COUNTS = (
-    "received", "handled", "rejected", "transferred", "open", "overdue", "resolved",
-    "on_time", "late", "rated", "satisfied", "units_involved",
 )  # fmt: skip
 
 
@@ -147,40 +141,11 @@ def _named(code: str, figures: Figures, names: Names | None) -> dict[str, Any]:
     return {"code": code, **known, **figures.as_dict()}
 
 
-def _scoped(stats: Stats) -> Iterator[tuple[str, str, Figures]]:
-    yield "total", "", stats.total
-    yield from (("unit", code, figures) for code, figures in stats.units)
-    yield from (("category", code, figures) for code, figures in stats.categories)
-    yield from (("ward", code, figures) for code, figures in stats.wards)
-
-
-def as_csv(stats: Stats) -> str:
-    """One row for the total, each unit, category and ward; hours with one decimal."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    rates = ("resolve_p50_hours", "resolve_p90_hours", "on_time_share", "satisfaction_rate")
-    writer.writerow(("scope", "code", *CSV_COUNTS, *rates))
-    for scope, code, f in _scoped(stats):
-        counts = [getattr(f, name) for name in CSV_COUNTS]
-        durations = [_csv_hours(f.resolve_p50_seconds), _csv_hours(f.resolve_p90_seconds)]
-        shares = [_csv_rate(f.on_time_share), _csv_rate(f.satisfaction_rate)]
-        writer.writerow((scope, code, *counts, *durations, *shares))
-    return out.getvalue().rstrip("\n")
-
-
-def _csv_hours(seconds: float | None) -> str:
-    return "" if seconds is None else hours(seconds)
-
-
-def _csv_rate(rate: float | None) -> str:
-    return "" if rate is None else f"{rate:.4f}"
-
-
 def as_table(stats: Stats, city: City) -> str:
     """An aligned table: the total first, then each unit, category and ward."""
     header = ("SCOPE", "CODE", *(title for title, _ in COLUMNS), "P50 H", "P90 H")
     header += ("ON TIME", "SATISFIED", "RATED")
-    rows = [header] + [_table_row(scope, code, f) for scope, code, f in _scoped(stats)]
+    rows = [header] + [_table_row(scope, code, f) for scope, code, f in scoped(stats)]
     widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
     lines = [_title(stats, city), ""]
     for row in rows:

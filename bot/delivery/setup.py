@@ -7,11 +7,11 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from bot.config import Runtime
+from bot.core import MediaStore
+from bot.core.clock import utc_now
 from bot.delivery.senders import Poster, Sender
 from bot.delivery.webchat import WebchatPoster
 from bot.delivery.worker import DeliveryWorker
-from bot.inbound import utc_now
-from bot.media import MediaStore
 from storage.db import Database
 
 if TYPE_CHECKING:

@@ -10,8 +10,8 @@ from PIL import Image
 from qrcode import QRCode
 from qrcode.constants import ERROR_CORRECT_M
 
-from bot.channels.telegram.qr import QrError, deep_link_url, make_qr, write_png
 from bot.cli import main
+from bot.qr_cli import QrError, deep_link_url, make_qr, write_png
 from handlers.i18n import say
 from storage.db import Database
 from storage.records import ReportFilter

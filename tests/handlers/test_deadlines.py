@@ -10,6 +10,7 @@ import pytest
 import yaml
 from pydantic import ValidationError
 
+from bot.app import open_scheduler
 from bot.scheduler import Scheduler
 from handlers.city import City
 from storage.db import Database
@@ -112,18 +113,18 @@ async def test_the_digest_waits_for_its_hour_and_goes_once_a_day_across_restarts
     box = Mailbox(database, "hepco-official")
     await box.read()
     to_local(clock, city, 14)  # the process starts in the afternoon
-    assert (await services.scheduler().tick()).digests == 0
+    assert (await open_scheduler(services).tick()).digests == 0
     to_local(clock, city, DIGEST_HOUR - 1, 59)
-    assert (await services.scheduler().tick()).digests == 0
+    assert (await open_scheduler(services).tick()).digests == 0
     to_local(clock, city, DIGEST_HOUR, 0)
-    assert (await services.scheduler().tick()).digests == 1
+    assert (await open_scheduler(services).tick()).digests == 1
     assert "Tổng hợp ngày" in texts(await box.read())
     to_local(clock, city, DIGEST_HOUR, 20)  # restarted within the hour: not again
-    assert (await services.scheduler().tick()).digests == 0
+    assert (await open_scheduler(services).tick()).digests == 0
     to_local(clock, city, DIGEST_HOUR + 1, 0)
-    assert (await services.scheduler().tick()).digests == 0
+    assert (await open_scheduler(services).tick()).digests == 0
     to_local(clock, city, DIGEST_HOUR, 1)  # the next morning
-    assert (await services.scheduler().tick()).digests == 1
+    assert (await open_scheduler(services).tick()).digests == 1
 
 
 async def test_two_processes_at_the_hour_send_one_digest(

@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from bot.app import open_scheduler
 from handlers.model import GeoPoint, PhotoRef
 from storage.db import Database
 from tests.support.chat import Chat
@@ -199,7 +200,7 @@ async def test_forged_and_replayed_presses_change_nothing(database, staffed):
 
 async def test_deadlines_remind_escalate_and_digest_once(database, staffed, services, clock):
     code = await file_flooding(staffed["citizen"])  # flooding: 24 h
-    scheduler = services.scheduler()
+    scheduler = open_scheduler(services)
     official_box, supervisor_box = (
         Mailbox(database, "hepco-official"),
         Mailbox(database, "supervisor"),
@@ -225,7 +226,7 @@ async def test_daily_digest_at_the_hour_once_a_day(database, staffed, services, 
     await file_flooding(staffed["citizen"])
     box = Mailbox(database, "hepco-official")
     await box.read()
-    scheduler = services.scheduler()
+    scheduler = open_scheduler(services)
     clock.now = clock.now.replace(hour=23, minute=30)  # 06:30 in Huế next day
     assert (await scheduler.tick()).digests == 0
     clock.advance(minutes=45)  # 07:15 in Huế
@@ -241,10 +242,10 @@ async def test_unanswered_rating_closes_after_seven_days(database, staffed, serv
     await staffed["official"].send("Đã xử lý")
     await staffed["official"].press(f"act:done:{code}")
     clock.advance(days=6, hours=23)
-    await services.scheduler().tick()
+    await open_scheduler(services).tick()
     assert (await status_of(database, code)).status == "resolved"
     clock.advance(hours=2)
-    await services.scheduler().tick()
+    await open_scheduler(services).tick()
     report = await status_of(database, code)
     assert (report.status, report.satisfied) == ("closed", None)
 

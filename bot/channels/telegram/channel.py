@@ -30,11 +30,11 @@ from bot.channels.telegram.parse import parse_update as read_update
 from bot.channels.telegram.pipeline import Pipeline
 from bot.channels.telegram.polling import Poller
 from bot.channels.telegram.queue import UpdateQueue, Worker
-from bot.inbound import utc_now
+from bot.core import Services, utc_now
 from storage.telegram import QueuedUpdate
 
 if TYPE_CHECKING:
-    from bot.app import Services
+    from bot.config import Runtime
 
 log = logging.getLogger(__name__)
 
@@ -44,7 +44,7 @@ class TelegramChannel:
 
     def __init__(
         self,
-        services: Services,
+        services: Services[Runtime],
         settings: TelegramSettings,
         *,
         clock: Callable[[], datetime] = utc_now,

@@ -18,7 +18,7 @@ from telegram.error import BadRequest, Forbidden
 from bot.channels.telegram.bot import Caller
 from bot.channels.telegram.parse import ButtonPress, FileRef
 from bot.channels.telegram.render import Outgoing, chosen, markup, render
-from bot.media import MediaStore
+from bot.core import MediaStore
 from handlers.model import Channel, PhotoProblem, PhotoRef, RejectedFile, Reply, Venue
 from storage.db import Database
 

@@ -14,7 +14,7 @@ from datetime import datetime
 
 from bot.channels.telegram.io import Blocked, TelegramIO
 from bot.channels.telegram.parse import Kind, TelegramInput, incoming
-from bot.inbound import Inbox
+from bot.core import Inbox
 from handlers import report_issue
 from handlers.model import Channel
 from storage.db import Database

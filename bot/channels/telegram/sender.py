@@ -22,8 +22,8 @@ import aiohttp
 
 from bot.channels.telegram.bot import TelegramSettings
 from bot.channels.telegram.render import Outgoing, escape, markup, render
+from bot.core import MediaStore
 from bot.delivery.senders import Outcome, Pacer, Result
-from bot.media import MediaStore
 from handlers.model import Venue, reply_from_dict
 from storage.db import Database
 from storage.delivery import Claimed

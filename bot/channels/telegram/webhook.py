@@ -15,7 +15,7 @@ import logging
 from aiohttp import web
 
 from bot.channels.telegram.queue import QueueUnavailable, UpdateQueue
-from bot.web.body import BadJson, BodyTooLarge, parse_json, read_bounded
+from bot.core.body import BadJson, BodyTooLarge, parse_json, read_bounded
 
 log = logging.getLogger(__name__)
 

@@ -11,9 +11,9 @@ from aiohttp import BodyPartReader, web
 
 from bot.channels.webchat import parse as webchat
 from bot.channels.webchat.identity import ChatIdentity
-from bot.inbound import Inbox, StoreUnavailable, failure_replies, utc_now
-from bot.media import MediaStore
-from bot.web.body import BadJson, BodyTooLarge, parse_json, read_bounded
+from bot.core import Inbox, MediaStore, utc_now
+from bot.core.body import BadJson, BodyTooLarge, parse_json, read_bounded
+from bot.inbound import StoreUnavailable, failure_replies
 from handlers.i18n import TEXTS, say
 from handlers.model import Channel, PhotoRef, RejectedFile
 

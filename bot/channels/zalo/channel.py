@@ -25,11 +25,11 @@ from bot.channels.zalo.sender import ZaloSender
 from bot.channels.zalo.settings import ZaloSettings
 from bot.channels.zalo.tokens import Sleep, TokenKeeper, TokenUnavailable
 from bot.channels.zalo.webhook import Intake
-from bot.inbound import utc_now
+from bot.core import Services, utc_now
 from storage.zalo import QueuedEvent
 
 if TYPE_CHECKING:
-    from bot.app import Services
+    from bot.config import Runtime
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +42,7 @@ class ZaloChannel:
     """HueBot on a Zalo Official Account."""
 
     def __init__(
-        self, services: Services, settings: ZaloSettings, *,
+        self, services: Services[Runtime], settings: ZaloSettings, *,
         clock: Callable[[], datetime] = utc_now, sleep: Sleep = asyncio.sleep,
         workers: int = 4, tick: float = 1.0, keep_fresh: float = KEEP_FRESH_SECONDS,
     ) -> None:  # fmt: skip

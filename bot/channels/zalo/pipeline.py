@@ -15,7 +15,7 @@ from datetime import datetime
 
 from bot.channels.zalo.io import NotFollowing, ZaloIO
 from bot.channels.zalo.parse import Kind, ZaloInput, incoming
-from bot.inbound import Inbox
+from bot.core import Inbox
 from handlers.model import Channel
 from storage.db import Database
 

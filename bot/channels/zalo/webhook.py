@@ -32,7 +32,7 @@ from bot.channels.zalo.parse import Kind, parse_event
 from bot.channels.zalo.queue import EventQueue, QueueUnavailable
 from bot.channels.zalo.settings import ZaloSettings
 from bot.channels.zalo.signature import SIGNATURE_HEADER, authentic
-from bot.web.body import BadJson, BodyTooLarge, parse_json, read_bounded
+from bot.core.body import BadJson, BodyTooLarge, parse_json, read_bounded
 
 log = logging.getLogger(__name__)
 

@@ -12,17 +12,18 @@ from typing import TYPE_CHECKING
 from aiohttp import web
 
 from bot.channels.webchat import routes as webchat
+from bot.core import Services
 from bot.web.ops import actions, alerts, auth, figures, maps, metrics, open311, queue, report
 from bot.web.ops.state import OPS, Ops, user_of
 from handlers import Limits, ops_link
 
 if TYPE_CHECKING:
-    from bot.app import Services
+    from bot.config import Runtime
 
 STATIC = Path(__file__).resolve().parent.parent / "ops_static"
 
 
-def setup(app: web.Application, services: Services) -> None:
+def setup(app: web.Application, services: Services[Runtime]) -> None:
     """Add the dashboard, Open311 and /metrics to ``app`` (before it starts)."""
     settings = services.runtime.settings
     limits = settings.limits
@@ -72,7 +73,7 @@ async def _home(request: web.Request) -> web.StreamResponse:
     raise web.HTTPSeeOther(auth.start_page(user_of(request)))
 
 
-def _media(app: web.Application, services: Services) -> None:
+def _media(app: web.Application, services: Services[Runtime]) -> None:
     """Photos' public copies (/media/<sha256>), when the web chat has not added them."""
     if webchat.MEDIA in app:
         return

@@ -8,7 +8,7 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.stats_cli import as_csv
+from bot.stats_export import as_csv
 from bot.web.ops.figures_view import cards, league, table
 from bot.web.ops.html import attrs, data_block, esc, options, page, query_string
 from bot.web.ops.state import Ops, language_of, ops_of, user_of

@@ -11,7 +11,7 @@ from datetime import datetime
 from aiohttp import web
 
 from bot.config import OpsConfig
-from bot.media import MediaStore
+from bot.core import MediaStore
 from handlers.city import City
 from handlers.context import Context, Limits, Parser, Places, Turn
 from handlers.ops_link import may_use_dashboard

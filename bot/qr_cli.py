@@ -15,7 +15,7 @@ import qrcode
 from telegram import Bot
 
 from bot.config import Runtime
-from bot.inbound import utc_now
+from bot.core.clock import utc_now
 from storage.db import Database
 from storage.telegram import DeepLinkRecord
 

@@ -1,0 +1,11 @@
+"""Leaf pieces every part of the shell may import; they import nothing else of ``bot/``.
+
+``Services`` (what a running HueBot holds), the clock, the inbox and media store
+interfaces, and the bounded request-body reader the webhooks share.
+"""
+
+from bot.core.clock import Clock, utc_now
+from bot.core.ports import Inbox, MediaStore, Outcome
+from bot.core.services import Services
+
+__all__ = ["Clock", "Inbox", "MediaStore", "Outcome", "Services", "utc_now"]

@@ -1,0 +1,73 @@
+"""The interfaces the shell's parts meet at: the inbox every channel feeds, the media store.
+
+They are Protocols, so ``bot.inbound.Inbox`` and ``bot.media.MediaStore`` satisfy them
+without importing this module, and a channel or page depends on what it calls, not on
+the class behind it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Protocol
+
+from handlers.model import IncomingMessage, PhotoRef, RejectedFile, Reply
+
+
+class Outcome(Protocol):
+    """What became of one incoming message (``bot.inbound.Outcome``)."""
+
+    @property
+    def replies(self) -> list[Reply]:
+        """The replies to send back to the chat."""
+        ...
+
+    @property
+    def duplicate(self) -> bool:
+        """The platform delivered this update before; nothing was changed again."""
+        ...
+
+    @property
+    def language(self) -> str | None:
+        """The chat's language after the message."""
+        ...
+
+
+class Inbox(Protocol):
+    """Turns incoming messages into stored changes and replies (``bot.inbound.Inbox``)."""
+
+    async def receive(self, message: IncomingMessage) -> Outcome:
+        """Process one message exactly once; raises when nothing was stored."""
+        ...
+
+    async def chat_language(self, channel: str, key: str) -> str | None:
+        """The language a chat has chosen (None for a chat that never wrote)."""
+        ...
+
+    async def webchat_inbox(self, key: str, after: int) -> list[tuple[int, Reply]]:
+        """Later notices for a web chat, after the row id ``after``."""
+        ...
+
+
+class MediaStore(Protocol):
+    """Where photos go once checked (``bot.media.MediaStore``)."""
+
+    @property
+    def max_bytes(self) -> int:
+        """The largest file accepted."""
+        ...
+
+    async def accept(self, data: bytes, filename: str | None = None) -> PhotoRef | RejectedFile:
+        """Check and store one file; a refusal says why."""
+        ...
+
+    def public_path(self, sha256: str) -> Path | None:
+        """The public (stripped, resized) copy of a stored photo, if any."""
+        ...
+
+    def original_path(self, sha256: str) -> Path | None:
+        """The file as received, if stored."""
+        ...
+
+    def content_type(self, sha256: str) -> str | None:
+        """The MIME type of a stored photo."""
+        ...
