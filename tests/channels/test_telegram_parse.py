@@ -18,7 +18,6 @@ from bot.channels.telegram.parse import (
     merge_album,
     parse_update,
     queue_keys,
-    split_command,
 )
 from handlers.model import Channel, GeoPoint, PhotoProblem, PhotoRef, RejectedFile
 
@@ -147,20 +146,6 @@ def test_messages_from_bots_are_ignored():
     raw = sample("teloxide_update_text_message.json")
     raw["message"]["from"]["is_bot"] = True
     assert read(raw).kind is Kind.IGNORED
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("/start", ("start", None)),
-        ("/START@testbot abc_DEF-1", ("start", "abc_DEF-1")),
-        ("/status@Other x", ("", None)),
-        ("plain text", (None, "plain text")),
-        (None, (None, None)),
-    ],
-)
-def test_split_command(text, expected):
-    assert split_command(text, "TestBot") == expected
 
 
 def test_an_album_merges_into_one_message_with_the_caption():

@@ -13,7 +13,6 @@ from bot.channels.telegram.render import (
     escape,
     markup,
     render,
-    split_text,
     utf16_len,
 )
 from handlers.model import Choice, Reply, Venue
@@ -69,9 +68,10 @@ def test_long_texts_are_split_with_the_keyboard_on_the_last_part():
 
 def test_splitting_counts_utf16_and_never_loses_text():
     text = " ".join(["😀" * 100] * 100)
-    parts = split_text(text)
+    parts = [out.html for out in render(Reply(text), "vi")]
     assert all(utf16_len(p) <= MAX_TEXT for p in parts) and " ".join(parts) == text
-    assert split_text("x" * (MAX_TEXT * 2 + 1)) == ["x" * MAX_TEXT] * 2 + ["x"]
+    outs = render(Reply("x" * (MAX_TEXT * 2 + 1)), "vi")
+    assert [out.html for out in outs] == ["x" * MAX_TEXT] * 2 + ["x"]
 
 
 def test_a_photo_reply_is_a_photo_with_its_caption():

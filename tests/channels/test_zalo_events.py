@@ -13,13 +13,13 @@ from typing import Any
 
 import pytest
 
+from bot.channels.text import split_text
 from bot.channels.zalo.parse import Kind, event_key, event_time, incoming, parse_event
 from bot.channels.zalo.render import (
     MAX_TEXT,
     image_body,
     info_request_body,
     render,
-    split_text,
     text_body,
 )
 from handlers.model import Choice, GeoPoint, PhotoProblem, Reply, Venue

@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 import handlers
-from bot.channels.webchat.parse import split_command
+from bot.channels.commands import split_command
 from handlers import Context, Limits
 from handlers.city import City
 from handlers.model import (

@@ -8,7 +8,6 @@ channel-neutral ``IncomingMessage`` once files and tokens are resolved.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
@@ -17,6 +16,7 @@ from typing import Any
 from telegram import Chat, Message, Update, User
 from telegram.constants import ChatType
 
+from bot.channels.commands import split_command
 from handlers.model import (
     Channel,
     Contact,
@@ -28,7 +28,6 @@ from handlers.model import (
     RejectedFile,
 )
 
-COMMAND = re.compile(r"^/([A-Za-z0-9_]{1,32})(?:@(\w+))?(?:\s+(.*))?$", re.DOTALL)
 UPDATE_TYPES = ("message", "edited_message", "callback_query", "my_chat_member")
 OTHER_MEDIA = ("video", "animation", "video_note", "voice", "audio")  # refused as files
 
@@ -153,17 +152,6 @@ def speaker(chat: Chat, user: User) -> tuple[str, Member | None, str | None]:
     if chat.type == ChatType.PRIVATE:
         return str(user.id), None, user.first_name
     return str(chat.id), Member(str(user.id), user.full_name), chat.title
-
-
-def split_command(text: str | None, username: str) -> tuple[str | None, str | None]:
-    """``"/status@HueBot PA-1"`` to ``("status", "PA-1")``; a command for another bot to ``""``."""
-    match = COMMAND.match(text.strip()) if text else None
-    if match is None:
-        return None, text
-    target = match.group(2)
-    if target is not None and target.lower() != username.lower():
-        return "", None
-    return match.group(1).lower(), match.group(3)
 
 
 def _replies_to(message: Message, me: Me) -> bool:

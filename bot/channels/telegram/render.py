@@ -1,11 +1,12 @@
 """HueBot's replies as Telegram messages: pure functions, no I/O.
 
 Every text is HTML-escaped (handlers' texts carry what citizens typed) and sent with
-``parse_mode=HTML``. Texts longer than a message allows are split at line breaks,
-then spaces, with any keyboard on the last part. Buttons become an inline keyboard
-whose callback data are tokens from the store (see ``storage/telegram.py``), never
-the payloads themselves. ``ask_location`` becomes a one-time reply keyboard. A reply's
-venue follows its text as a venue message (a map pin with the place's name and address).
+``parse_mode=HTML``. Texts longer than a message allows are split at line breaks, then
+spaces (``bot/channels/text.py``, before escaping, so no entity is ever cut), with any
+keyboard on the last part. Buttons become an inline keyboard whose callback data are
+tokens from the store (see ``storage/telegram.py``), never the payloads themselves.
+``ask_location`` becomes a one-time reply keyboard. A reply's venue follows its text as
+a venue message (a map pin with the place's name and address).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from telegram import (
     ReplyKeyboardRemove,
 )
 
+from bot.channels.text import split_text, utf16_len
 from handlers.i18n import TEXTS, say
 from handlers.model import Reply, Venue
 
@@ -70,7 +72,8 @@ def render(reply: Reply, language: str) -> list[Outgoing]:
         return [_keyboard(reply, language, Outgoing(escape(text), reply.image_sha256)), *venue]
     if reply.image_sha256:
         photo = Outgoing("", reply.image_sha256)
-    parts = [Outgoing(escape(part)) for part in split_text(text or "…", MAX_TEXT)]
+    pieces = split_text(text or "…", MAX_TEXT, measure=utf16_len)
+    parts = [Outgoing(escape(piece)) for piece in pieces]
     parts[-1] = _keyboard(reply, language, parts[-1])
     return [photo, *parts, *venue] if photo else [*parts, *venue]
 
@@ -122,47 +125,3 @@ def chosen(message_text: str | None, label: str | None) -> str | None:
 def escape(text: str) -> str:
     """Text safe for ``parse_mode=HTML``: ``&``, ``<`` and ``>`` escaped."""
     return html.escape(text, quote=False)
-
-
-def utf16_len(text: str) -> int:
-    """Length as Telegram counts it (UTF-16 code units)."""
-    return len(text.encode("utf-16-le")) // 2
-
-
-def split_text(text: str, limit: int = MAX_TEXT) -> list[str]:
-    """Cut ``text`` into parts of at most ``limit`` UTF-16 units, at lines, then words."""
-    parts: list[str] = []
-    current = ""
-    for piece in _pieces(text, limit):
-        joined = f"{current}{piece}"
-        if current and utf16_len(joined.rstrip()) > limit:
-            parts.append(current.rstrip())
-            joined = piece.lstrip()
-        current = joined
-    if current.strip() or not parts:
-        parts.append(current.rstrip())
-    return parts
-
-
-def _pieces(text: str, limit: int) -> list[str]:
-    """Lines (with their newline), each cut at spaces or hard if still too long."""
-    pieces: list[str] = []
-    for line in text.splitlines(keepends=True):
-        if utf16_len(line) <= limit:
-            pieces.append(line)
-            continue
-        words = line.split(" ")
-        for index, word in enumerate(words):
-            pieces.extend(_hard_cut(word if index == len(words) - 1 else f"{word} ", limit))
-    return pieces
-
-
-def _hard_cut(word: str, limit: int) -> list[str]:
-    cuts, start, units = [], 0, 0
-    for index, char in enumerate(word):
-        width = 2 if ord(char) > 0xFFFF else 1
-        if units + width > limit:
-            cuts.append(word[start:index])
-            start, units = index, 0
-        units += width
-    return [*cuts, word[start:]] if start < len(word) else cuts

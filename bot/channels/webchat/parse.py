@@ -12,10 +12,10 @@ import re
 from datetime import datetime
 from typing import Any
 
+from bot.channels.commands import split_command
 from handlers.model import Channel, GeoPoint, IncomingMessage, PhotoRef, RejectedFile, Reply
 
 CLIENT_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
-COMMAND = re.compile(r"^/([A-Za-z_]{1,32})(?:@\w+)?(?:\s+(.*))?$", re.DOTALL)
 
 
 class BadMessage(ValueError):
@@ -84,14 +84,6 @@ def photo_message(
         rejected_files=tuple(f for f in files if isinstance(f, RejectedFile)),
         locale=locale,
     )
-
-
-def split_command(text: str | None) -> tuple[str | None, str | None]:
-    """``"/status PA-1"`` to ``("status", "PA-1")``; other text unchanged."""
-    match = COMMAND.match(text.strip()) if text else None
-    if match is None:
-        return None, text
-    return match.group(1).lower(), match.group(2)
 
 
 def render(reply: Reply) -> dict[str, Any]:

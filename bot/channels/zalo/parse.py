@@ -16,12 +16,12 @@ from __future__ import annotations
 
 import hashlib
 import math
-import re
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
+from bot.channels.commands import split_command
 from handlers.model import (
     Channel,
     Contact,
@@ -32,7 +32,6 @@ from handlers.model import (
     RejectedFile,
 )
 
-COMMAND = re.compile(r"^/([A-Za-z_]{1,32})(?:\s+(.*))?$", re.DOTALL)
 IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".webp")
 MAX_KEY = 100
 
@@ -178,14 +177,6 @@ def _submitted(base: ZaloInput, info: Any) -> ZaloInput:
     name = info.get("name") if isinstance(info.get("name"), str) else None
     contact = Contact(phone, (name or "").strip()[:100] or None)
     return replace(base, kind=Kind.MESSAGE, contact=contact)
-
-
-def split_command(text: str | None) -> tuple[str | None, str | None]:
-    """``"/status PA-1"`` to ``("status", "PA-1")``; other texts are left alone."""
-    match = COMMAND.match(text.strip()) if text else None
-    if match is None:
-        return None, text
-    return match.group(1).lower(), match.group(2)
 
 
 def incoming(

@@ -1,13 +1,14 @@
 """HueBot's replies as Zalo OA customer-service messages: pure functions, no I/O.
 
 A Zalo text is at most ``MAX_TEXT`` characters; longer texts are split at line breaks,
-then spaces. Up to ``MAX_BUTTONS`` choices become ``oa.query.show`` buttons on the last
-part: pressing one makes the citizen send the button's text, which the store maps back
-to its payload (``storage/zalo.py`` ``ZaloButtons``). More choices, or labels too long
-for a button, become a numbered list the citizen answers with a digit (the router maps
-it). An OA cannot ask a client for its position, so ``ask_location`` adds a line saying
-how to share one; a venue becomes its name, address and a map link, unless the text
-already names the place and links a map (as a service answer does).
+then spaces (``bot/channels/text.py``). Up to ``MAX_BUTTONS`` choices become
+``oa.query.show`` buttons on the last part: pressing one makes the citizen send the
+button's text, which the store maps back to its payload (``storage/zalo.py``
+``ZaloButtons``). More choices, or labels too long for a button, become a numbered list
+the citizen answers with a digit (the router maps it). An OA cannot ask a client for its
+position, so ``ask_location`` adds a line saying how to share one; a venue becomes its
+name, address and a map link, unless the text already names the place and links a map
+(as a service answer does).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from bot.channels.text import split_text
 from handlers.i18n import TEXTS, say
 from handlers.model import Choice, Reply, Venue
 
@@ -63,7 +65,7 @@ def render(reply: Reply, language: str) -> list[Outgoing]:
     image = [Outgoing("", reply.image_sha256)] if reply.image_sha256 else []
     if image and not text:
         return image
-    parts = [Outgoing(part) for part in split_text(text or "…")]
+    parts = [Outgoing(part) for part in split_text(text or "…", MAX_TEXT)]
     parts[-1] = Outgoing(parts[-1].text, buttons=buttons)
     return image + parts
 
@@ -128,31 +130,3 @@ def info_request_body(user_id: str, language: str, image_url: str | None) -> dic
     payload = {"template_type": "request_user_info", "elements": [element]}
     message = {"attachment": {"type": "template", "payload": payload}}
     return {"recipient": {"user_id": user_id}, "message": message}
-
-
-def split_text(text: str, limit: int = MAX_TEXT) -> list[str]:
-    """Cut ``text`` into parts of at most ``limit`` characters, at lines, then words."""
-    parts: list[str] = []
-    current = ""
-    for piece in _pieces(text, limit):
-        if current and len((current + piece).rstrip()) > limit:
-            parts.append(current.rstrip())
-            current = piece.lstrip()
-        else:
-            current += piece
-    if current.strip() or not parts:
-        parts.append(current.rstrip())
-    return parts
-
-
-def _pieces(text: str, limit: int) -> list[str]:
-    """Lines (with their newline), cut at spaces, then hard, when still too long."""
-    pieces: list[str] = []
-    for line in text.splitlines(keepends=True):
-        if len(line) <= limit:
-            pieces.append(line)
-            continue
-        for word in line.split(" "):
-            chunk = f"{word} "
-            pieces.extend(chunk[i : i + limit] for i in range(0, len(chunk), limit))
-    return pieces
