@@ -7,11 +7,12 @@ import logging
 import os
 import signal
 import sys
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
 from bot import services_cli
+from bot.channels.base import Channel
 from bot.channels.telegram import webhook as telegram_web
 from bot.channels.webchat import routes as webchat
 from bot.channels.webchat.identity import load_identity
@@ -215,10 +216,9 @@ async def serve(runtime: Runtime, host: str, port: int) -> None:
     log.info("HueBot listening on http://%s:%s", host, port)
     scheduler = open_scheduler(services)
     scheduler.start()
-    if telegram is not None:
-        await telegram.start()
-    if zalo is not None:
-        await zalo.start()
+    channels: list[Channel[Any, Any]] = [c for c in (telegram, zalo) if c is not None]
+    for channel in channels:
+        await channel.start()
     delivery = open_delivery(services, telegram, zalo)
     if delivery is not None:
         await delivery.start()
@@ -233,10 +233,8 @@ async def serve(runtime: Runtime, host: str, port: int) -> None:
         await scheduler.stop()
         if delivery is not None:
             await delivery.stop()
-        if telegram is not None:
-            await telegram.stop()
-        if zalo is not None:
-            await zalo.stop()
+        for channel in channels:
+            await channel.stop()
         await heartbeat.stop()
         await runner.cleanup()
         await close_nlu(services.nlu)

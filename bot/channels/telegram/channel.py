@@ -21,6 +21,7 @@ from telegram import BotCommand, Update
 from telegram.error import TelegramError
 from telegram.ext import CallbackContext, TypeHandler
 
+from bot.channels.base import Channel
 from bot.channels.gave_up import Apology
 from bot.channels.telegram.bot import Caller, Sleep, TelegramSettings, bot_commands
 from bot.channels.telegram.bot import build_application as build_ptb
@@ -30,7 +31,9 @@ from bot.channels.telegram.parse import parse_update as read_update
 from bot.channels.telegram.pipeline import Pipeline
 from bot.channels.telegram.polling import Poller
 from bot.channels.telegram.queue import UpdateQueue, Worker
+from bot.channels.telegram.render import Outgoing, render
 from bot.core import Services, utc_now
+from handlers.model import IncomingMessage, Reply
 from storage.telegram import QueuedUpdate
 
 if TYPE_CHECKING:
@@ -39,8 +42,10 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-class TelegramChannel:
+class TelegramChannel(Channel[dict[str, Any], Outgoing]):
     """HueBot on Telegram, by webhook or by polling."""
+
+    name = "telegram"
 
     def __init__(
         self,
@@ -60,7 +65,7 @@ class TelegramChannel:
         self.queue = UpdateQueue(
             services.database, settings.bot_id, clock, settings.album_wait, apology
         )
-        io = TelegramIO(
+        self._io = io = TelegramIO(
             self.application.bot, self.caller, services.database, services.media, clock,
             settings.max_download_bytes,
         )  # fmt: skip
@@ -87,6 +92,19 @@ class TelegramChannel:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
         await self.application.shutdown()
+
+    async def parse(self, raw: dict[str, Any]) -> list[IncomingMessage]:
+        """The message one update carries, files fetched and a pressed button resolved."""
+        message = await self._pipeline.message(await self._translate(raw))
+        return [] if message is None else [message]
+
+    def render(self, reply: Reply, language: str) -> list[Outgoing]:
+        """``reply`` as Telegram messages (``render.render``)."""
+        return render(reply, language)
+
+    async def send(self, user_key: str, replies: list[Reply]) -> None:
+        """Send ``replies`` to the chat ``user_key`` (a person's or a group's id)."""
+        await self._io.send(int(user_key), user_key, replies)
 
     async def _run(self) -> None:
         await self._guarded(self._serve())

@@ -16,7 +16,7 @@ from bot.channels.telegram.io import Blocked, TelegramIO
 from bot.channels.telegram.parse import Kind, TelegramInput, incoming
 from bot.core import Inbox
 from handlers import report_issue
-from handlers.model import Channel
+from handlers.model import Channel, IncomingMessage
 from storage.db import Database
 
 log = logging.getLogger(__name__)
@@ -40,27 +40,37 @@ class Pipeline:
 
     async def handle(self, read: TelegramInput) -> None:
         """Process one update (or one album); raises when it should be tried again."""
-        if read.kind is Kind.IGNORED:
-            log.debug("telegram update %s ignored", read.update_id)
+        message = await self.message(read)
+        if message is None:
             return
-        if read.kind in (Kind.BLOCKED, Kind.UNBLOCKED):
-            await self._set_reachable(read.user_key, read.kind is Kind.UNBLOCKED)
-            return
-        choice = None
-        if read.press is not None:
-            choice = await self._press(read)
-        elif read.kind is Kind.EDITED and not await self._dialog_open(read.user_key):
-            log.info("telegram update %s: edit after the dialog, ignored", read.update_id)
-            return
-        files = await self._io.fetch(read.files)
-        key = f"{self._bot_id}:{read.update_id}"
-        message = incoming(read, key, self._clock(), files, choice)
         outcome = await self._inbox.receive(message)
         try:
             await self._io.send(read.chat_id, read.user_key, outcome.replies)
         except Blocked:  # a person who blocked the bot, or a group that removed it
             log.info("telegram chat %s blocked the bot", read.chat_id)
             await self._set_reachable(read.user_key, False)
+
+    async def message(self, read: TelegramInput) -> IncomingMessage | None:
+        """The message a read update carries, files fetched and button resolved.
+
+        None when the handlers need not see it: ignored, (un)blocked, or an edit after
+        the dialog.
+        """
+        if read.kind is Kind.IGNORED:
+            log.debug("telegram update %s ignored", read.update_id)
+            return None
+        if read.kind in (Kind.BLOCKED, Kind.UNBLOCKED):
+            await self._set_reachable(read.user_key, read.kind is Kind.UNBLOCKED)
+            return None
+        choice = None
+        if read.press is not None:
+            choice = await self._press(read)
+        elif read.kind is Kind.EDITED and not await self._dialog_open(read.user_key):
+            log.info("telegram update %s: edit after the dialog, ignored", read.update_id)
+            return None
+        files = await self._io.fetch(read.files)
+        key = f"{self._bot_id}:{read.update_id}"
+        return incoming(read, key, self._clock(), files, choice)
 
     async def _press(self, read: TelegramInput) -> str:
         press = read.press

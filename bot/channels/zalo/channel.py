@@ -13,19 +13,22 @@ import contextlib
 import logging
 from collections.abc import Callable
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from bot.channels.base import Channel
 from bot.channels.gave_up import Apology
 from bot.channels.zalo.client import ZaloClient, ZaloHttp
 from bot.channels.zalo.io import ZaloIO
 from bot.channels.zalo.parse import parse_event
 from bot.channels.zalo.pipeline import Pipeline
 from bot.channels.zalo.queue import EventQueue, Worker
+from bot.channels.zalo.render import Outgoing, render
 from bot.channels.zalo.sender import ZaloSender
 from bot.channels.zalo.settings import ZaloSettings
 from bot.channels.zalo.tokens import Sleep, TokenKeeper, TokenUnavailable
 from bot.channels.zalo.webhook import Intake
 from bot.core import Services, utc_now
+from handlers.model import IncomingMessage, Reply
 from storage.zalo import QueuedEvent
 
 if TYPE_CHECKING:
@@ -38,8 +41,10 @@ RETRY_START_SECONDS = 5.0
 STOP_GRACE = 10.0
 
 
-class ZaloChannel:
+class ZaloChannel(Channel[dict[str, Any], Outgoing]):
     """HueBot on a Zalo Official Account."""
+
+    name = "zalo"
 
     def __init__(
         self, services: Services[Runtime], settings: ZaloSettings, *,
@@ -80,6 +85,19 @@ class ZaloChannel:
                 with contextlib.suppress(asyncio.CancelledError):
                     await self._task
         await self.http.close()
+
+    async def parse(self, raw: dict[str, Any]) -> list[IncomingMessage]:
+        """The message one Zalo event carries, images fetched and a button resolved."""
+        message = await self._pipeline.message(parse_event(raw))
+        return [] if message is None else [message]
+
+    def render(self, reply: Reply, language: str) -> list[Outgoing]:
+        """``reply`` as Zalo customer-service messages (``render.render``)."""
+        return render(reply, language)
+
+    async def send(self, user_key: str, replies: list[Reply]) -> None:
+        """Send ``replies`` to the follower ``user_key``."""
+        await self.io.send(user_key, replies)
 
     async def _run(self) -> None:
         try:

@@ -16,7 +16,7 @@ from datetime import datetime
 from bot.channels.zalo.io import NotFollowing, ZaloIO
 from bot.channels.zalo.parse import Kind, ZaloInput, incoming
 from bot.core import Inbox
-from handlers.model import Channel
+from handlers.model import Channel, IncomingMessage
 from storage.db import Database
 
 log = logging.getLogger(__name__)
@@ -34,23 +34,34 @@ class Pipeline:
 
     async def handle(self, read: ZaloInput) -> None:
         """Process one event; raises when it should be tried again."""
-        if read.kind is Kind.IGNORED:
-            log.debug("zalo event %s (%s) ignored", read.key, read.event)
+        message = await self.message(read)
+        if message is None:
             return
-        if read.kind in (Kind.FOLLOW, Kind.UNFOLLOW):
-            await self._set_reachable(read.user_key, read.kind is Kind.FOLLOW)
-            return
-        if read.command in INFO_COMMANDS:
-            await self._io.request_info(read.user_key, await self._language(read.user_key))
-            return
-        choice = await self._resolve(read)
-        files = await self._io.fetch(read.images)
-        outcome = await self._inbox.receive(incoming(read, self._clock(), files, choice))
+        outcome = await self._inbox.receive(message)
         try:
             await self._io.send(read.user_key, outcome.replies)
         except NotFollowing:
             log.info("zalo user %s does not follow the OA", read.user_key)
             await self._set_reachable(read.user_key, False)
+
+    async def message(self, read: ZaloInput) -> IncomingMessage | None:
+        """The message a read event carries, images fetched and button resolved.
+
+        None when the handlers need not see it: ignored, (un)follow, or a request for
+        Zalo's contact form (answered here).
+        """
+        if read.kind is Kind.IGNORED:
+            log.debug("zalo event %s (%s) ignored", read.key, read.event)
+            return None
+        if read.kind in (Kind.FOLLOW, Kind.UNFOLLOW):
+            await self._set_reachable(read.user_key, read.kind is Kind.FOLLOW)
+            return None
+        if read.command in INFO_COMMANDS:
+            await self._io.request_info(read.user_key, await self._language(read.user_key))
+            return None
+        choice = await self._resolve(read)
+        files = await self._io.fetch(read.images)
+        return incoming(read, self._clock(), files, choice)
 
     async def _resolve(self, read: ZaloInput) -> str | None:
         """The payload of a pressed button (its text came back as the citizen's message).
