@@ -264,13 +264,20 @@ class TelegramUpdate(Base):
     last_error: Mapped[str | None] = mapped_column(String(300))
 
 
-class TelegramButton(Base):
-    """An inline button's callback data: a short random token standing for a payload."""
+class Button(Base):
+    """What a pressed button stands for, on any messenger: one payload per token.
 
-    __tablename__ = "telegram_button"
+    ``token`` is what the platform sends back when the button is pressed: a short
+    random token (Telegram's callback data) or the SHA-256 of the button's text (Zalo,
+    where a press comes back as the citizen's own message). A token only means
+    something for the chat it was issued to.
+    """
 
-    token: Mapped[str] = mapped_column(String(16), primary_key=True)
-    user_key: Mapped[str] = mapped_column(String(100))
+    __tablename__ = "button"
+
+    channel: Mapped[str] = mapped_column(String(20), primary_key=True)
+    user_key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    token: Mapped[str] = mapped_column(String(64), primary_key=True)
     payload: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(When, index=True)
 
@@ -511,21 +518,6 @@ class ZaloEvent(Base):
     # Who holds the lease, and why processing was given up (migration 0008).
     locked_by: Mapped[str | None] = mapped_column(String(40))
     last_error: Mapped[str | None] = mapped_column(String(300))
-
-
-class ZaloButton(Base):
-    """What a Zalo button's text stands for: one payload per (user, text), for good.
-
-    A pressed ``oa.query.show`` button comes back as the citizen's own text message, so the
-    text is the key; ``text_hash`` is its SHA-256 (texts may be long).
-    """
-
-    __tablename__ = "zalo_button"
-
-    user_key: Mapped[str] = mapped_column(String(40), primary_key=True)
-    text_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
-    payload: Mapped[str] = mapped_column(String(200))
-    created_at: Mapped[datetime] = mapped_column(When, index=True)
 
 
 class ZaloWindow(Base):

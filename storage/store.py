@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.alert_subscriptions import Subscriptions
 from storage.alerts import Alerts
+from storage.buttons import Buttons
 from storage.delivery import DeliveryQueue
 from storage.handling import Handling
 from storage.leases import Leases
@@ -18,8 +19,8 @@ from storage.repositories import Conversations, Outbox, Units, Updates, Users
 from storage.services import ServiceDirectory
 from storage.staff import Staff
 from storage.stats import Statistics
-from storage.telegram import DeepLinks, TelegramButtons, TelegramUpdates
-from storage.zalo import ZaloButtons, ZaloEvents, ZaloTokens, ZaloWindows
+from storage.telegram import DeepLinks, TelegramUpdates
+from storage.zalo import ZaloEvents, ZaloTokens, ZaloWindows
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,7 +37,7 @@ class Store:
     stats: Statistics
     handling: Handling
     telegram_updates: TelegramUpdates
-    telegram_buttons: TelegramButtons
+    buttons: Buttons
     deep_links: DeepLinks
     services: ServiceDirectory
     alerts: Alerts
@@ -45,7 +46,6 @@ class Store:
     ops: OpsAccess
     ops_queue: OpsQueue
     zalo_events: ZaloEvents
-    zalo_buttons: ZaloButtons
     zalo_windows: ZaloWindows
     zalo_tokens: ZaloTokens
     leases: Leases
@@ -64,7 +64,7 @@ class Store:
             stats=Statistics(session),
             handling=Handling(session),
             telegram_updates=TelegramUpdates(session),
-            telegram_buttons=TelegramButtons(session),
+            buttons=Buttons(session),
             deep_links=DeepLinks(session),
             services=ServiceDirectory(session),
             alerts=Alerts(session),
@@ -74,7 +74,6 @@ class Store:
             ops_queue=OpsQueue(session),
             leases=Leases(session),
             zalo_events=ZaloEvents(session),
-            zalo_buttons=ZaloButtons(session),
             zalo_windows=ZaloWindows(session),
             zalo_tokens=ZaloTokens(session),
         )

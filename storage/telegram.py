@@ -3,8 +3,8 @@
 ``TelegramUpdates`` is what makes the webhook both fast and lossless: the route
 commits the raw update here and answers 200; a worker claims rows in order (one
 chat at a time, an album as one batch), processes them and marks them done.
-``TelegramButtons`` maps the short random tokens sent as callback data to the
-payloads they stand for. ``DeepLinks`` is channel-agnostic: any channel may open
+Button tokens live in the table every messenger shares (``storage/buttons.py``).
+``DeepLinks`` is channel-agnostic: any channel may open
 one with ``/start <id>``.
 """
 
@@ -211,35 +211,6 @@ class TelegramUpdates:
             select(row.status, func.count()).where(row.bot_id == bot_id).group_by(row.status)
         )
         return {status: int(count) for status, count in rows.all()}
-
-
-class TelegramButtons:
-    """Callback data tokens: what a pressed inline button meant."""
-
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
-
-    async def issue(self, user_key: str, payload: str, now: datetime) -> str:
-        """A new token (12 URL-safe characters) standing for ``payload`` for this user."""
-        token = secrets.token_urlsafe(9)
-        self._session.add(
-            models.TelegramButton(token=token, user_key=user_key, payload=payload, created_at=now)
-        )
-        await self._session.flush()
-        return token
-
-    async def resolve(self, token: str, user_key: str) -> str | None:
-        """The payload behind ``token``, or None if unknown or issued to someone else."""
-        row = await self._session.get(models.TelegramButton, token[:16])
-        if row is None or row.user_key != user_key:
-            return None
-        return row.payload
-
-    async def prune(self, before: datetime) -> int:
-        """Forget tokens issued before ``before``; return how many."""
-        button = models.TelegramButton
-        result = await self._session.execute(delete(button).where(button.created_at < before))
-        return int(getattr(result, "rowcount", 0) or 0)
 
 
 class DeepLinks:

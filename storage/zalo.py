@@ -1,16 +1,15 @@
-"""Zalo's inbound event queue, button texts, reply windows and the Official Account's tokens.
+"""Zalo's inbound event queue, reply windows and the Official Account's tokens.
 
 ``ZaloEvents`` makes the webhook fast and lossless: the route commits the signed event
 here and answers 200; a worker claims events one user at a time, in order, processes
-them and marks them done. ``ZaloButtons`` maps the text a pressed ``oa.query.show``
-button sends back to the payload it stands for. ``ZaloWindows`` keeps each citizen's
-last message and how many messages went out since (Zalo's free 48-hour reply window).
+them and marks them done (button texts live in ``storage/buttons.py``, shared by every
+messenger). ``ZaloWindows`` keeps each citizen's last message and how many messages
+went out since (Zalo's free 48-hour reply window).
 ``ZaloTokens`` holds the OA's access and refresh tokens (see bot/channels/zalo/tokens.py).
 """
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -26,7 +25,6 @@ from storage.failed_updates import FailedUpdate
 
 PENDING, DONE, FAILED = "pending", "done", "failed"
 CANDIDATES = 20
-MAX_VARIANTS = 50
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,45 +158,6 @@ class ZaloEvents:
     async def _set(self, event_id: int, **values: Any) -> None:
         row = models.ZaloEvent
         await self._session.execute(update(row).where(row.id == event_id).values(**values))
-
-
-def text_hash(text: str) -> str:
-    """The key of a button text."""
-    return hashlib.sha256(text.strip().encode()).hexdigest()
-
-
-class ZaloButtons:
-    """Which payload the text of a pressed button stands for, per citizen."""
-
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
-
-    async def issue(self, user_key: str, label: str, payload: str, now: datetime) -> str:
-        """The text to put on a button: ``label``, or ``label (2)``… when ``label`` already
-        stands for another payload for this citizen (so older buttons keep their meaning)."""
-        for number in range(1, MAX_VARIANTS + 1):
-            text = label if number == 1 else f"{label} ({number})"
-            key = (user_key, text_hash(text))
-            values = {"user_key": key[0], "text_hash": key[1], "payload": payload,
-                      "created_at": now}  # fmt: skip
-            insert = _insert(self._session)(models.ZaloButton).values(**values)
-            await self._session.execute(insert.on_conflict_do_nothing())
-            row = await self._session.get(models.ZaloButton, key, populate_existing=True)
-            if row is not None and row.payload == payload:
-                row.created_at = now
-                return text
-        return label
-
-    async def resolve(self, user_key: str, text: str) -> str | None:
-        """The payload behind a button text this citizen was given, or None."""
-        row = await self._session.get(models.ZaloButton, (user_key, text_hash(text)))
-        return row.payload if row is not None else None
-
-    async def prune(self, before: datetime) -> int:
-        """Forget texts not issued since ``before``; return how many."""
-        button = models.ZaloButton
-        result = await self._session.execute(delete(button).where(button.created_at < before))
-        return _count(result)
 
 
 class ZaloWindows:

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import uuid
 from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -20,6 +22,7 @@ from bot.channels.telegram.bot import telegram_settings
 from bot.channels.telegram.channel import TelegramChannel
 from bot.channels.telegram.webhook import SECRET_HEADER, WEBHOOK_PATH
 from bot.config import TelegramConfig
+from storage.db import Database
 from tests.channels.citizen import Citizen
 from tests.support.clock import FakeClock
 from tests.support.fake_telegram import TOKEN, FakeTelegram, eventually
@@ -147,3 +150,26 @@ async def telegram(
 def citizen(fake_telegram: FakeTelegram) -> Citizen:
     """A citizen in a private chat with the bot."""
     return Citizen(fake_telegram)
+
+
+@pytest.fixture
+async def scratch(
+    store_kind: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> AsyncIterator[Database]:
+    """An empty store of its own (a file, or a schema of its own on PostgreSQL)."""
+    if store_kind == "sqlite":
+        database = Database(f"sqlite:///{tmp_path / 'scratch.db'}")
+        yield database
+        await database.dispose()
+        return
+    url, _ = request.getfixturevalue("postgres_schema")
+    schema = f"scratch_{uuid.uuid4().hex[:10]}"
+    admin = Database(url)
+    async with admin.engine.begin() as conn:
+        await conn.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
+    database = Database(url, schema=schema)
+    yield database
+    await database.dispose()
+    async with admin.engine.begin() as conn:
+        await conn.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
+    await admin.dispose()

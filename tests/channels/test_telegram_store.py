@@ -1,13 +1,9 @@
-"""The Telegram tables on SQLite and PostgreSQL: queue order, albums, tokens, migration."""
+"""The Telegram tables on SQLite and PostgreSQL: queue order, albums, deep links, migration."""
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
-import pytest
 from sqlalchemy import inspect
 
 from storage.db import Database, downgrade, upgrade
@@ -93,17 +89,6 @@ async def test_finished_updates_forget_their_content_and_are_pruned(database: Da
         assert await store.telegram_updates.prune(BOT, NOW + timedelta(days=3)) == 1
 
 
-async def test_button_tokens_resolve_only_for_their_user(database: Database):
-    async with database.unit_of_work() as store:
-        token = await store.telegram_buttons.issue("7", "report:send", NOW)
-    assert len(token) == 12 and "report" not in token
-    async with database.unit_of_work() as store:
-        assert await store.telegram_buttons.resolve(token, "7") == "report:send"
-        assert await store.telegram_buttons.resolve(token, "8") is None
-        assert await store.telegram_buttons.resolve("nope", "7") is None
-        assert await store.telegram_buttons.prune(NOW + timedelta(days=31)) == 1
-
-
 async def test_deep_links_are_stored_under_a_short_payload_safe_id(database: Database):
     async with database.unit_of_work() as store:
         link = await store.deep_links.create("lighting", "vy_da", "Cột đèn 12", NOW)
@@ -111,29 +96,6 @@ async def test_deep_links_are_stored_under_a_short_payload_safe_id(database: Dat
     async with database.unit_of_work() as store:
         assert await store.deep_links.get(link.id) == link
         assert await store.deep_links.get("x" * 65) is None
-
-
-@pytest.fixture
-async def scratch(
-    store_kind: str, tmp_path: Path, request: pytest.FixtureRequest
-) -> AsyncIterator[Database]:
-    """An empty store of its own (a file, or a schema of its own on PostgreSQL)."""
-    if store_kind == "sqlite":
-        database = Database(f"sqlite:///{tmp_path / 'scratch.db'}")
-        yield database
-        await database.dispose()
-        return
-    url, _ = request.getfixturevalue("postgres_schema")
-    schema = f"scratch_{uuid.uuid4().hex[:10]}"
-    admin = Database(url)
-    async with admin.engine.begin() as conn:
-        await conn.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
-    database = Database(url, schema=schema)
-    yield database
-    await database.dispose()
-    async with admin.engine.begin() as conn:
-        await conn.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
-    await admin.dispose()
 
 
 async def test_the_migration_goes_down_and_up_again(scratch: Database):

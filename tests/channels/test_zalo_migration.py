@@ -9,7 +9,7 @@ from sqlalchemy import inspect
 
 from storage.db import Database, downgrade, upgrade
 
-ZALO_TABLES = {"zalo_event", "zalo_button", "zalo_window", "zalo_token"}
+ZALO_TABLES = {"zalo_event", "zalo_window", "zalo_token"}  # buttons: the shared table
 
 
 async def test_the_zalo_migration_is_revertable(

@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from bot.app import Services
+from bot.channels.buttons import resolve_text
 from bot.channels.zalo.channel import ZaloChannel
 from bot.channels.zalo.client import ZaloError
 from bot.channels.zalo.sender import ZaloSender, _result
@@ -100,7 +101,9 @@ async def test_a_notice_inside_the_window_is_sent_with_its_buttons(
     assert body["message"]["text"] == "PA-10001 đã xử lý xong."
     assert body["message"]["attachment"]["payload"]["buttons"][0]["payload"] == "⭐ Đánh giá"
     async with services.database.unit_of_work() as store:
-        assert await store.zalo_buttons.resolve(CITIZEN, "⭐ Đánh giá") == "rate:PA-10001:yes"
+        assert await resolve_text(store.buttons, "zalo", CITIZEN, "⭐ Đánh giá") == (
+            "rate:PA-10001:yes"
+        )
         assert (await store.zalo_windows.get(CITIZEN)).sent_since == 1  # type: ignore[union-attr]
 
 

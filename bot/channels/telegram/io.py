@@ -15,6 +15,7 @@ from telegram import Bot, LinkPreviewOptions
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden
 
+from bot.channels.buttons import issue_token
 from bot.channels.telegram.bot import Caller
 from bot.channels.telegram.parse import ButtonPress, FileRef
 from bot.channels.telegram.render import Outgoing, chosen, markup, render
@@ -126,7 +127,9 @@ class TelegramIO:
             tokens: dict[str, str] = {}
             for payload in (p for out in messages for p in out.payloads):
                 if payload not in tokens:
-                    tokens[payload] = await store.telegram_buttons.issue(user_key, payload, now)
+                    tokens[payload] = await issue_token(
+                        store.buttons, Channel.TELEGRAM, user_key, payload, now
+                    )
         return messages, tokens
 
     async def _send_one(self, chat_id: int, out: Outgoing, tokens: dict[str, str]) -> None:

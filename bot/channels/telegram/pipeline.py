@@ -12,6 +12,7 @@ import logging
 from collections.abc import Callable
 from datetime import datetime
 
+from bot.channels.buttons import resolve_token
 from bot.channels.telegram.io import Blocked, TelegramIO
 from bot.channels.telegram.parse import Kind, TelegramInput, incoming
 from bot.core import Inbox
@@ -77,7 +78,9 @@ class Pipeline:
         assert press is not None
         await self._io.answer(read.chat_id, press)
         async with self._db.unit_of_work() as store:
-            payload = await store.telegram_buttons.resolve(press.token, read.user_key)
+            payload = await resolve_token(
+                store.buttons, Channel.TELEGRAM, read.user_key, press.token
+            )
         await self._io.disarm(read.chat_id, press)
         if payload is None:
             log.info("telegram update %s: unknown button token", read.update_id)

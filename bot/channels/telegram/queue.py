@@ -21,8 +21,10 @@ from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
+from bot.channels import buttons as buttons_kit
 from bot.channels.telegram.parse import queue_keys
 from bot.leases import holder_name
+from handlers.model import Channel
 from storage.db import Database
 from storage.telegram import QueuedUpdate
 
@@ -32,7 +34,6 @@ MAX_ATTEMPTS = 3
 RETRY_SECONDS = (1.0, 2.0)  # after the first and the second failure
 LEASE = timedelta(minutes=5)
 KEEP_DONE = timedelta(days=2)  # Telegram gives up re-delivering after 24 hours
-KEEP_BUTTONS = timedelta(days=30)
 
 Process = Callable[[list[QueuedUpdate]], Awaitable[None]]
 GiveUp = Callable[[str | None], Awaitable[None]]
@@ -142,7 +143,7 @@ class UpdateQueue:
         now = self._clock()
         async with self._db.unit_of_work() as store:
             updates = await store.telegram_updates.prune(self._bot_id, now - KEEP_DONE)
-            buttons = await store.telegram_buttons.prune(now - KEEP_BUTTONS)
+            buttons = await store.buttons.prune(Channel.TELEGRAM, now - buttons_kit.KEEP)
         log.info("telegram: pruned %d old updates and %d button tokens", updates, buttons)
 
 

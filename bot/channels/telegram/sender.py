@@ -20,11 +20,12 @@ from typing import Any
 
 import aiohttp
 
+from bot.channels.buttons import issue_token
 from bot.channels.telegram.bot import TelegramSettings
 from bot.channels.telegram.render import Outgoing, escape, markup, render
 from bot.core import MediaStore
 from bot.delivery.senders import Outcome, Pacer, Result
-from handlers.model import Venue, reply_from_dict
+from handlers.model import Channel, Venue, reply_from_dict
 from storage.db import Database
 from storage.delivery import Claimed
 
@@ -127,7 +128,10 @@ class TelegramSender:
             return {}
         now = self._clock()
         async with self._db.unit_of_work() as store:
-            return {p: await store.telegram_buttons.issue(user_key, p, now) for p in payloads}
+            buttons = store.buttons
+            return {
+                p: await issue_token(buttons, Channel.TELEGRAM, user_key, p, now) for p in payloads
+            }
 
     async def _send(self, chat_id: int, out: Outgoing, tokens: dict[str, str], paid: bool) -> None:
         if out.venue is not None:

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
+from bot.channels.buttons import issue_text
 from bot.channels.zalo.client import (
     IMAGE_TYPES,
     MAX_UPLOAD,
@@ -79,8 +80,9 @@ class ZaloIO:
             outs = [out for r in replies for out in render(r, user.language if user else "vi")]
             prepared = []
             for out in outs:
-                issue = store.zalo_buttons.issue
-                texts = [await issue(user_key, c.label, c.payload, now) for c in out.buttons]
+                buttons = store.buttons
+                texts = [await issue_text(buttons, Channel.ZALO, user_key, c.label, c.payload, now)
+                         for c in out.buttons]  # fmt: skip
                 prepared.append(Prepared(out, tuple(texts)))
         return prepared
 

@@ -13,6 +13,7 @@ import logging
 from collections.abc import Callable
 from datetime import datetime
 
+from bot.channels.buttons import resolve_text
 from bot.channels.zalo.io import NotFollowing, ZaloIO
 from bot.channels.zalo.parse import Kind, ZaloInput, incoming
 from bot.core import Inbox
@@ -72,7 +73,7 @@ class Pipeline:
             await store.users.set_reachable(Channel.ZALO, read.user_key, True)
             if not read.text or read.command is not None:
                 return None
-            payload = await store.zalo_buttons.resolve(read.user_key, read.text)
+            payload = await resolve_text(store.buttons, Channel.ZALO, read.user_key, read.text)
         if payload is not None:
             log.info("zalo event %s: a button was pressed", read.key)
         return payload

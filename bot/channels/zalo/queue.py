@@ -19,9 +19,11 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import Any
 
+from bot.channels import buttons as buttons_kit
 from bot.channels.telegram.queue import GiveUp, describe, retry_delay
 from bot.channels.zalo.parse import Kind, ZaloInput
 from bot.leases import holder_name
+from handlers.model import Channel
 from storage.db import Database
 from storage.zalo import QueuedEvent
 
@@ -30,7 +32,6 @@ log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 3
 LEASE = timedelta(minutes=5)
 KEEP_DONE = timedelta(days=2)  # far longer than the webhook accepts an event's age
-KEEP_BUTTONS = timedelta(days=30)
 
 Process = Callable[[QueuedEvent], Awaitable[None]]
 
@@ -115,7 +116,7 @@ class EventQueue:
         now = self._clock()
         async with self._db.unit_of_work() as store:
             events = await store.zalo_events.prune(now - KEEP_DONE)
-            buttons = await store.zalo_buttons.prune(now - KEEP_BUTTONS)
+            buttons = await store.buttons.prune(Channel.ZALO, now - buttons_kit.KEEP)
         log.info("zalo: pruned %d old events and %d button texts", events, buttons)
 
 

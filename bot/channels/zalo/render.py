@@ -3,12 +3,12 @@
 A Zalo text is at most ``MAX_TEXT`` characters; longer texts are split at line breaks,
 then spaces (``bot/channels/text.py``). Up to ``MAX_BUTTONS`` choices become
 ``oa.query.show`` buttons on the last part: pressing one makes the citizen send the
-button's text, which the store maps back to its payload (``storage/zalo.py``
-``ZaloButtons``). More choices, or labels too long for a button, become a numbered list
-the citizen answers with a digit (the router maps it). An OA cannot ask a client for its
-position, so ``ask_location`` adds a line saying how to share one; a venue becomes its
-name, address and a map link, unless the text already names the place and links a map
-(as a service answer does).
+button's text, which the store maps back to its payload (``bot/channels/buttons.py``).
+More choices, or labels too long for a button, become a numbered list the citizen
+answers with a digit (the router maps it). An OA cannot ask a client for its position,
+so ``ask_location`` adds a line saying how to share one; a venue becomes its name,
+address and a map link, unless the text already names the place and links a map (as a
+service answer does).
 """
 
 from __future__ import annotations

@@ -1,0 +1,64 @@
+"""The one button table of every messenger: which payload a pressed button stands for.
+
+Rows are keyed by channel, chat and token; how a token is made (random, or from the
+button's text) is the channel kit's business (``bot/channels/buttons.py``).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage import models
+
+MAX_TOKEN = 64
+
+
+class Buttons:
+    """Button tokens, per channel and chat."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def bind(
+        self, channel: str, user_key: str, token: str, payload: str, now: datetime
+    ) -> bool:
+        """Let ``token`` stand for ``payload`` in this chat, unless it stands for another.
+
+        Returns:
+            True when the token now stands for ``payload`` (new, or already so: then its
+            age starts again); False when it is taken by another payload.
+        """
+        key = (channel, user_key, token)
+        values = {"channel": channel, "user_key": user_key, "token": token,
+                  "payload": payload, "created_at": now}  # fmt: skip
+        insert = self._insert()(models.Button).values(**values).on_conflict_do_nothing()
+        await self._session.execute(insert)
+        row = await self._session.get(models.Button, key, populate_existing=True)
+        if row is None or row.payload != payload:
+            return False
+        row.created_at = now
+        await self._session.flush()
+        return True
+
+    async def payload(self, channel: str, user_key: str, token: str) -> str | None:
+        """The payload ``token`` stands for in this chat, or None (unknown, or another's)."""
+        row = await self._session.get(models.Button, (channel, user_key, token[:MAX_TOKEN]))
+        return row.payload if row is not None else None
+
+    async def prune(self, channel: str, before: datetime) -> int:
+        """Forget the channel's tokens not issued since ``before``; return how many."""
+        button = models.Button
+        result = await self._session.execute(
+            delete(button).where(button.channel == channel, button.created_at < before)
+        )
+        return int(getattr(result, "rowcount", 0) or 0)
+
+    def _insert(self) -> Any:
+        dialect = self._session.bind.dialect.name if self._session.bind else "sqlite"
+        return pg_insert if dialect == "postgresql" else sqlite_insert
