@@ -106,6 +106,7 @@ class IncomingMessage:
     ``text`` then holds its arguments. ``choice`` is a pressed button's payload.
     In a group chat ``user_key`` is the chat (a unit's inbox is one user, whichever
     member acts) and ``member`` is the person who did it, for the report's history.
+    ``edited`` marks a message the user changed after sending it.
     """
 
     channel: Channel
@@ -122,6 +123,7 @@ class IncomingMessage:
     locale: str | None = None
     display_name: str | None = None
     member: Member | None = None
+    edited: bool = False
 
     def __post_init__(self) -> None:
         fix = object.__setattr__

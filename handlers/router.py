@@ -61,6 +61,8 @@ async def dispatch(ctx: Context, message: IncomingMessage) -> list[Reply]:
         )
     turn = Turn(ctx, _turn_language(user, message), member)
     conversation = await ctx.store.conversations.load(user.id)
+    if message.edited and (conversation is None or conversation.flow != report_issue.FLOW):
+        return []  # an edit changes a report being written, nothing else
     replies = await _route(turn, _numbered_choice(message, conversation), conversation)
     await _remember_menu(turn, replies)
     return replies

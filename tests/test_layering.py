@@ -1,8 +1,10 @@
 """Imports go one way: bot/ -> handlers/ -> {places/ -> nlu/, storage/}. Checked on the source.
 
 Inside ``bot/``: ``bot/core`` is a leaf; channels import neither the web package nor a
-command-line module nor the composition root; a web page never imports a command-line
-module. Across all our packages there is no import cycle.
+command-line module nor the composition root, and of ``handlers`` only the shared
+vocabulary (messages, texts, the city), never a flow: channels translate, they make no
+dialog decisions; a web page never imports a command-line module. Across all our
+packages there is no import cycle.
 """
 
 from __future__ import annotations
@@ -52,6 +54,9 @@ def test_the_checker_sees_a_leak(tmp_path: Path):
     assert imported_roots(sample) == {"telegram", "sqlalchemy"}
 
 
+CHANNEL_VOCABULARY = {"handlers.model", "handlers.i18n", "handlers.city", "handlers.apology"}
+
+
 def is_cli(module: str) -> bool:
     """``bot.cli``, ``bot.__main__`` and every ``bot.<name>_cli`` module."""
     name = module.removeprefix("bot.")
@@ -75,6 +80,10 @@ def broken_rules(graph: dict[str, set[str]]) -> set[tuple[str, str, str]]:
                 within(target, "bot.web") or is_cli(target) or target == "bot.app"
             ):
                 broken.add(("channels: no web, CLI or app", module, target))
+            if within(module, "bot.channels") and within(target, "handlers") and (
+                target not in CHANNEL_VOCABULARY
+            ):
+                broken.add(("channels: no dialog decisions", module, target))
             if within(module, "bot.web") and (is_cli(target) or target == "bot.app"):
                 broken.add(("web: no CLI or app", module, target))
     return broken
@@ -126,15 +135,19 @@ def test_the_checker_sees_broken_rules(tmp_path: Path):
         "bot/app.py": "",
         "bot/core/__init__.py": "from bot import app\n",
         "bot/channels/__init__.py": "",
-        "bot/channels/chat.py": "from bot.web.body import read\nfrom bot import qr_cli\n",
+        "bot/channels/chat.py": "from bot.web.body import read\nfrom bot import qr_cli\n"
+                                "from handlers import report_issue\n",
+        "handlers/__init__.py": "",
+        "handlers/report_issue.py": "",
         "bot/web/__init__.py": "",
         "bot/web/body.py": "def read():\n    pass\n",
         "bot/web/page.py": "from bot.qr_cli import make\nfrom bot.app import Services\n",
     })  # fmt: skip
-    assert broken_rules(import_graph(tmp_path, ["bot"])) == {
+    assert broken_rules(import_graph(tmp_path, ["bot", "handlers"])) == {
         ("bot/core is a leaf", "bot.core", "bot.app"),
         ("channels: no web, CLI or app", "bot.channels.chat", "bot.web.body"),
         ("channels: no web, CLI or app", "bot.channels.chat", "bot.qr_cli"),
+        ("channels: no dialog decisions", "bot.channels.chat", "handlers.report_issue"),
         ("web: no CLI or app", "bot.web.page", "bot.qr_cli"),
         ("web: no CLI or app", "bot.web.page", "bot.app"),
     }

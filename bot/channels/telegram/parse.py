@@ -280,6 +280,7 @@ def incoming(
         locale=read.locale,
         display_name=read.name,
         member=read.member,
+        edited=read.kind is Kind.EDITED,
     )
 
 

@@ -3,7 +3,7 @@
 Messages go to ``Inbox.receive`` (dedupe on ``"<bot id>:<update id>"``, one
 transaction, the handlers) and the replies go back to the chat. Around that, only
 Telegram's own duties: answer and disarm a pressed button, resolve its token, fetch
-files, drop edits of a dialog that is over, and track who blocked the bot.
+files, and track who blocked the bot. Whether an edit counts is the handlers' call.
 """
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ from bot.channels.buttons import resolve_token
 from bot.channels.telegram.io import Blocked, TelegramIO
 from bot.channels.telegram.parse import Kind, TelegramInput, incoming
 from bot.core import Inbox
-from handlers import report_issue
 from handlers.model import Channel, IncomingMessage
 from storage.db import Database
 
@@ -54,8 +53,7 @@ class Pipeline:
     async def message(self, read: TelegramInput) -> IncomingMessage | None:
         """The message a read update carries, files fetched and button resolved.
 
-        None when the handlers need not see it: ignored, (un)blocked, or an edit after
-        the dialog.
+        None when the handlers need not see it: ignored, or (un)blocked.
         """
         if read.kind is Kind.IGNORED:
             log.debug("telegram update %s ignored", read.update_id)
@@ -63,12 +61,7 @@ class Pipeline:
         if read.kind in (Kind.BLOCKED, Kind.UNBLOCKED):
             await self._set_reachable(read.user_key, read.kind is Kind.UNBLOCKED)
             return None
-        choice = None
-        if read.press is not None:
-            choice = await self._press(read)
-        elif read.kind is Kind.EDITED and not await self._dialog_open(read.user_key):
-            log.info("telegram update %s: edit after the dialog, ignored", read.update_id)
-            return None
+        choice = await self._press(read) if read.press is not None else None
         files = await self._io.fetch(read.files)
         key = f"{self._bot_id}:{read.update_id}"
         return incoming(read, key, self._clock(), files, choice)
@@ -85,12 +78,6 @@ class Pipeline:
         if payload is None:
             log.info("telegram update %s: unknown button token", read.update_id)
         return payload or STALE
-
-    async def _dialog_open(self, user_key: str) -> bool:
-        async with self._db.unit_of_work() as store:
-            user = await store.users.find(Channel.TELEGRAM, user_key)
-            conversation = await store.conversations.load(user.id) if user else None
-        return conversation is not None and conversation.flow == report_issue.FLOW
 
     async def _set_reachable(self, user_key: str, reachable: bool) -> None:
         async with self._db.unit_of_work() as store:
