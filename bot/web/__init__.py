@@ -1,1 +1,1 @@
-"""aiohttp routes: web chat, webhooks, health."""
+"""aiohttp routes that are not a messenger's: the dashboard, Open311, health and metrics."""
