@@ -212,6 +212,10 @@ async def serve(runtime: Runtime, host: str, port: int) -> None:
     runner = web.AppRunner(build_app(services, telegram, zalo), access_log=None)
     await runner.setup()
     site = web.TCPSite(runner, host, port)
+    stop = asyncio.Event()  # from the moment the server answers, a signal stops it cleanly
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
     await site.start()
     log.info("HueBot listening on http://%s:%s", host, port)
     scheduler = open_scheduler(services)
@@ -222,10 +226,6 @@ async def serve(runtime: Runtime, host: str, port: int) -> None:
     delivery = open_delivery(services, telegram, zalo)
     if delivery is not None:
         await delivery.start()
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
     try:
         await stop.wait()
     finally:
