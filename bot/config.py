@@ -88,12 +88,30 @@ class ZaloConfig(_Strict):
     info_image_url: str | None = None
 
 
+class MessengerConfig(_Strict):
+    """Facebook Messenger (a Page); secrets come from the environment (docs/messenger.md).
+
+    ``api_base_url`` is the versioned Graph API; a Graph-compatible local server may
+    stand in for it. ``notice_tag``: the message tag for notices about a citizen's own
+    report outside the 24-hour window (None: record them as not sendable).
+    ``http_media``: accept ``http://`` attachment links (tests only).
+    """
+
+    api_base_url: str = Field(
+        default="https://graph.facebook.com/v26.0", pattern=r"^https?://[^\s/?#]+(/[^\s?#]*)?$"
+    )
+    max_download_bytes: int = Field(default=25 * 1024 * 1024, gt=0)
+    http_media: bool = False
+    notice_tag: Literal["ACCOUNT_UPDATE", "CONFIRMED_EVENT_UPDATE"] | None = "ACCOUNT_UPDATE"
+
+
 class ChannelsConfig(_Strict):
     """The messengers and their settings."""
 
     webchat: WebchatConfig = WebchatConfig()
     telegram: TelegramConfig = TelegramConfig()
     zalo: ZaloConfig = ZaloConfig()
+    messenger: MessengerConfig = MessengerConfig()
 
 
 class LimitsConfig(_Strict):

@@ -24,6 +24,7 @@ class Channel(StrEnum):
     WEBCHAT = "webchat"
     TELEGRAM = "telegram"
     ZALO = "zalo"
+    MESSENGER = "messenger"
 
 
 class PhotoProblem(StrEnum):
