@@ -23,6 +23,7 @@ from bot.channels.messenger.webhook import (
 )
 from tests.support.fake_messenger import APP_SECRET, VERIFY_TOKEN
 
+Client = TestClient[Any, Any]
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "messenger"
 BODY = (FIXTURES / "synthetic_batched.json").read_bytes()
 
@@ -84,13 +85,14 @@ def intake() -> Intake:
 
 
 @pytest.fixture
-async def client(aiohttp_client: Any, intake: Intake) -> TestClient:
+async def client(aiohttp_client: Any, intake: Intake) -> Client:
     app = web.Application()
     add_routes(app, VERIFY_TOKEN, APP_SECRET, intake)
-    return await aiohttp_client(app)
+    client: Client = await aiohttp_client(app)
+    return client
 
 
-async def test_get_verification_with_the_right_token(client: TestClient) -> None:
+async def test_get_verification_with_the_right_token(client: Client) -> None:
     query = {
         "hub.mode": "subscribe",
         "hub.verify_token": VERIFY_TOKEN,
@@ -102,14 +104,14 @@ async def test_get_verification_with_the_right_token(client: TestClient) -> None
     assert await response.text() == "CHALLENGE_ACCEPTED"
 
 
-async def test_get_verification_with_a_wrong_token(client: TestClient) -> None:
+async def test_get_verification_with_a_wrong_token(client: Client) -> None:
     query = {"hub.mode": "subscribe", "hub.verify_token": "guess", "hub.challenge": "CHALLENGE"}
     response = await client.get(WEBHOOK_PATH, params=query)
     assert response.status == 403
     assert "CHALLENGE" not in await response.text()
 
 
-async def test_signed_post_is_parsed_and_handed_over(client: TestClient, intake: Intake) -> None:
+async def test_signed_post_is_parsed_and_handed_over(client: Client, intake: Intake) -> None:
     headers = {SIGNATURE_HEADER: meta_signature(BODY), "Content-Type": "application/json"}
     response = await client.post(WEBHOOK_PATH, data=BODY, headers=headers)
     assert response.status == 200
@@ -122,7 +124,7 @@ async def test_signed_post_is_parsed_and_handed_over(client: TestClient, intake:
     [None, "sha256=" + "f" * 64, meta_signature(BODY, "another-secret")],
 )
 async def test_unsigned_or_forged_post_stores_nothing(
-    client: TestClient, intake: Intake, header: str | None
+    client: Client, intake: Intake, header: str | None
 ) -> None:
     headers = {SIGNATURE_HEADER: header} if header else {}
     response = await client.post(WEBHOOK_PATH, data=BODY, headers=headers)
@@ -130,7 +132,7 @@ async def test_unsigned_or_forged_post_stores_nothing(
     assert intake.received == []
 
 
-async def test_signed_garbage_is_a_bad_request(client: TestClient, intake: Intake) -> None:
+async def test_signed_garbage_is_a_bad_request(client: Client, intake: Intake) -> None:
     body = b"{not json"
     response = await client.post(
         WEBHOOK_PATH, data=body, headers={SIGNATURE_HEADER: meta_signature(body)}
