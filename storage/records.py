@@ -40,6 +40,7 @@ class UserRecord:
     reachable: bool
     name: str | None = None
     phone: str | None = None
+    last_seen_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)

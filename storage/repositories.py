@@ -293,4 +293,5 @@ def _user(row: models.User) -> UserRecord:
         reachable=row.reachable,
         name=row.name,
         phone=row.phone,
+        last_seen_at=row.last_seen_at,
     )

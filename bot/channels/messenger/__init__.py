@@ -2,5 +2,109 @@
 
 ``parse`` reads the webhook's events, ``render`` turns replies into Send API bodies and
 decides what the 24-hour window allows, ``client`` holds the settings and the Graph API
-calls, ``webhook`` the signed ``/messenger/webhook`` edge. See docs/messenger.md.
+calls, ``webhook`` the signed ``/messenger/webhook`` edge. ``MessengerChannel`` puts them
+together behind the kit's channel interface (``name``, ``parse``, ``render``, ``send``,
+``start``, ``stop``). See docs/messenger.md.
 """
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from bot.channels.messenger.client import MessengerClient, MessengerSettings, Unreachable
+from bot.channels.messenger.parse import Kind, MessengerInput, incoming
+from bot.channels.messenger.render import Delivery, Purpose, delivery, render, request_body
+from bot.media import MediaStore
+from handlers.model import Channel, IncomingMessage, PhotoProblem, PhotoRef, RejectedFile, Reply
+from storage.db import Database
+
+log = logging.getLogger(__name__)
+
+
+class NotSendable(Exception):
+    """The platform's policy forbids this message now: record it, do not retry it."""
+
+
+class MessengerChannel:
+    """The Messenger channel: events in, replies out, within the Page's messaging window."""
+
+    def __init__(
+        self, settings: MessengerSettings, client: MessengerClient, database: Database,
+        media: MediaStore, clock: Callable[[], datetime], public_url: str | None = None,
+    ) -> None:  # fmt: skip
+        self._settings, self._client, self._db = settings, client, database
+        self._media, self._clock, self._public_url = media, clock, public_url
+        self._limit = min(settings.max_download_bytes, media.max_bytes)
+
+    @property
+    def name(self) -> str:
+        """The channel's name in the store."""
+        return Channel.MESSENGER.value
+
+    async def parse(self, raw: MessengerInput) -> list[IncomingMessage]:
+        """The message one event carries, its images fetched and checked; [] for the rest.
+
+        Raises:
+            Unavailable: An image could not be fetched yet (try the event again later).
+        """
+        if raw.kind is not Kind.MESSAGE:
+            if raw.kind is Kind.OPTIN:
+                log.info("messenger: notification opt-in received (not kept yet)")
+            return []
+        files = tuple([await self._fetch(url) for url in raw.images])
+        return [incoming(raw, self._clock(), files)]
+
+    async def _fetch(self, url: str) -> PhotoRef | RejectedFile:
+        data = await self._client.download(url)
+        if isinstance(data, PhotoProblem):
+            log.info("messenger attachment not accepted: %s", data.value)
+            return RejectedFile(data)
+        if len(data) > self._limit:
+            return RejectedFile(PhotoProblem.TOO_LARGE)
+        return await self._media.accept(data)
+
+    def render(self, reply: Reply, language: str) -> list[dict[str, Any]]:
+        """``reply`` as Send API ``message`` objects, in order (pure)."""
+        return render(reply, language, self._public_url)
+
+    async def send(
+        self, user_key: str, replies: list[Reply], purpose: Purpose = Purpose.REPLY
+    ) -> None:
+        """Show ``replies`` to the person ``user_key`` (their PSID), as the window allows.
+
+        Raises:
+            NotSendable: The window is closed and nothing may carry this message.
+            Unreachable: The person blocked the Page or is gone (marked unreachable).
+            RateLimited, TokenExpired, Unavailable: see ``client``.
+        """
+        language, how = await self._delivery(user_key, purpose)
+        try:
+            for reply in replies:
+                for message in self.render(reply, language):
+                    await self._client.send(request_body(user_key, message, how))
+        except Unreachable as exc:
+            if exc.outside_window:
+                raise NotSendable("outside the messaging window") from exc
+            async with self._db.unit_of_work() as store:
+                await store.users.set_reachable(self.name, user_key, False)
+            raise
+
+    async def _delivery(self, user_key: str, purpose: Purpose) -> tuple[str, Delivery]:
+        async with self._db.unit_of_work() as store:
+            user = await store.users.find(self.name, user_key)
+        language = user.language if user is not None else "vi"
+        last = user.last_seen_at if user is not None else None
+        how = delivery(purpose, last, self._clock(), self._settings.notice_tag)
+        if how is None:
+            raise NotSendable(f"{purpose.value} outside the messaging window")
+        return language, how
+
+    async def start(self) -> None:
+        """Nothing runs in the background: Meta pushes events to the webhook."""
+
+    async def stop(self) -> None:
+        """Close the Graph API session."""
+        await self._client.close()
