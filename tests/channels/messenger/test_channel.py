@@ -58,7 +58,7 @@ async def citizen_wrote(database: Database, fake: FakeGraph, clock: FakeClock) -
 
 
 def body_with_images(*urls: str) -> dict[str, Any]:
-    body = json.loads((FIXTURES / "messengernode_image.json").read_text(encoding="utf-8"))
+    body: dict[str, Any] = json.loads((FIXTURES / "messengernode_image.json").read_text("utf-8"))
     event = body["entry"][0]["messaging"][0]
     event["sender"]["id"] = PSID
     event["message"]["attachments"] = [{"type": "image", "payload": {"url": u}} for u in urls]

@@ -16,10 +16,8 @@ from bot.channels.messenger.client import (
     TokenExpired,
     Unavailable,
     Unreachable,
-    messenger_settings,
 )
 from bot.channels.messenger.render import Delivery, Purpose, delivery, render, request_body
-from bot.config import ConfigError, load_settings, resolve_runtime
 from handlers.model import Choice, PhotoProblem, Reply
 from tests.support.clock import FakeClock
 from tests.support.fake_messenger import (
@@ -269,49 +267,3 @@ async def test_download_refuses_plain_http_and_oversized_files(fake: FakeGraph) 
     finally:
         await strict.close()
         await lenient.close()
-
-
-# --- settings ---------------------------------------------------------------------------
-
-
-def config_with(tmp_path: Path, messenger: str) -> Path:
-    text = (ROOT / "config.yml").read_text(encoding="utf-8")
-    text = text.replace("  zalo: {}\n", f"  zalo: {{}}\n  messenger:\n{messenger}", 1)
-    path = tmp_path / "config.yml"
-    path.write_text(text, encoding="utf-8")
-    return path
-
-
-def test_settings_come_from_the_environment_and_config(tmp_path: Path) -> None:
-    path = config_with(tmp_path, "    api_base_url: http://127.0.0.1:8999/v26.0\n")
-    runtime = resolve_runtime(path, env={})
-    env = {
-        "MESSENGER_PAGE_TOKEN": f" {PAGE_TOKEN} ",
-        "MESSENGER_APP_SECRET": APP_SECRET,
-        "MESSENGER_VERIFY_TOKEN": VERIFY_TOKEN,
-    }
-    settings = messenger_settings(runtime, env)
-    assert settings is not None
-    assert (settings.page_token, settings.api) == (PAGE_TOKEN, "http://127.0.0.1:8999/v26.0")
-    assert settings.notice_tag == "ACCOUNT_UPDATE"
-    assert messenger_settings(runtime, {}) is None
-    with pytest.raises(ValueError, match="MESSENGER_APP_SECRET, MESSENGER_VERIFY_TOKEN"):
-        messenger_settings(runtime, {"MESSENGER_PAGE_TOKEN": PAGE_TOKEN})
-
-
-def test_the_default_is_the_versioned_graph_api() -> None:
-    settings = load_settings(ROOT / "config.yml")
-    assert settings.channels.messenger.api_base_url == "https://graph.facebook.com/v26.0"
-
-
-@pytest.mark.parametrize(
-    "messenger",
-    [
-        "    api_base_url: graph.facebook.com\n",
-        "    notice_tag: NEWS_UPDATE\n",
-        "    max_download_bytes: 0\n",
-    ],
-)
-def test_bad_messenger_config_stops_start_up(tmp_path: Path, messenger: str) -> None:
-    with pytest.raises(ConfigError, match="messenger"):
-        load_settings(config_with(tmp_path, messenger))
