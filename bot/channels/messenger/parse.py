@@ -58,7 +58,11 @@ class Optin:
 
 @dataclass(frozen=True, slots=True)
 class MessengerInput:
-    """One event, read: who, when, and what they did."""
+    """One event, read: who, when, and what they did.
+
+    ``raw`` is the event as received: what an intake stores, to read again later with
+    ``parse_event`` (which gives the same result).
+    """
 
     kind: Kind
     key: str
@@ -71,6 +75,7 @@ class MessengerInput:
     images: tuple[str, ...] = ()
     rejected: tuple[RejectedFile, ...] = ()
     optin: Optin | None = None
+    raw: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,7 +126,7 @@ def parse_event(raw: dict[str, Any]) -> MessengerInput | None:
     user, sent_at = _sender(raw), event_time(raw)
     if user is None or sent_at is None:
         return None
-    base = MessengerInput(Kind.IGNORED, event_key(raw), user, sent_at)
+    base = MessengerInput(Kind.IGNORED, event_key(raw), user, sent_at, raw=raw)
     message, postback = raw.get("message"), raw.get("postback")
     if isinstance(message, dict):
         return base if message.get("is_echo") else _message(base, message)

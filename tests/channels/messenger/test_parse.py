@@ -9,7 +9,14 @@ from typing import Any
 
 import pytest
 
-from bot.channels.messenger.parse import Kind, MessengerInput, Parsed, incoming, parse_body
+from bot.channels.messenger.parse import (
+    Kind,
+    MessengerInput,
+    Parsed,
+    incoming,
+    parse_body,
+    parse_event,
+)
 from handlers.model import Channel, GeoPoint, PhotoProblem, PhotoRef, RejectedFile
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "messenger"
@@ -33,6 +40,14 @@ def test_every_fixture_is_read_without_raising() -> None:
     for name in names:
         parsed = parse_body(load(name))
         assert len(parsed.events) + parsed.ignored + parsed.unknown >= 1, name
+
+
+def test_reading_the_stored_raw_event_again_gives_the_same() -> None:
+    for name in ("messengernode_text", "messengernode_quick_reply", "docs_referral_shortlink"):
+        (event,) = parse_body(load(name)).events
+        assert event.raw == load(name)["entry"][0]["messaging"][0]
+        again = parse_event(event.raw)
+        assert again == event and again is not None and again.key == event.key
 
 
 def test_text() -> None:
