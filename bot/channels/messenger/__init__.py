@@ -3,8 +3,8 @@
 ``parse`` reads the webhook's events, ``render`` turns replies into Send API bodies and
 decides what the 24-hour window allows, ``client`` holds the settings and the Graph API
 calls, ``webhook`` the signed ``/messenger/webhook`` edge. ``MessengerChannel`` puts them
-together behind the kit's channel interface (``name``, ``parse``, ``render``, ``send``,
-``start``, ``stop``). See docs/messenger.md.
+together behind the kit's channel interface (``bot.channels.base.Channel``). See
+docs/messenger.md.
 """
 
 from __future__ import annotations
@@ -14,10 +14,11 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+from bot.channels.base import Channel as KitChannel
 from bot.channels.messenger.client import MessengerClient, MessengerSettings, Unreachable
 from bot.channels.messenger.parse import Kind, MessengerInput, incoming
 from bot.channels.messenger.render import Delivery, Purpose, delivery, render, request_body
-from bot.media import MediaStore
+from bot.core import MediaStore
 from handlers.model import Channel, IncomingMessage, PhotoProblem, PhotoRef, RejectedFile, Reply
 from storage.db import Database
 
@@ -28,8 +29,10 @@ class NotSendable(Exception):
     """The platform's policy forbids this message now: record it, do not retry it."""
 
 
-class MessengerChannel:
+class MessengerChannel(KitChannel[MessengerInput, dict[str, Any]]):
     """The Messenger channel: events in, replies out, within the Page's messaging window."""
+
+    name = Channel.MESSENGER.value
 
     def __init__(
         self, settings: MessengerSettings, client: MessengerClient, database: Database,
@@ -38,11 +41,6 @@ class MessengerChannel:
         self._settings, self._client, self._db = settings, client, database
         self._media, self._clock, self._public_url = media, clock, public_url
         self._limit = min(settings.max_download_bytes, media.max_bytes)
-
-    @property
-    def name(self) -> str:
-        """The channel's name in the store."""
-        return Channel.MESSENGER.value
 
     async def parse(self, raw: MessengerInput) -> list[IncomingMessage]:
         """The message one event carries, its images fetched and checked; [] for the rest.

@@ -28,10 +28,10 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
+from bot.channels.commands import split_command
 from handlers.model import Channel, GeoPoint, IncomingMessage, PhotoProblem, PhotoRef, RejectedFile
 
 GET_STARTED = "GET_STARTED"
-COMMAND = re.compile(r"^/([A-Za-z_]{1,32})(?:\s+(.*))?$", re.DOTALL)
 REF = re.compile(r"^[A-Za-z0-9_=-]{1,250}$")
 MAX_ID = 64
 MAX_KEY = 100
@@ -257,14 +257,6 @@ def _optin(base: MessengerInput, optin: dict[str, Any]) -> MessengerInput:
     topic = optin.get("payload") if isinstance(optin.get("payload"), str) else None
     stopped = optin.get("notification_messages_status") == "STOP_NOTIFICATIONS"
     return replace(base, kind=Kind.OPTIN, optin=Optin(token, topic, stopped, expiry))
-
-
-def split_command(text: str | None) -> tuple[str | None, str | None]:
-    """``"/status PA-1"`` to ``("status", "PA-1")``; other texts are left alone."""
-    match = COMMAND.match(text.strip()) if text else None
-    if match is None:
-        return None, text
-    return match.group(1).lower(), match.group(2)
 
 
 def incoming(

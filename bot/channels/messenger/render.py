@@ -1,10 +1,11 @@
 """HueBot's replies as Send API request bodies, and when a message may be sent: pure, no I/O.
 
-Limits of the Send API: a text is at most ``MAX_TEXT`` characters (longer texts are
-split at line breaks, then spaces); up to ``MAX_QUICK`` quick replies with titles of at
-most ``MAX_TITLE`` characters go on the last part; a button template holds at most
-``MAX_BUTTONS`` postback buttons and ``MAX_TEMPLATE_TEXT`` characters. An official's
-actions (``act:`` payloads) become template buttons, the other choices quick replies.
+Limits of the Send API: a text is at most ``MAX_TEXT`` characters (the kit's
+``bot.channels.text`` splits longer ones at line breaks, then spaces); up to
+``MAX_QUICK`` quick replies with titles of at most ``MAX_TITLE`` characters go on the
+last part; a button template holds at most ``MAX_BUTTONS`` postback buttons and
+``MAX_TEMPLATE_TEXT`` characters. An official's actions (``act:`` payloads) become
+template buttons, the other choices quick replies.
 Choices that do not fit become a numbered list the user answers with a digit (the
 router maps it), with one quick reply per number while there are at most 13. Messenger
 has no location quick reply any more, so ``ask_location`` asks for a typed place or a
@@ -24,6 +25,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
+from bot.channels.text import split_text
 from handlers.i18n import TEXTS, say
 from handlers.model import Choice, Reply, Venue
 
@@ -152,7 +154,7 @@ def _with_choices(text: str, choices: tuple[Choice, ...], language: str) -> list
     if actions and quick_fit(rest):
         return _template(text, actions, rest, language)
     if not choices or quick_fit(choices):
-        parts: list[dict[str, Any]] = [{"text": part} for part in split_text(text)]
+        parts: list[dict[str, Any]] = [{"text": part} for part in split_text(text, MAX_TEXT)]
         if choices:
             parts[-1]["quick_replies"] = [_quick(c.label, c.payload) for c in choices]
         return parts
@@ -177,7 +179,7 @@ def _template(
     text: str, actions: list[Choice], rest: list[Choice], language: str
 ) -> list[dict[str, Any]]:
     """A button template for the actions, after any text too long for it."""
-    parts = split_text(text)
+    parts = split_text(text, MAX_TEXT)
     lead = parts.pop() if len(parts[-1]) <= MAX_TEMPLATE_TEXT else None
     messages: list[dict[str, Any]] = [{"text": part} for part in parts]
     buttons = [
@@ -198,37 +200,9 @@ def _numbered(text: str, choices: tuple[Choice, ...], language: str) -> list[dic
     listed = "\n".join(f"{n}. {choice.label.strip()}" for n, choice in enumerate(choices, 1))
     hint = say(language, "messenger.pick_number", count=len(choices))
     parts: list[dict[str, Any]] = [
-        {"text": part} for part in split_text(f"{text}\n\n{listed}\n{hint}")
+        {"text": part} for part in split_text(f"{text}\n\n{listed}\n{hint}", MAX_TEXT)
     ]
     numbered = [_quick(str(n), c.payload) for n, c in enumerate(choices, 1)]
     if len(numbered) <= MAX_QUICK and all(len(c.payload) <= MAX_PAYLOAD for c in choices):
         parts[-1]["quick_replies"] = numbered
     return parts
-
-
-def split_text(text: str, limit: int = MAX_TEXT) -> list[str]:
-    """Cut ``text`` into parts of at most ``limit`` characters, at lines, then words."""
-    parts: list[str] = []
-    current = ""
-    for piece in _pieces(text, limit):
-        if current and len((current + piece).rstrip()) > limit:
-            parts.append(current.rstrip())
-            current = piece.lstrip()
-        else:
-            current += piece
-    if current.strip() or not parts:
-        parts.append(current.rstrip())
-    return parts
-
-
-def _pieces(text: str, limit: int) -> list[str]:
-    """Lines (with their newline), cut at spaces, then hard, when still too long."""
-    pieces: list[str] = []
-    for line in text.splitlines(keepends=True):
-        if len(line) <= limit:
-            pieces.append(line)
-            continue
-        for word in line.split(" "):
-            chunk = f"{word} "
-            pieces.extend(chunk[i : i + limit] for i in range(0, len(chunk), limit))
-    return pieces

@@ -15,13 +15,13 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
 import logging
 from collections.abc import Awaitable, Callable, Mapping
 
 from aiohttp import web
 
 from bot.channels.messenger.parse import Parsed, parse_body
+from bot.core.body import BadJson, BodyTooLarge, parse_json, read_bounded
 
 log = logging.getLogger(__name__)
 
@@ -102,15 +102,16 @@ def events_handler(
     """
 
     async def receive(request: web.Request) -> web.Response:
-        body = await request.read()
-        if len(body) > MAX_BODY:
+        try:
+            body = await read_bounded(request, MAX_BODY)
+        except BodyTooLarge:
             return web.Response(status=413, text="too large")
         if not authentic(request.headers.get(SIGNATURE_HEADER), body, app_secret):
             log.warning("messenger: webhook signature refused")
             return web.Response(status=403, text="forbidden")
         try:
-            parsed = parse_body(json.loads(body))
-        except (ValueError, RecursionError):
+            parsed = parse_body(parse_json(body))
+        except BadJson:
             return web.Response(status=400, text="not json")
         if parsed.unknown:
             log.info("messenger: %d event(s) of unknown shape ignored", parsed.unknown)

@@ -19,11 +19,11 @@ from typing import Any
 import pytest
 from aiohttp import web
 
-from bot.app import Services
 from bot.channels.messenger import MessengerChannel
 from bot.channels.messenger.client import MessengerClient, MessengerSettings
 from bot.channels.messenger.parse import Parsed
 from bot.channels.messenger.webhook import SIGNATURE_HEADER, WEBHOOK_PATH, add_routes
+from bot.core import Services
 from storage.records import ReportFilter, Status
 from tests.support.clock import FakeClock
 from tests.support.fake_messenger import (
@@ -43,7 +43,9 @@ PLACE = "kiệt 12 Nguyễn Huệ, gần chợ Bến Ngự, phường Thuận H�
 class Intake:
     """Stands in for the kit's intake: every event through the channel and the inbox."""
 
-    def __init__(self, channel: MessengerChannel, services: Services, fake: FakeGraph) -> None:
+    def __init__(
+        self, channel: MessengerChannel, services: Services[Any], fake: FakeGraph
+    ) -> None:
         self.channel, self.services, self.fake = channel, services, fake
 
     async def __call__(self, parsed: Parsed) -> None:
@@ -112,7 +114,7 @@ class Messenger:
     """The webhook served over HTTP, the channel and the fake Graph API behind it."""
 
     fake: FakeGraph
-    services: Services
+    services: Services[Any]
     clock: FakeClock
     client: Any
     mids: itertools.count[int]
@@ -134,7 +136,7 @@ class Messenger:
 
 @pytest.fixture
 async def messenger(
-    services: Services, clock: FakeClock, aiohttp_server: Any, aiohttp_client: Any
+    services: Services[Any], clock: FakeClock, aiohttp_server: Any, aiohttp_client: Any
 ) -> AsyncIterator[Messenger]:
     await services.nlu.parse("xin chào")  # the model is trained once, before the clock
     fake = await serve_fake(aiohttp_server, clock)

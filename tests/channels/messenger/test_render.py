@@ -13,7 +13,6 @@ from bot.channels.messenger.render import (
     delivery,
     render,
     request_body,
-    split_text,
 )
 from handlers.model import Choice, Reply, Venue
 from tests.support.clock import FakeClock
@@ -38,8 +37,8 @@ def test_long_text_is_split_under_2000_and_loses_nothing() -> None:
 
 
 def test_a_word_longer_than_the_limit_is_cut_hard() -> None:
-    parts = split_text("x" * 4500)
-    assert [len(p) for p in parts] == [2000, 2000, 500]
+    parts = render(Reply("x" * 4500), "vi")
+    assert [len(p["text"]) for p in parts] == [2000, 2000, 500]
 
 
 def test_choices_become_quick_replies_on_the_last_part() -> None:
