@@ -14,6 +14,7 @@ from aiohttp.test_utils import TestClient
 
 from bot.channels.messenger.parse import Parsed
 from bot.channels.messenger.webhook import (
+    MAX_BODY,
     SIGNATURE_HEADER,
     WEBHOOK_PATH,
     add_routes,
@@ -154,4 +155,22 @@ async def test_without_a_secret_every_post_is_refused(aiohttp_client: Any, intak
         params={"hub.mode": "subscribe", "hub.verify_token": "", "hub.challenge": "c"},
     )
     assert (post.status, get.status) == (403, 403)
+    assert intake.received == []
+
+
+async def test_an_oversized_body_is_refused_unread(client: Client, intake: Intake) -> None:
+    body = b"{" + b" " * MAX_BODY + b"}"
+    response = await client.post(WEBHOOK_PATH, data=body, headers={SIGNATURE_HEADER: "x"})
+    assert response.status == 413
+    assert intake.received == []
+
+
+async def test_signed_json_nested_too_deep_is_a_bad_request(
+    client: Client, intake: Intake
+) -> None:
+    body = b"[" * 5000 + b"]" * 5000
+    response = await client.post(
+        WEBHOOK_PATH, data=body, headers={SIGNATURE_HEADER: meta_signature(body)}
+    )
+    assert response.status == 400
     assert intake.received == []
