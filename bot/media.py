@@ -1,8 +1,9 @@
 """Checked, content-addressed photo storage: private originals, public copies without EXIF.
 
-``MediaStore.ingest`` accepts JPEG (including multi-picture MPO JPEGs from phone cameras), PNG
-and WebP up to ``max_bytes``. The format is what Pillow decodes, never the filename or the
-declared content type, and the image is fully decoded before it is accepted. Rejections:
+``MediaStore.ingest`` accepts JPEG (including multi-picture MPO JPEGs from phone cameras), PNG,
+WebP and HEIC/HEIF (iPhone photos sent as files) up to ``max_bytes``. The format is what
+Pillow decodes, never the filename or the declared content type, and the image is fully
+decoded before it is accepted. Rejections:
 
 * more than ``max_bytes`` -> ``TOO_LARGE``, checked before any decoding;
 * more than ``max_pixels`` pixels or a decode needing more than ``max_decode_bytes``
@@ -10,13 +11,15 @@ declared content type, and the image is fully decoded before it is accepted. Rej
   error -> ``TOO_MANY_PIXELS`` (the size in bytes may be fine,
   so ``TOO_LARGE`` would give the citizen a false reason);
 * another format Pillow recognises (GIF, BMP, TIFF...) or a known non-image signature
-  (PDF, HEIC/AVIF/MP4 ``ftyp``, ZIP, plain text) -> ``UNSUPPORTED``;
-* empty data, a broken or truncated JPEG/PNG/WebP, or unrecognisable bytes -> ``CORRUPT``.
+  (PDF, AVIF/MP4 ``ftyp``, ZIP, plain text) -> ``UNSUPPORTED``;
+* empty data, a broken or truncated JPEG/PNG/WebP/HEIC, or unrecognisable bytes -> ``CORRUPT``.
 
 Files are named by the SHA-256 of the original bytes (``aa`` is its first two hex digits)::
 
     root/original/aa/<sha256>.<ext>   the exact bytes received, private (0600, tree 0700)
     root/public/aa/<sha256>.<ext>     re-encoded copy that anyone may be shown (0644)
+
+An HEIC original is kept as ``.heic``; its public copy is a JPEG, which every client shows.
 
 The public copy is upright (EXIF orientation applied), fits ``max_public_side`` and has no
 EXIF (so no GPS), XMP, comments or PNG text. Only the ICC colour profile is kept: colours
@@ -24,9 +27,10 @@ need it and it says nothing about the citizen.
 
 Memory: ``ingest`` is synchronous and CPU-bound; the server calls ``accept``, which runs it
 in a worker thread under the store's ``DecodeBudget`` (see ``bot/media_budget.py``) and
-hands freed memory back afterwards. A decode holds one full-size copy at most: JPEGs far
-larger than the public copy are decoded at a reduced DCT scale, and the public copy is
-shrunk in place before it is turned upright.
+hands freed memory back afterwards. A decode holds one full-size copy at most (HEIC: plus
+libheif's own buffers, counted by ``decode_cost``): JPEGs far larger than the public copy
+are decoded at a reduced DCT scale, and the public copy is shrunk in place before it is
+turned upright.
 """
 
 from __future__ import annotations
@@ -36,48 +40,39 @@ import contextlib
 import hashlib
 import io
 import logging
-import math
 import os
 import re
 import tempfile
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Final, NamedTuple
+from typing import Any, Final
 
-from PIL import ExifTags, Image
+from PIL import Image
 
 from bot.media_budget import DecodeBudget, decode_cost, draft_size, release_memory
+from bot.media_exif import QUARTER_TURNS, orientation, read_gps
+from bot.media_formats import (
+    FORMATS,
+    ORIGINAL_EXTENSIONS,
+    PUBLIC_TYPES,
+    Format,
+    classify_unreadable,
+)
 from bot.media_picture import public_picture
 from handlers.model import GeoPoint, PhotoProblem, PhotoRef, RejectedFile
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_MAX_PIXELS: Final = 40_000_000  # a 10 MB file's real photos: 48 MP phones bin to 12
-DEFAULT_MAX_DECODE_BYTES: Final = 112 * 1024 * 1024  # 24 MP of PNG/WebP; JPEGs decode smaller
+# 24 MP of PNG/WebP, 12 MP of HEIC; JPEGs decode smaller
+DEFAULT_MAX_DECODE_BYTES: Final = 112 * 1024 * 1024
 Image.MAX_IMAGE_PIXELS = DEFAULT_MAX_PIXELS  # Pillow's own guard: warns above, fails at 2x
 # Pillow's warning concerns exactly the images the pixel check below refuses before decoding.
 warnings.simplefilter("ignore", Image.DecompressionBombWarning)
 JPEG_QUALITY: Final = 85
 
-
-class _Format(NamedTuple):
-    ext: str
-    content_type: str
-    save_as: str
-
-
-_FORMATS: Final = {
-    "JPEG": _Format("jpg", "image/jpeg", "JPEG"),
-    "MPO": _Format("jpg", "image/jpeg", "JPEG"),
-    "PNG": _Format("png", "image/png", "PNG"),
-    "WEBP": _Format("webp", "image/webp", "WEBP"),
-}
-_CONTENT_TYPES: Final = {fmt.ext: fmt.content_type for fmt in _FORMATS.values()}
 _SHA256_RE: Final = re.compile(r"[0-9a-f]{64}")
-_OWN_MAGIC: Final = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n")
-_FOREIGN_MAGIC: Final = (b"%PDF", b"PK\x03\x04", b"RIFF", b"\x1f\x8b", b"Rar!", b"7z\xbc\xaf")
-_TEXT_CONTROLS: Final = frozenset(b"\t\n\r\f")
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,7 +81,7 @@ class _Decoded:
 
     image: Image.Image
     size: tuple[int, int]  # the upright original's
-    fmt: _Format
+    fmt: Format
     gps: GeoPoint | None
     icc_profile: bytes | None
 
@@ -194,9 +189,9 @@ class MediaStore:
         return self._find("original", sha256)
 
     def content_type(self, sha256: str) -> str | None:
-        """Return ``image/jpeg``, ``image/png`` or ``image/webp``, or None if unknown."""
+        """The public copy's type: ``image/jpeg``, ``image/png``, ``image/webp``, or None."""
         path = self.public_path(sha256)
-        return None if path is None else _CONTENT_TYPES[path.suffix[1:]]
+        return None if path is None else PUBLIC_TYPES[path.suffix[1:]]
 
     def _path(self, kind: str, sha256: str, ext: str) -> Path:
         return self._root / kind / sha256[:2] / f"{sha256}.{ext}"
@@ -204,7 +199,7 @@ class MediaStore:
     def _find(self, kind: str, sha256: str) -> Path | None:
         if not isinstance(sha256, str) or not _SHA256_RE.fullmatch(sha256):
             return None
-        for ext in _CONTENT_TYPES:
+        for ext in PUBLIC_TYPES if kind == "public" else ORIGINAL_EXTENSIONS:
             path = self._path(kind, sha256, ext)
             if path.is_file():
                 return path
@@ -212,7 +207,7 @@ class MediaStore:
 
     def _store(self, sha256: str, data: bytes, decoded: _Decoded) -> bool:
         """Write whichever of the two files is missing; False if encoding failed."""
-        public = self._path("public", sha256, decoded.fmt.ext)
+        public = self._path("public", sha256, decoded.fmt.public_ext)
         public_bytes = None
         if not public.exists():
             public_bytes = _encode_public(decoded)
@@ -239,9 +234,9 @@ def _decode(data: bytes, max_pixels: int, max_side: int) -> _Decoded | PhotoProb
     except Image.DecompressionBombError:
         return PhotoProblem.TOO_MANY_PIXELS
     except Exception:  # Pillow's plugins raise many types for bad input
-        return _classify_unreadable(data)
+        return classify_unreadable(data)
     with image:
-        fmt = _FORMATS.get(image.format or "")
+        fmt = FORMATS.get(image.format or "")
         if fmt is None:  # checked before load(): other formats' decoders never run
             return PhotoProblem.UNSUPPORTED
         if image.width * image.height > max_pixels:
@@ -249,10 +244,10 @@ def _decode(data: bytes, max_pixels: int, max_side: int) -> _Decoded | PhotoProb
         return _load(image, fmt, max_side)
 
 
-def _load(image: Image.Image, fmt: _Format, max_side: int) -> _Decoded | PhotoProblem:
+def _load(image: Image.Image, fmt: Format, max_side: int) -> _Decoded | PhotoProblem:
     """Decode every byte of ``image``, keeping only what the public copy needs."""
     width, height = image.size
-    if fmt.save_as == "JPEG":  # the whole stream is still decoded, at a reduced scale
+    if fmt.ext == "jpg":  # the whole stream is still decoded, at a reduced scale
         image.draft(image.mode, draft_size(image.size, max_side))
     try:
         image.load()
@@ -262,64 +257,11 @@ def _load(image: Image.Image, fmt: _Format, max_side: int) -> _Decoded | PhotoPr
         return PhotoProblem.CORRUPT
     if image.width == 0 or image.height == 0:
         return PhotoProblem.CORRUPT
-    icc, gps = image.info.get("icc_profile"), _read_gps(image)
-    turned = _orientation(image) in _QUARTER_TURNS
+    icc, gps = image.info.get("icc_profile"), read_gps(image)
+    turned = orientation(image) in QUARTER_TURNS
     size = (height, width) if turned else (width, height)
     picture = public_picture(image, fmt.save_as, max_side)
     return _Decoded(picture, size, fmt, gps, icc or None)
-
-
-_QUARTER_TURNS: Final = frozenset({5, 6, 7, 8})
-
-
-def _orientation(image: Image.Image) -> int:
-    try:
-        return int(image.getexif().get(ExifTags.Base.Orientation, 1))
-    except Exception:  # malformed EXIF: shown as stored
-        return 1
-
-
-def _classify_unreadable(data: bytes) -> PhotoProblem:
-    """Say why bytes Pillow could not open are refused: broken photo or other file type."""
-    if not data or data.startswith(_OWN_MAGIC) or data[8:12] == b"WEBP":
-        return PhotoProblem.CORRUPT
-    if data.startswith(_FOREIGN_MAGIC) or data[4:8] == b"ftyp" or _looks_like_text(data):
-        return PhotoProblem.UNSUPPORTED
-    return PhotoProblem.CORRUPT
-
-
-def _looks_like_text(data: bytes) -> bool:
-    head = data[:4096]
-    return all(byte >= 0x20 or byte in _TEXT_CONTROLS for byte in head)
-
-
-def _read_gps(image: Image.Image) -> GeoPoint | None:
-    """Return the EXIF GPS position if present and plausible, else None (never raises)."""
-    try:
-        gps = image.getexif().get_ifd(ExifTags.IFD.GPSInfo)
-        lat = _coordinate(gps.get(ExifTags.GPS.GPSLatitude), gps.get(ExifTags.GPS.GPSLatitudeRef))
-        lon = _coordinate(
-            gps.get(ExifTags.GPS.GPSLongitude), gps.get(ExifTags.GPS.GPSLongitudeRef)
-        )
-    except Exception:  # malformed EXIF is common and never the citizen's problem
-        return None
-    if lat is None or lon is None or (lat == 0.0 and lon == 0.0):
-        return None
-    point = GeoPoint(latitude=lat, longitude=lon)
-    return point if point.is_valid() else None
-
-
-def _coordinate(value: Any, ref: Any) -> float | None:
-    """Turn EXIF (degrees, minutes, seconds) rationals and an N/S/E/W ref into degrees."""
-    if isinstance(ref, bytes):
-        ref = ref.decode("ascii", "replace")
-    sign = {"N": 1.0, "E": 1.0, "S": -1.0, "W": -1.0}.get(str(ref).strip("\x00 ").upper())
-    if sign is None or not isinstance(value, tuple | list) or not 1 <= len(value) <= 3:
-        return None
-    parts = [float(part) for part in value]
-    if not all(math.isfinite(part) and part >= 0.0 for part in parts):
-        return None
-    return sign * sum(part / 60.0**index for index, part in enumerate(parts))
 
 
 def _encode_public(decoded: _Decoded) -> bytes | None:

@@ -169,14 +169,14 @@ _CORE: dict[str, tuple[str, str]] = {
         "The photo {name}is too large (10 MB at most). Please send a smaller one.",
     ),
     "photo.too_many_pixels": (
-        "Ảnh {name}có kích thước quá lớn nên HueBot không xử lý được (tối đa 40 megapixel, "
-        "ảnh PNG/WebP 24 megapixel). Bạn gửi ảnh JPEG hoặc ảnh nhỏ hơn nhé.",
-        "The photo {name}has too many pixels for HueBot to process (40 megapixels at most, "
-        "24 for PNG or WebP). Please send a JPEG or a smaller photo.",
+        "Ảnh {name}có kích thước quá lớn nên HueBot không xử lý được (tối đa 40 megapixel; "
+        "ảnh PNG/WebP 24, ảnh HEIC 12 megapixel). Bạn gửi ảnh JPEG hoặc ảnh nhỏ hơn nhé.",
+        "The photo {name}has too many pixels for HueBot to process (40 megapixels at most; "
+        "24 for PNG or WebP, 12 for HEIC). Please send a JPEG or a smaller photo.",
     ),
     "photo.unsupported": (
-        "Tệp {name}không phải ảnh JPEG, PNG hoặc WebP nên HueBot chưa nhận được.",
-        "The file {name}is not a JPEG, PNG or WebP photo, so HueBot could not take it.",
+        "Tệp {name}không phải ảnh JPEG, PNG, WebP hoặc HEIC nên HueBot chưa nhận được.",
+        "The file {name}is not a JPEG, PNG, WebP or HEIC photo, so HueBot could not take it.",
     ),
     "photo.corrupt": (
         "Ảnh {name}bị lỗi, không mở được. Bạn chụp hoặc gửi lại giúp nhé.",

@@ -175,9 +175,9 @@ def test_accepts_multi_picture_jpeg_from_phones(store: MediaStore) -> None:
         photo("TIFF"),
         "Xin chào Huế, đường bị ngập.\n".encode(),
         b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n",
-        b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic" + bytes(64),
+        b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00isommp42" + bytes(64),
     ],
-    ids=["gif", "bmp", "tiff", "text", "pdf", "heic"],
+    ids=["gif", "bmp", "tiff", "text", "pdf", "mp4"],
 )
 def test_rejects_other_formats_as_unsupported(store: MediaStore, data: bytes) -> None:
     assert store.ingest(data, "photo.jpg") == RejectedFile(PhotoProblem.UNSUPPORTED, "photo.jpg")

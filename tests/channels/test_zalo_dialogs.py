@@ -260,7 +260,7 @@ async def test_stickers_and_documents_get_a_polite_answer_and_echoes_are_ignored
     zalo: Zalo, citizen: ZaloCitizen
 ):
     sticker = await zalo.replies_after(1, citizen.sticker())
-    assert "không phải ảnh JPEG, PNG hoặc WebP" in sticker[0]
+    assert "không phải ảnh JPEG, PNG, WebP hoặc HEIC" in sticker[0]
     document = await zalo.replies_after(1, citizen.file(b"%PDF-1.4 ...", "don.pdf"))
     assert "“don.pdf” không phải ảnh" in document[0]
     assert await zalo.post(citizen.echo("Xin chào")) == 200

@@ -60,3 +60,38 @@ def png_bomb(width: int, height: int, mode: str = "RGBA") -> bytes:
     idat = b"".join(packer.compress(row) for _ in range(height)) + packer.flush()
     signature = b"\x89PNG\r\n\x1a\n"
     return signature + chunk(b"IHDR", header) + chunk(b"IDAT", idat) + chunk(b"IEND", b"")
+
+
+def heic(size: tuple[int, int] = (64, 48), gps: bool = False, orientation: int = 1) -> bytes:
+    """A real HEIC photo (HEVC-coded HEIF, as iPhones send), with Đại Nội's GPS when ``gps``.
+
+    An ``orientation`` other than 1 is written the HEIF way (an ``irot``/``imir``
+    transform), as a camera does, so the stored pixels are sideways.
+    """
+    import pillow_heif
+
+    exif = Image.Exif()
+    exif[ExifTags.Base.Make] = "PhoneMaker"
+    exif[ExifTags.Base.Orientation] = orientation
+    if gps:
+        exif.get_ifd(ExifTags.IFD.GPSInfo).update(DAI_NOI)
+    pixels = Image.new("RGB", size, (30, 120, 200))
+    pixels.paste((200, 40, 40), (0, 0, size[0] // 4, size[1] // 4))  # a corner to find
+    encoded = pillow_heif.from_pillow(pixels)
+    out = io.BytesIO()
+    encoded.save(out, quality=80, exif=exif.tobytes())
+    return out.getvalue()
+
+
+def heic_bomb(width: int, height: int) -> bytes:
+    """A small, real HEIC whose header declares ``width`` x ``height`` pixels.
+
+    The image's ``ispe`` (image spatial extents) box is rewritten: what a decompression
+    bomb does, a few hundred bytes that claim a picture too large to decode.
+    """
+    import struct
+
+    data = bytearray(heic((64, 64)))  # a whole number of coding blocks: no crop box
+    at = data.index(b"ispe") + 8  # past the box type, version and flags
+    data[at : at + 8] = struct.pack(">II", width, height)
+    return bytes(data)

@@ -32,7 +32,7 @@ from handlers.model import (
     RejectedFile,
 )
 
-IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".webp")
+IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".webp", ".heic", ".heif")
 MAX_KEY = 100
 
 

@@ -75,7 +75,8 @@ def _form(request: web.Request, report: ReportRecord, action: str, city: City, l
 
 
 def _photo_field(language: str) -> str:
-    field = attrs(type="file", name="photo", accept="image/jpeg,image/png,image/webp")
+    accept = "image/jpeg,image/png,image/webp,image/heic,image/heif,.heic,.heif"
+    field = attrs(type="file", name="photo", accept=accept)
     return f"<label>{esc(t(language, 'act.photo'))}<input {field}></label>"
 
 

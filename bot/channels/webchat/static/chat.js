@@ -27,8 +27,8 @@
     filesPerMessage: 6,
     transcript: 200,
   };
-  const ACCEPTED_TYPES = ['image/jpeg', 'image/png', 'image/webp'];
-  const ACCEPTED_EXT = /\.(jpe?g|png|webp)$/i;
+  const ACCEPTED_TYPES = ['image/jpeg', 'image/png', 'image/webp', 'image/heic', 'image/heif'];
+  const ACCEPTED_EXT = /\.(jpe?g|png|webp|heic|heif)$/i;
   const POLL_MS = 20000;
   const SEND_TIMEOUT_MS = 30000;
   const UPLOAD_TIMEOUT_MS = 180000;
@@ -100,7 +100,7 @@
       removePhoto: 'Bỏ ảnh {name}',
       photosReady: 'Đã chọn {n} ảnh. Bạn có thể thêm mô tả rồi nhấn Gửi.',
       fileTooBig: 'Ảnh “{name}” lớn hơn 10 MB nên chưa được gửi. Vui lòng chọn ảnh nhỏ hơn.',
-      fileType: 'Tệp “{name}” không phải ảnh JPEG, PNG hoặc WebP nên chưa được gửi.',
+      fileType: 'Tệp “{name}” không phải ảnh JPEG, PNG, WebP hoặc HEIC nên chưa được gửi.',
       tooManyFiles: 'Mỗi lần chỉ gửi được tối đa {n} ảnh.',
       dropHint: 'Thả ảnh vào đây để gửi',
       limitReached: 'Tin nhắn đã đạt giới hạn 2.000 ký tự.',
@@ -168,7 +168,7 @@
       removePhoto: 'Remove photo {name}',
       photosReady: '{n} photo(s) selected. Add a caption if you like, then press Send.',
       fileTooBig: '“{name}” is larger than 10 MB and was not sent. Please choose a smaller photo.',
-      fileType: '“{name}” is not a JPEG, PNG or WebP image and was not sent.',
+      fileType: '“{name}” is not a JPEG, PNG, WebP or HEIC image and was not sent.',
       tooManyFiles: 'You can send at most {n} photos at a time.',
       dropHint: 'Drop photos here to send',
       limitReached: 'Your message has reached the 2,000 character limit.',
