@@ -152,7 +152,8 @@ class OpsConfig(_Strict):
     """The operations dashboard (/ops) and the Open311 API (docs/ops.md).
 
     Sign-in links point at ``server.public_url`` (the address officials' browsers use).
-    ``tile_url`` is any XYZ tile server; without tiles the map still shows its points.
+    ``tile_url`` is any XYZ tile server, or "" for none: the map always draws its offline
+    base map (wards, main streets, landmarks from the gazetteer) under the points.
     """
 
     enabled: bool = True

@@ -2,9 +2,9 @@
 
 A supervisor signs in from the link /ops sent to their chat, filters the queue, opens a
 report and resolves it with a note and a photo; the citizen is told on Telegram (the fake
-Bot API records it). The map shows the points without tiles, the figures draw their
-charts, and a broadcaster composes an alert and watches it go out. Pictures of the queue,
-the map, the figures and the alerts go to artifacts/.
+Bot API records it). The map shows the points on its offline base map when tiles fail,
+the figures draw their charts, and a broadcaster composes an alert and watches it go out.
+Pictures of the queue, the map, the figures and the alerts go to artifacts/.
 """
 
 from __future__ import annotations
@@ -125,7 +125,8 @@ async def map_and_figures(page: Any) -> None:
     await page.goto("/ops/map")
     await page.wait_for_selector("#map[data-loaded='2']")
     await page.wait_for_selector("#map-notice:not([hidden])")
-    assert "các điểm vẫn hiển thị" in await page.locator("#map-notice").inner_text()
+    assert "bản đồ ngoại tuyến" in await page.locator("#map-notice").inner_text()
+    assert await page.locator("path.hb-street").count() > 0  # the offline base map
     await screenshot(page, "ops-map")
 
     await page.goto("/ops/figures")

@@ -13,9 +13,22 @@ from aiohttp import web
 
 from bot.channels.webchat import routes as webchat
 from bot.core import Services
-from bot.web.ops import actions, alerts, auth, figures, maps, metrics, open311, queue, report
+from bot.gazetteer import LivePlaces
+from bot.web.ops import (
+    actions,
+    alerts,
+    auth,
+    basemap,
+    figures,
+    maps,
+    metrics,
+    open311,
+    queue,
+    report,
+)
 from bot.web.ops.state import OPS, Ops, user_of
 from handlers import Limits, ops_link
+from places import GazetteerSource
 
 if TYPE_CHECKING:
     from bot.config import Runtime
@@ -37,6 +50,9 @@ def setup(app: web.Application, services: Services[Runtime]) -> None:
     )  # fmt: skip
     ops_link.configure(settings.server.public_url, settings.ops.login_minutes)
     app[auth.THROTTLE] = auth.throttle_for(app[OPS])
+    live = services.places
+    source = live.source if isinstance(live, LivePlaces) else GazetteerSource()
+    app[basemap.BASE_MAPS] = basemap.BaseMaps(source)
     app.middlewares.append(auth.guard)
     _dashboard(app.router)
     open311.setup(app)
@@ -59,6 +75,7 @@ def _dashboard(router: web.UrlDispatcher) -> None:
     router.add_post("/ops/reports/{code}/{action}", actions.act)
     router.add_get("/ops/map", maps.map_page)
     router.add_get("/ops/api/map", maps.map_points)
+    router.add_get("/ops/api/basemap", basemap.base_map_json)
     router.add_get("/ops/figures", figures.figures_page)
     router.add_get("/ops/figures.csv", figures.figures_csv)
     router.add_get("/ops/alerts", alerts.alerts_page)

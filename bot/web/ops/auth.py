@@ -131,7 +131,7 @@ def _harden(response: web.StreamResponse, ops: Ops) -> None:
     )
     response.headers["X-Frame-Options"] = "DENY"
     response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers.setdefault("Referrer-Policy", "no-referrer")  # map pages: basemap.py
     response.headers.setdefault("Cache-Control", "no-store")
 
 

@@ -1,14 +1,17 @@
 """The map: reports with a location as points coloured by status, clustered when dense.
 
 The page carries the filter; its script reads the points from ``/ops/api/map`` (GeoJSON).
-Tiles come from ``ops.tile_url``; when they cannot load the points stay on a plain
-background and the page says so.
+Under the points lies the offline base map (wards, main streets and landmarks from the
+gazetteer, ``/ops/api/basemap``), so the map works with no network; raster tiles from
+``ops.tile_url``, when set, are drawn beneath it, and when they cannot load the page
+says so and shows the offline layers in full.
 """
 
 from __future__ import annotations
 
 from aiohttp import web
 
+from bot.web.ops.basemap import BASEMAP_URL, allow_tile_referrer
 from bot.web.ops.filters import FIELDS, filter_form, whole
 from bot.web.ops.html import attrs, esc, page, query_string
 from bot.web.ops.queue import scoped_filter
@@ -27,6 +30,8 @@ async def map_page(request: web.Request) -> web.StreamResponse:
     spot = attrs(
         id="map", class_="bigmap", data_points="/ops/api/map?" + query_string(query),
         data_tiles=config.tile_url, data_attribution=config.tile_attribution,
+        data_basemap=BASEMAP_URL, data_layers=t(language, "map.layers"),
+        data_basemap_note=t(language, "map.basemap_note"),
         data_lat=config.map_center[0], data_lng=config.map_center[1], data_zoom=config.map_zoom,
         data_no_tiles=t(language, "map.no_tiles"),
         data_shown=t(language, "map.shown", count="{count}"),
@@ -42,7 +47,8 @@ async def map_page(request: web.Request) -> web.StreamResponse:
         f'<div class="mapwrap"><div {spot}></div><ul class="legend">{legend}</ul>'
         f'<p class="notice" id="map-notice" hidden></p></div>'
     )
-    return page(request, t(language, "map.title"), body, "map")
+    shown = page(request, t(language, "map.title"), body, "map")
+    return allow_tile_referrer(shown, config.tile_url)
 
 
 async def map_points(request: web.Request) -> web.StreamResponse:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from aiohttp import web
 
 from bot.web.ops.actions import allowed_actions, forms
+from bot.web.ops.basemap import BASEMAP_URL, allow_tile_referrer
 from bot.web.ops.html import attrs, badge, esc, local_time, page
 from bot.web.ops.queue import time_left
 from bot.web.ops.state import Ops, language_of, may_see, ops_of, user_of
@@ -42,7 +43,7 @@ async def report_page(request: web.Request) -> web.StreamResponse:
     )
     back = f'<a class="back" href="/ops/queue">{esc(t(language, "detail.back"))}</a>'
     body = f'{back}<div class="detail"><div class="main">{main}</div><aside>{side}</aside></div>'
-    return page(request, report.code, body, "queue")
+    return allow_tile_referrer(page(request, report.code, body, "queue"), ops.config.tile_url)
 
 
 def _refusal(language: str) -> str:
@@ -93,9 +94,10 @@ def _place(report: ReportRecord, ops: Ops, language: str) -> str:
         return address or f'<p class="muted">{esc(t(language, "detail.no_place"))}</p>'
     spot = attrs(
         id="minimap", class_="minimap", data_lat=report.latitude, data_lng=report.longitude,
-        data_status=report.status, data_tiles=ops.config.tile_url,
+        data_status=report.status, data_tiles=ops.config.tile_url, data_basemap=BASEMAP_URL,
         data_attribution=ops.config.tile_attribution,
         data_no_tiles=t(language, "map.no_tiles"),
+        data_basemap_note=t(language, "map.basemap_note"),
     )  # fmt: skip
     where = f"{report.latitude:.5f}, {report.longitude:.5f}"
     return f'{address}<div {spot}></div><p class="muted">{esc(where)}</p>'

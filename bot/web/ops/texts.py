@@ -117,9 +117,11 @@ UI: dict[str, tuple[str, str]] = {
     "act.bad_photo": ("Ảnh không hợp lệ nên chưa được gửi.", "The photo was not valid."),
     "map.title": ("Bản đồ phản ánh", "Reports on the map"),
     "map.no_tiles": (
-        "Không tải được nền bản đồ; các điểm vẫn hiển thị.",
-        "Map tiles could not load; the points are still shown.",
+        "Không tải được ảnh nền bản đồ; đang dùng bản đồ ngoại tuyến (phường, đường chính).",
+        "Map tiles could not load; showing the offline map (wards, main streets).",
     ),
+    "map.layers": ("Phường|Đường chính|Địa danh", "Wards|Main streets|Landmarks"),
+    "map.basemap_note": ("Ranh giới phường gần đúng", "Ward boundaries approximate"),
     "map.shown": ("{count} phản ánh có vị trí", "{count} reports with a location"),
     "fig.title": ("Số liệu xử lý", "Performance figures"),
     "fig.received": ("Tiếp nhận", "Received"),

@@ -16,20 +16,131 @@
     return node;
   }
 
-  function baseMap(node, center, zoom, interactive) {
-    var map = L.map(node, { zoomControl: interactive, scrollWheelZoom: interactive, preferCanvas: true });
-    map.setView(center, zoom);
-    var tiles = L.tileLayer(node.dataset.tiles, { maxZoom: 19, attribution: node.dataset.attribution });
-    var failed = false;
-    tiles.on("tileerror", function () {
-      if (failed) { return; }
-      failed = true;
-      node.classList.add("no-tiles");
-      var notice = document.getElementById("map-notice");
-      if (notice) { notice.textContent = node.dataset.noTiles; notice.hidden = false; }
-      node.dataset.tilesFailed = "1";
+  // The offline base map: wards, main streets and landmarks from the gazetteer, drawn as
+  // SVG vectors in their own panes (below the report points), so the map needs no network.
+  function pane(map, name, zIndex) {
+    map.createPane(name);
+    map.getPane(name).style.zIndex = String(zIndex);
+    map.getPane(name).style.pointerEvents = "none";
+  }
+
+  function wardLayer(feature, renderer, filled) {
+    var label = feature.properties.label;
+    var group = L.layerGroup();
+    var shape = L.geoJSON(feature, {
+      renderer: renderer, pane: "basemap", interactive: false,
+      style: { color: "#8a8170", weight: 1.2, dashArray: "5 4", fillColor: "#f4efe3",
+               fillOpacity: filled ? 0.9 : 0, className: "hb-ward" }
     });
-    tiles.addTo(map);
+    group.addLayer(shape);
+    group.addLayer(L.marker([label[1], label[0]], {
+      pane: "baselabels", interactive: false, keyboard: false,
+      icon: L.divIcon({ className: "hb-ward-label", html: "", iconSize: null })
+    }).on("add", function (event) {
+      var icon = event.target.getElement();
+      if (icon && !icon.firstChild) { icon.appendChild(element("span", feature.properties.short_name)); }
+    }));
+    group.shape = shape;
+    return group;
+  }
+
+  function streetLayer(feature, renderer) {
+    var line = feature.geometry.coordinates.map(function (c) { return [c[1], c[0]]; });
+    var group = L.layerGroup();
+    group.addLayer(L.polyline(line, { renderer: renderer, pane: "basemap", interactive: false,
+                                      color: "#b9ad97", weight: 6, className: "hb-street-casing" }));
+    group.addLayer(L.polyline(line, { renderer: renderer, pane: "basemap", color: "#ffffff",
+                                      weight: 3.5, className: "hb-street" })
+      .bindTooltip(feature.properties.name, { sticky: true }));
+    return group;
+  }
+
+  function landmarkLayer(feature, renderer) {
+    var c = feature.geometry.coordinates;
+    return L.circleMarker([c[1], c[0]], {
+      renderer: renderer, pane: "basemap", radius: 3.5, color: "#6b5e4b", weight: 1.5,
+      fillColor: "#fffdf7", fillOpacity: 1, className: "hb-landmark"
+    }).bindTooltip(feature.properties.name);
+  }
+
+  function offlineLayers(map, node, filled) {
+    pane(map, "basemap", 250);
+    pane(map, "baselabels", 390);
+    var renderer = L.svg({ pane: "basemap", padding: 0.5 });
+    var layers = { ward: L.layerGroup(), street: L.layerGroup(), landmark: L.layerGroup() };
+    var wards = [];
+    fetch(node.dataset.basemap, { credentials: "same-origin" })
+      .then(function (response) { return response.json(); })
+      .then(function (collection) {
+        collection.features.forEach(function (feature) {
+          var kind = feature.properties.layer;
+          if (kind === "ward") {
+            var ward = wardLayer(feature, renderer, filled());
+            wards.push(ward.shape);
+            layers.ward.addLayer(ward);
+          } else if (kind === "street") { layers.street.addLayer(streetLayer(feature, renderer)); }
+          else if (kind === "landmark") { layers.landmark.addLayer(landmarkLayer(feature, renderer)); }
+        });
+        node.setAttribute("data-basemap-loaded", String(collection.features.length));
+      })
+      .catch(function () { node.setAttribute("data-basemap-loaded", "failed"); });
+    layers.fill = function () { wards.forEach(function (shape) { shape.setStyle({ fillOpacity: 0.9 }); }); };
+    return layers;
+  }
+
+  function zoomClasses(map, node) {
+    function update() {
+      var zoom = map.getZoom();
+      node.classList.toggle("hb-far", zoom < 12);
+      node.classList.toggle("hb-near", zoom >= 15);
+    }
+    map.on("zoomend", update);
+    update();
+  }
+
+  function layerControl(map, node, layers) {
+    if (!node.dataset.layers) { return; }
+    var names = node.dataset.layers.split("|");
+    var overlays = {};
+    overlays[names[0]] = layers.ward;
+    overlays[names[1]] = layers.street;
+    overlays[names[2]] = layers.landmark;
+    L.control.layers(null, overlays, { collapsed: true, position: "topright" }).addTo(map);
+  }
+
+  function tilesFailed(node, map, layers) {
+    if (node.dataset.tilesFailed) { return; }
+    node.dataset.tilesFailed = "1";
+    node.classList.add("no-tiles");
+    layers.fill();
+    layers.street.addTo(map);
+    layers.landmark.addTo(map);
+    var notice = document.getElementById("map-notice");
+    if (notice) { notice.textContent = node.dataset.noTiles; notice.hidden = false; }
+  }
+
+  function baseMap(node, center, zoom, interactive) {
+    var map = L.map(node, { zoomControl: interactive, scrollWheelZoom: interactive, preferCanvas: true,
+                            minZoom: 8, maxZoom: 19 });
+    map.setView(center, zoom);
+    var withTiles = Boolean(node.dataset.tiles);
+    var layers = offlineLayers(map, node, function () { return !withTiles || Boolean(node.dataset.tilesFailed); });
+    layers.ward.addTo(map);
+    if (withTiles) {
+      var tiles = L.tileLayer(node.dataset.tiles, {
+        maxZoom: 19, attribution: node.dataset.attribution,
+        referrerPolicy: "strict-origin-when-cross-origin"
+      });
+      tiles.on("tileerror", function () { tilesFailed(node, map, layers); });
+      tiles.addTo(map);
+    } else {
+      node.classList.add("offline");
+      layers.street.addTo(map);
+      layers.landmark.addTo(map);
+    }
+    if (node.dataset.basemapNote) { map.attributionControl.addAttribution(node.dataset.basemapNote); }
+    zoomClasses(map, node);
+    layerControl(map, node, layers);
     return map;
   }
 
