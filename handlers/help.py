@@ -1,12 +1,17 @@
-"""Greeting, help, language, and the short answers that need no dialog."""
+"""Greeting, help, language, and the short answers that need no dialog.
+
+/help knows the asker's role: an official, supervisor, broadcaster or admin also gets
+their own commands (``handlers/role_commands.py``) and a button for each that needs no
+argument, which is the role's menu on messengers without per-person command menus.
+"""
 
 from __future__ import annotations
 
 from dataclasses import replace
 
-from handlers import find_service
+from handlers import find_service, role_commands
 from handlers.context import Turn
-from handlers.model import Choice, Reply
+from handlers.model import Choice, IncomingMessage, Reply
 
 LANGUAGES = ("vi", "en")
 
@@ -27,8 +32,23 @@ def welcome(turn: Turn) -> list[Reply]:
 
 
 def help_text(turn: Turn) -> list[Reply]:
-    """What HueBot can do and how to ask."""
-    return [Reply(turn.say("help"), menu(turn))]
+    """What HueBot can do and how to ask; a role holder's own commands and menu too."""
+    role, language = turn.user.role, turn.language
+    own = role_commands.staff_help(role, language)
+    if own is None:
+        return [Reply(turn.say("help"), menu(turn))]
+    buttons = role_commands.staff_choices(role, language)
+    choices = tuple(Choice(label, payload) for label, payload in buttons)
+    return [Reply(f"{turn.say('help')}\n\n{own}", choices or menu(turn))]
+
+
+def command_of_button(message: IncomingMessage) -> IncomingMessage:
+    """A role-menu button (``cmd:overdue``, ``cmd:stats:7``) read as the command it stands for."""
+    action, _, rest = (message.choice or "").partition(":")
+    name, _, argument = rest.partition(":")
+    if action != "cmd" or name not in role_commands.BUTTON_COMMANDS:
+        return message
+    return replace(message, command=name, choice=None, text=argument or None)
 
 
 def not_understood(turn: Turn) -> list[Reply]:

@@ -76,6 +76,7 @@ async def _route(
         return problem
     if message.contact is not None:
         await ctx.store.users.set_contact(user.id, message.contact.phone, message.contact.name)
+    message = help_flow.command_of_button(message)
     if message.command is not None:
         return await _command(turn, message, conversation)
     if message.choice is not None and (

@@ -93,6 +93,8 @@ class User(Base):
     phone: Mapped[str | None] = mapped_column(String(40))
     language: Mapped[str] = mapped_column(String(5), default="vi")
     role: Mapped[str] = mapped_column(String(20), default="citizen")
+    # The role whose command menu the messenger last set for this chat (None: the default).
+    menu_role: Mapped[str | None] = mapped_column(String(20))
     unit_code: Mapped[str | None] = mapped_column(ForeignKey("unit.code"))
     reachable: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(When)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import models
@@ -18,6 +19,16 @@ from storage.repositories import _user as user_record
 ROLES = ("citizen", "official", "supervisor", "broadcaster", "admin")
 SUPERVISING = ("supervisor", "admin")
 INVITE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+
+@dataclass(frozen=True, slots=True)
+class MenuChange:
+    """A chat whose command menu must become ``role``'s."""
+
+    user_id: int
+    external_id: str
+    role: str
+    language: str
 
 
 class Staff:
@@ -57,6 +68,33 @@ class Staff:
             .order_by(models.User.unit_code, models.User.role, models.User.id)
         )
         return list(rows)
+
+    async def menus_to_sync(
+        self, channel: str, limit: int = 50, skip: Collection[int] = ()
+    ) -> Sequence[MenuChange]:
+        """Chats on ``channel`` whose command menu is not their role's yet, staff first.
+
+        A chat that was staff and is a citizen again needs its menu taken back
+        (``MenuChange.role`` is ``citizen``); a citizen never given one needs nothing.
+        Users in ``skip`` are left out.
+        """
+        user = models.User
+        shown = func.coalesce(user.menu_role, "citizen")
+        rows = await self._session.execute(
+            select(user.id, user.external_id, user.role, user.language)
+            .where(user.channel == channel, user.role != shown, user.id.not_in(skip))
+            .order_by(user.role == "citizen", user.id)
+            .limit(limit)
+        )
+        return [MenuChange(row.id, row.external_id, row.role, row.language) for row in rows]
+
+    async def menu_shown(self, user_id: int, role: str) -> None:
+        """Record that the chat's menu is now ``role``'s (``citizen``: the default menu)."""
+        await self._session.execute(
+            update(models.User)
+            .where(models.User.id == user_id)
+            .values(menu_role=None if role == "citizen" else role)
+        )
 
     async def officials_of(self, unit_code: str) -> Sequence[UserRecord]:
         """The reachable officials (and registered group chats) of a unit."""

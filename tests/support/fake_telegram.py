@@ -20,6 +20,8 @@ from typing import Any
 
 from aiohttp import web
 
+from tests.support.fake_telegram_menus import CommandMenus
+
 TOKEN = "123456789:TEST-token_for_the_fake_server"
 BOT_ID = 123456789
 USERNAME = "HueTestBot"
@@ -49,8 +51,8 @@ async def eventually(condition: Callable[[], Any], timeout: float = 15.0) -> Any
     return value
 
 
-class FakeTelegram:
-    """The Bot API as HueBot sees it."""
+class FakeTelegram(CommandMenus):
+    """The Bot API as HueBot sees it (command menus: ``tests/support/fake_telegram_menus.py``)."""
 
     def __init__(self, token: str = TOKEN) -> None:
         self.token = token
@@ -64,6 +66,7 @@ class FakeTelegram:
         self._message_id = 1000
         self.offset = 0  # the highest offset asked for: updates below it are confirmed
         self.base_url = ""
+        self.init_menus()
 
     def app(self) -> web.Application:
         """The aiohttp application to serve."""
@@ -178,9 +181,6 @@ class FakeTelegram:
         return True
 
     async def _do_delete_webhook(self, params: dict[str, Any], files: dict[str, bytes]) -> Any:
-        return True
-
-    async def _do_set_my_commands(self, params: dict[str, Any], files: dict[str, bytes]) -> Any:
         return True
 
     async def _do_answer_callback_query(self, params: dict[str, Any], files: Any) -> Any:

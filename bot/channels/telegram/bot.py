@@ -28,6 +28,7 @@ from telegram.ext import Application, ApplicationBuilder
 from telegram.warnings import PTBDeprecationWarning
 
 from bot.config import Runtime
+from handlers import role_commands
 
 log = logging.getLogger(__name__)
 
@@ -35,28 +36,7 @@ T = TypeVar("T")
 Sleep = Callable[[float], Awaitable[None]]
 SECRET_ENV = "TELEGRAM_WEBHOOK_SECRET"
 SECRET_FORMAT = re.compile(r"^[A-Za-z0-9_-]{16,256}$")
-COMMANDS = {
-    "vi": (
-        ("start", "Bắt đầu"),
-        ("help", "Hướng dẫn sử dụng"),
-        ("status", "Tình trạng một phản ánh: /status PA-12345"),
-        ("myreports", "Các phản ánh của tôi"),
-        ("subscribe", "Nhận cảnh báo thiên tai, dịch bệnh theo phường"),
-        ("subscriptions", "Các phường đang nhận cảnh báo"),
-        ("cancel", "Dừng việc đang làm"),
-        ("lang", "Đổi ngôn ngữ: /lang en"),
-    ),
-    "en": (
-        ("start", "Start"),
-        ("help", "How to use HueBot"),
-        ("status", "Where a report stands: /status PA-12345"),
-        ("myreports", "My reports"),
-        ("subscribe", "Storm, flood and health alerts for a ward"),
-        ("subscriptions", "Wards you get alerts for"),
-        ("cancel", "Stop what you are doing"),
-        ("lang", "Change language: /lang vi"),
-    ),
-}
+COMMANDS = {lang: role_commands.menu(role_commands.CITIZEN, lang) for lang in ("vi", "en")}
 
 
 class Unavailable(Exception):

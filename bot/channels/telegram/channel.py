@@ -1,8 +1,9 @@
 """The Telegram channel of a running HueBot: PTB hosted inside our own intake.
 
 ``start`` returns at once; a background task then introduces the bot (getMe,
-setMyCommands in Vietnamese and English), starts the queue workers, and either
-registers the webhook (whose route is ``bot/channels/telegram/webhook.py``) or polls. Every
+setMyCommands in Vietnamese and English; role holders' own menus: ``menus.py``), starts
+the queue workers, and either registers the webhook (whose route is
+``bot/channels/telegram/webhook.py``) or polls. Every
 stored update goes through ``Application.process_update`` to one catch-all
 ``TypeHandler`` that reads it with ``parse_update``; there is no ConversationHandler,
 the dialog lives in our store. Network trouble is retried; only a rejected token or
@@ -26,6 +27,7 @@ from bot.channels.gave_up import Apology
 from bot.channels.telegram.bot import Caller, Sleep, TelegramSettings, bot_commands
 from bot.channels.telegram.bot import build_application as build_ptb
 from bot.channels.telegram.io import TelegramIO
+from bot.channels.telegram.menus import RoleMenus
 from bot.channels.telegram.parse import UPDATE_TYPES, Me, TelegramInput, ignored, merge_album
 from bot.channels.telegram.parse import parse_update as read_update
 from bot.channels.telegram.pipeline import Pipeline
@@ -56,6 +58,7 @@ class TelegramChannel(Channel[dict[str, Any], Outgoing]):
         sleep: Sleep = asyncio.sleep,
         workers: int = 4,
         tick: float = 1.0,
+        menu_interval: float = 30.0,
     ) -> None:
         self.settings = settings
         self.application = build_ptb(settings)
@@ -69,6 +72,7 @@ class TelegramChannel(Channel[dict[str, Any], Outgoing]):
             self.application.bot, self.caller, services.database, services.media, clock,
             settings.max_download_bytes,
         )  # fmt: skip
+        self.menus = RoleMenus(self.application.bot, services.database, self.caller, menu_interval)
         self._pipeline = Pipeline(services.inbox, services.database, io, settings.bot_id, clock)
         self._workers, self._tick = workers, tick
         self._me = Me(settings.bot_id, settings.bot_username or "")
@@ -119,6 +123,7 @@ class TelegramChannel(Channel[dict[str, Any], Outgoing]):
             for _ in range(self._workers)
         ]
         await self._announce()
+        self._spawn(self.menus.run(self._stopping))
         if self.settings.webhook:
             await self.caller.forever("setWebhook", lambda: bot.set_webhook(
                 str(self.settings.webhook_url), secret_token=self.settings.webhook_secret,
