@@ -28,6 +28,7 @@ from storage.staff import MenuChange
 log = logging.getLogger(__name__)
 
 CHANNEL = "telegram"
+CITIZEN = role_commands.CITIZEN
 LANGUAGES: tuple[str | None, ...] = ("vi", "en", None)  # None: any other client language
 RETRY_REFUSED_EVERY = 20  # syncs before a chat Telegram refused is tried again
 
@@ -73,8 +74,9 @@ class RoleMenus:
         """Set (or, for a citizen again, delete) the chat's menus; False if it must wait."""
         try:
             scope = BotCommandScopeChat(int(change.external_id))
+            method = "deleteMyCommands" if change.role == CITIZEN else "setMyCommands"
             for language in LANGUAGES:
-                await self._caller("setMyCommands", None, self._call(change, scope, language))
+                await self._caller(method, None, self._call(change, scope, language))
         except (BadRequest, Forbidden, ValueError) as exc:
             log.warning("telegram role menu for user %d refused: %s", change.user_id, exc)
             self._refused.add(change.user_id)
@@ -88,7 +90,7 @@ class RoleMenus:
     ) -> Callable[[], Awaitable[bool]]:
         """The Bot API call that gives the chat its menu for clients in ``language``."""
         bot = self._bot
-        if change.role == role_commands.CITIZEN:
+        if change.role == CITIZEN:
             return lambda: bot.delete_my_commands(scope=scope, language_code=language)
         pairs = role_commands.menu(change.role, language or change.language)
         commands = [BotCommand(name, description) for name, description in pairs]
