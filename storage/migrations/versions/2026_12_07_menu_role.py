@@ -17,10 +17,10 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("user") as batch:
-        batch.add_column(sa.Column("menu_role", sa.String(length=20), nullable=True))
+    op.add_column("user", sa.Column("menu_role", sa.String(length=20), nullable=True))
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("user") as batch:
-        batch.drop_column("menu_role")
+    # A plain DROP COLUMN (SQLite 3.35+), never a batch copy: copying "user" would drop
+    # the table, and under foreign_keys=ON that deletes every row that refers to a user.
+    op.execute('ALTER TABLE "user" DROP COLUMN menu_role')
