@@ -21,6 +21,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    # A plain DROP COLUMN (SQLite 3.35+), never a batch copy: copying "user" would drop
-    # the table, and under foreign_keys=ON that deletes every row that refers to a user.
+    # A plain DROP COLUMN (SQLite 3.35+ and PostgreSQL) rather than a batch copy of the
+    # whole "user" table, which every other table refers to.
     op.execute('ALTER TABLE "user" DROP COLUMN menu_role')
