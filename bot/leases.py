@@ -76,14 +76,25 @@ class Heartbeat:
         self._task = asyncio.create_task(self._loop(), name="heartbeat")
 
     async def stop(self) -> None:
-        """Stop beating and remove this process's heartbeat."""
+        """Stop beating, hand back what this process still holds, remove its heartbeat.
+
+        Called once the workers have stopped: queued updates and outbox rows this
+        process claimed but did not finish go back to the queue at once, for the other
+        processes (or the next start), instead of waiting for their leases to run out.
+        """
         if self._task is not None:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
-        with contextlib.suppress(Exception):
+        try:
             async with self._db.unit_of_work() as store:
+                released = await store.leases.release([self.holder])
                 await store.leases.forget([self.holder])
+        except Exception as exc:  # the store may be down: the leases then run out
+            log.warning("leases not handed back at stop: %s", type(exc).__name__)
+            return
+        if any(released.values()):
+            log.info("leases handed back at stop: %s", released)
 
     async def beat(self) -> dict[str, int]:
         """Say this process is alive; hand back dead holders' rows (how many, per queue)."""

@@ -43,12 +43,13 @@ async def tick(ctx: Context, digest_hour: int) -> TickResult:
 
 
 async def remind(ctx: Context) -> int:
-    """At 75 % of the time, remind the unit once."""
-    due = await ctx.store.handling.due_reminders(ctx.now)
-    for report in due:
-        await ctx.store.handling.mark(report.id, reminded_at=ctx.now)
-        await notices.to_unit(ctx, report.unit_code, _reminder(ctx, report), "reminder")
-    return len(due)
+    """At 75 % of the time, remind the unit once (claimed, so once across processes)."""
+    sent = 0
+    for report in await ctx.store.handling.due_reminders(ctx.now):
+        if await ctx.store.handling.claim(report.id, "reminded_at", ctx.now):
+            await notices.to_unit(ctx, report.unit_code, _reminder(ctx, report), "reminder")
+            sent += 1
+    return sent
 
 
 def _reminder(ctx: Context, report: ReportRecord) -> notices.Compose:
@@ -67,9 +68,12 @@ def _reminder(ctx: Context, report: ReportRecord) -> notices.Compose:
 
 async def escalate(ctx: Context) -> int:
     """At the deadline: mark overdue in the history, one message to the supervisors."""
-    due = await ctx.store.handling.due_escalations(ctx.now)
+    due = [
+        report
+        for report in await ctx.store.handling.due_escalations(ctx.now)
+        if await ctx.store.handling.claim(report.id, "escalated_at", ctx.now)
+    ]
     for report in due:
-        await ctx.store.handling.mark(report.id, escalated_at=ctx.now)
         await ctx.store.handling.note(
             report.id, Change("system", report.status, "", ctx.now, note="overdue")
         )

@@ -10,6 +10,8 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config as AlembicConfig
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import (
@@ -25,6 +27,7 @@ from storage.store import Store
 log = logging.getLogger(__name__)
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+LOCK_KEY = 0x4875_6542_6F74  # "HueBot": the advisory lock every migrating process takes
 
 
 def async_url(url: str) -> str:
@@ -116,10 +119,36 @@ def alembic_config(connection: Connection | None = None) -> AlembicConfig:
 
 
 async def upgrade(engine: AsyncEngine, revision: str = "heads") -> None:
-    """Migrate the store to ``revision`` (every head by default)."""
+    """Migrate the store to ``revision`` (every head by default).
+
+    On PostgreSQL the migration runs under a transaction-scoped advisory lock: of
+    several processes started at the same moment one migrates and the others wait for
+    its commit, then find the schema at head and do nothing. SQLite's ``BEGIN
+    IMMEDIATE`` already lets one writer in at a time.
+    """
     async with _migrating(engine) as conn:
         await conn.run_sync(lambda sync: command.upgrade(alembic_config(sync), revision))
     log.info("database migrated to %s", revision)
+
+
+async def _wait_for_migration_lock(conn: AsyncConnection) -> None:
+    """Take the migration lock, saying so when another process holds it."""
+    taken = await conn.scalar(text("SELECT pg_try_advisory_xact_lock(:key)"), {"key": LOCK_KEY})
+    if not taken:
+        log.info("another process is migrating the database; waiting for it")
+        await conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": LOCK_KEY})
+
+
+async def at_head(engine: AsyncEngine) -> bool:
+    """Whether the store's schema is at the newest migration (every head)."""
+
+    def check(sync: Connection) -> bool:
+        script = ScriptDirectory.from_config(alembic_config(sync))
+        current = MigrationContext.configure(sync).get_current_heads()
+        return set(current) == set(script.get_heads())
+
+    async with engine.connect() as conn:
+        return await conn.run_sync(check)
 
 
 async def downgrade(engine: AsyncEngine, revision: str) -> None:
@@ -130,7 +159,8 @@ async def downgrade(engine: AsyncEngine, revision: str) -> None:
 
 @asynccontextmanager
 async def _migrating(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
-    """A transaction to migrate in; on SQLite with foreign key actions off.
+    """A transaction to migrate in: on PostgreSQL under the migration lock, on SQLite
+    with foreign key actions off.
 
     SQLite cannot alter most columns in place, so Alembic copies the table and drops
     the old one; with foreign keys on, that drop deletes every row that refers to it
@@ -141,6 +171,7 @@ async def _migrating(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
     async with engine.connect() as conn:
         if conn.dialect.name != "sqlite":
             async with conn.begin():
+                await _wait_for_migration_lock(conn)
                 yield conn
             return
         raw = (await conn.get_raw_connection()).driver_connection
@@ -172,6 +203,10 @@ class Database:
     async def migrate(self) -> None:
         """Bring the schema to the newest migration."""
         await upgrade(self.engine)
+
+    async def at_head(self) -> bool:
+        """Whether the schema is at the newest migration."""
+        return await at_head(self.engine)
 
     async def dispose(self) -> None:
         """Close every connection."""

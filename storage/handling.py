@@ -105,7 +105,7 @@ class Handling:
             models.Report.status.in_(OPEN_STATUSES),
             models.Report.reminded_at.is_(None),
             models.Report.deadline_at > now,
-            order=(models.Report.deadline_at,),
+            order=(models.Report.deadline_at, models.Report.id),
             limit=1000,
         )
         return [r for r in rows if now >= r.created_at + (r.deadline_at - r.created_at) * 0.75]
@@ -116,7 +116,7 @@ class Handling:
             models.Report.status.in_(OPEN_STATUSES),
             models.Report.deadline_at <= now,
             models.Report.escalated_at.is_(None),
-            order=(models.Report.deadline_at,),
+            order=(models.Report.deadline_at, models.Report.id),
             limit=1000,
         )
 
@@ -134,6 +134,21 @@ class Handling:
         await self._session.execute(
             update(models.Report).where(models.Report.id == report_id).values(**values)
         )
+
+    async def claim(self, report_id: int, column: str, now: datetime) -> bool:
+        """Set the bookkeeping column ``column`` (reminded_at, escalated_at) if still empty.
+
+        A compare-and-set: of several processes that found the same report due, the
+        first one's update wins and the others (waiting for its commit on PostgreSQL,
+        queued behind ``BEGIN IMMEDIATE`` on SQLite) update nothing and get False.
+        """
+        target = getattr(models.Report, column)
+        result = await self._session.execute(
+            update(models.Report)
+            .where(models.Report.id == report_id, target.is_(None))
+            .values({column: now})
+        )
+        return bool(getattr(result, "rowcount", 0))
 
     async def claim_mark(self, key: str, now: datetime) -> bool:
         """Claim a once-only job; False when it ran already or another process holds it.

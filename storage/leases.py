@@ -8,8 +8,9 @@ instead of waiting for the leases to run out (30 s for the outbox, 5 min for upd
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -46,12 +47,19 @@ class Leases:
 
     async def release_except(self, alive: Sequence[str]) -> dict[str, int]:
         """Hand back every row held by a holder not in ``alive``; how many, per queue."""
+        return await self._release(lambda holder: holder.not_in(alive))
+
+    async def release(self, holders: Sequence[str]) -> dict[str, int]:
+        """Hand back every row held by ``holders`` (a process stopping gracefully)."""
+        return await self._release(lambda holder: holder.in_(holders))
+
+    async def _release(self, which: Callable[[Any], Any]) -> dict[str, int]:
         box, tg, za = models.Outbox, models.TelegramUpdate, models.ZaloEvent
         counts = {
             "outbox": await self._run(
                 update(box)
                 .where(box.status == "sending", box.claimed_by.is_not(None))
-                .where(box.claimed_by.not_in(alive))
+                .where(which(box.claimed_by))
                 .values(status="pending", claimed_by=None, claimed_until=None)
             ),
         }
@@ -59,7 +67,7 @@ class Leases:
             counts[name] = await self._run(
                 update(row)
                 .where(row.status == "pending", row.locked_by.is_not(None))
-                .where(row.locked_by.not_in(alive))
+                .where(which(row.locked_by))
                 .values(locked_by=None, locked_until=None)
             )
         return counts
