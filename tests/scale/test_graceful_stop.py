@@ -16,9 +16,9 @@ from tests.support.clock import FakeClock
 async def _hold(database: Database, row_id: int, holder: str, clock: FakeClock) -> None:
     async with database.engine.begin() as conn:
         await conn.execute(
-            update(models.Outbox).where(models.Outbox.id == row_id).values(
-                status="sending", claimed_by=holder, claimed_until=clock.advance(seconds=0)
-            )
+            update(models.Outbox)
+            .where(models.Outbox.id == row_id)
+            .values(status="sending", claimed_by=holder, claimed_until=clock.advance(seconds=0))
         )
 
 

@@ -7,7 +7,6 @@ Before the compare-and-set claims, two schedulers sent 100 of 100 reminders twic
 from __future__ import annotations
 
 import asyncio
-from datetime import timedelta
 from typing import Any
 
 import pytest
