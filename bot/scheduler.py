@@ -8,6 +8,7 @@ import logging
 from collections.abc import Callable
 from datetime import datetime
 
+from bot.web.ops.metrics import SCHEDULED
 from handlers import Context, Parser, deadlines
 from handlers.city import City
 from storage.db import Database
@@ -38,6 +39,8 @@ class Scheduler:
             result = await deadlines.tick(ctx, self._digest_hour)
         if result != deadlines.TickResult():
             log.info("scheduler: %s", result)
+            for kind in ("reminded", "escalated", "digests", "closed_unrated"):
+                SCHEDULED.labels(kind).inc(getattr(result, kind))
         return result
 
     def start(self) -> None:

@@ -1,23 +1,43 @@
-"""/metrics in Prometheus' text format: this process's counters and the store's gauges.
+"""/metrics in Prometheus' text format, built with prometheus-client.
 
-Counted in the process (since it started): updates received and replies given per
-channel, updates that failed, and NLU parse latency. Read from the store at each scrape
-(so every process reports the same): outbox depth and age, deliveries per result, and
-reports per status. Set HUEBOT_METRICS_TOKEN to require ``Authorization: Bearer TOKEN``.
+One registry per process. Counted in the process (since it started): updates received
+and replies given per channel, updates that failed, NLU parse latency, scheduled notices
+claimed, and the standard ``process_*`` series. Read from the store at each scrape (so
+every process reports the same values): outbox depth and age, deliveries per result,
+and reports per status. ``huebot_process_info{holder=...}`` names the process.
+
+With several processes, Prometheus scrapes each one as its own target (one
+``instance`` label per process) and aggregates at query time: ``sum without(instance)``
+for the counters, ``max without(instance)`` for the store gauges. There is no shared
+multiprocess directory; that mode is for workers forked by one server (gunicorn), not
+for separate processes or containers. Set HUEBOT_METRICS_TOKEN to require
+``Authorization: Bearer TOKEN``.
 """
 
 from __future__ import annotations
 
 import hmac
 import time
-from collections import Counter
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from collections import Counter as Tally
+from collections.abc import Mapping
 from typing import Any
 
 from aiohttp import web
+from prometheus_client import (
+    CollectorRegistry,
+    Counter,
+    Histogram,
+    Info,
+    PlatformCollector,
+    ProcessCollector,
+    disable_created_metrics,
+    generate_latest,
+)
+from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.registry import Collector
 
 from bot.inbound import Inbox, Outcome, StoreUnavailable
+from bot.leases import holder_name
 from bot.web.ops.state import OPS
 from handlers.model import IncomingMessage
 
@@ -25,28 +45,37 @@ BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0)
 TOKEN = web.AppKey("metrics_token", str)
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 
+disable_created_metrics()  # no *_created series: start times are process_start_time_seconds
+REGISTRY = CollectorRegistry(auto_describe=True)
+ProcessCollector(registry=REGISTRY)
+PlatformCollector(registry=REGISTRY)
+UPDATES = Counter(
+    "huebot_updates_received", "Updates received from users, per channel.", ["channel"],
+    registry=REGISTRY,
+)  # fmt: skip
+REPLIES = Counter(
+    "huebot_replies", "Replies sent back to the same chat, per channel.", ["channel"],
+    registry=REGISTRY,
+)  # fmt: skip
+FAILED = Counter(
+    "huebot_updates_failed", "Updates that could not be stored, per channel.", ["channel"],
+    registry=REGISTRY,
+)  # fmt: skip
+NLU_SECONDS = Histogram(
+    "huebot_nlu_parse_seconds", "Time the language understanding took per parse.",
+    buckets=BUCKETS, registry=REGISTRY,
+)  # fmt: skip
+SCHEDULED = Counter(
+    "huebot_scheduled_notices", "Scheduled jobs this process claimed and did, per kind.",
+    ["kind"], registry=REGISTRY,
+)  # fmt: skip
+PROCESS = Info("huebot_process", "Which process this is (its lease holder name).",
+               registry=REGISTRY)  # fmt: skip
 
-@dataclass
-class Registry:
-    """The process's counters."""
 
-    updates: Counter[str] = field(default_factory=Counter)
-    replies: Counter[str] = field(default_factory=Counter)
-    failed: Counter[str] = field(default_factory=Counter)
-    nlu_buckets: list[int] = field(default_factory=lambda: [0] * len(BUCKETS))
-    nlu_count: int = 0
-    nlu_sum: float = 0.0
-
-    def observe_nlu(self, seconds: float) -> None:
-        """Count one parse that took ``seconds``."""
-        self.nlu_count += 1
-        self.nlu_sum += seconds
-        for index, bound in enumerate(BUCKETS):
-            if seconds <= bound:
-                self.nlu_buckets[index] += 1
-
-
-METRICS = Registry()
+def name_process() -> None:
+    """Label this process's series with its holder name (call once it is running)."""
+    PROCESS.info({"holder": holder_name()})
 
 
 class CountingInbox(Inbox):
@@ -55,13 +84,13 @@ class CountingInbox(Inbox):
     async def receive(self, message: IncomingMessage) -> Outcome:
         """``Inbox.receive``, counted per channel."""
         channel = str(message.channel)
-        METRICS.updates[channel] += 1
+        UPDATES.labels(channel).inc()
         try:
             outcome = await super().receive(message)
         except StoreUnavailable:
-            METRICS.failed[channel] += 1
+            FAILED.labels(channel).inc()
             raise
-        METRICS.replies[channel] += len(outcome.replies)
+        REPLIES.labels(channel).inc(len(outcome.replies))
         return outcome
 
 
@@ -77,11 +106,52 @@ class TimedParser:
         try:
             result: dict[str, Any] = await self._inner.parse(text)
         finally:
-            METRICS.observe_nlu(time.perf_counter() - started)
+            NLU_SECONDS.observe(time.perf_counter() - started)
         return result
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._inner, name)
+
+
+class StoreSnapshot(Collector):
+    """The store's gauges as read at one scrape."""
+
+    def __init__(
+        self,
+        boxes: Mapping[tuple[str, str], int],
+        ages: Mapping[str, float],
+        reports: Mapping[str, int],
+    ) -> None:
+        self._boxes, self._ages, self._reports = boxes, ages, reports
+
+    def collect(self) -> list[GaugeMetricFamily]:
+        """The outbox and report gauges."""
+        depth: Tally[str] = Tally()
+        for (channel, status), n in self._boxes.items():
+            if status in ("pending", "sending"):
+                depth[channel] += n
+        messages = GaugeMetricFamily(
+            "huebot_outbox_messages", "Outbox messages per channel and result.",
+            labels=["channel", "status"],
+        )  # fmt: skip
+        for (channel, status), n in sorted(self._boxes.items()):
+            messages.add_metric([channel, status], n)
+        return [
+            _gauge("huebot_outbox_depth", "Outbox messages waiting to be sent, per channel.",
+                   "channel", depth),  # fmt: skip
+            _gauge("huebot_outbox_oldest_age_seconds",
+                   "Age of the oldest due message not yet sent, per channel.", "channel",
+                   self._ages),  # fmt: skip
+            messages,
+            _gauge("huebot_reports", "Reports per status.", "status", self._reports),
+        ]
+
+
+def _gauge(name: str, help_text: str, label: str, values: Mapping[str, float]) -> Any:
+    family = GaugeMetricFamily(name, help_text, labels=[label])
+    for key, value in sorted(values.items()):
+        family.add_metric([key], value)
+    return family
 
 
 async def metrics(request: web.Request) -> web.StreamResponse:
@@ -91,6 +161,12 @@ async def metrics(request: web.Request) -> web.StreamResponse:
         sent = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
         if not hmac.compare_digest(sent, token):
             raise web.HTTPUnauthorized(text="bearer token required")
+    response = web.Response(body=generate_latest(REGISTRY) + await _store_text(request))
+    response.headers["Content-Type"] = CONTENT_TYPE
+    return response
+
+
+async def _store_text(request: web.Request) -> bytes:
     ops = request.app[OPS]
     now = ops.clock()
     async with ops.database.unit_of_work() as store:
@@ -98,78 +174,6 @@ async def metrics(request: web.Request) -> web.StreamResponse:
         oldest = await store.ops_queue.oldest_waiting(now)
         reports = await store.ops_queue.status_counts()
     ages = {ch: max((now - at).total_seconds(), 0.0) for ch, at in oldest.items()}
-    text = "\n".join([*_process_lines(), *_store_lines(boxes, ages, reports)]) + "\n"
-    response = web.Response(text=text)
-    response.headers["Content-Type"] = CONTENT_TYPE
-    return response
-
-
-def _process_lines() -> Iterator[str]:
-    yield from _family(
-        "huebot_updates_received_total",
-        "counter",
-        "Updates received from users, per channel.",
-        METRICS.updates,
-        "channel",
-    )
-    yield from _family(
-        "huebot_replies_total",
-        "counter",
-        "Replies sent back to the same chat, per channel.",
-        METRICS.replies,
-        "channel",
-    )
-    yield from _family("huebot_updates_failed_total", "counter",
-                       "Updates that could not be stored, per channel.", METRICS.failed,
-                       "channel")  # fmt: skip
-    name = "huebot_nlu_parse_seconds"
-    yield f"# HELP {name} Time the language understanding took per parse."
-    yield f"# TYPE {name} histogram"
-    for bound, count in zip(BUCKETS, METRICS.nlu_buckets, strict=True):
-        yield f'{name}_bucket{{le="{bound}"}} {count}'
-    yield f'{name}_bucket{{le="+Inf"}} {METRICS.nlu_count}'
-    yield f"{name}_sum {METRICS.nlu_sum:.6f}"
-    yield f"{name}_count {METRICS.nlu_count}"
-
-
-def _store_lines(
-    boxes: Mapping[tuple[str, str], int], ages: Mapping[str, float], reports: Mapping[str, int]
-) -> Iterator[str]:
-    depth: Counter[str] = Counter()
-    for (channel, status), n in boxes.items():
-        if status in ("pending", "sending"):
-            depth[channel] += n
-    yield from _family(
-        "huebot_outbox_depth",
-        "gauge",
-        "Outbox messages waiting to be sent, per channel.",
-        depth,
-        "channel",
-    )
-    yield from _family(
-        "huebot_outbox_oldest_age_seconds",
-        "gauge",
-        "Age of the oldest due message not yet sent, per channel.",
-        ages,
-        "channel",
-    )
-    yield "# HELP huebot_outbox_messages Outbox messages per channel and result."
-    yield "# TYPE huebot_outbox_messages gauge"
-    for (channel, status), n in sorted(boxes.items()):
-        labels = f'channel="{_label(channel)}",status="{_label(status)}"'
-        yield f"huebot_outbox_messages{{{labels}}} {n}"
-    yield from _family("huebot_reports", "gauge", "Reports per status.", reports, "status")
-
-
-def _family(
-    name: str, kind: str, help_text: str, values: Mapping[str, float], label: str
-) -> Iterator[str]:
-    yield f"# HELP {name} {help_text}"
-    yield f"# TYPE {name} {kind}"
-    for key, value in sorted(values.items()):
-        shown = f"{value:.3f}" if isinstance(value, float) else str(value)
-        yield f'{name}{{{label}="{_label(key)}"}} {shown}'
-
-
-def _label(value: str) -> str:
-    return value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+    snapshot = CollectorRegistry(auto_describe=True)
+    snapshot.register(StoreSnapshot(boxes, ages, reports))
+    return generate_latest(snapshot)
