@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
-from bot import services_cli
+from bot import logs, services_cli
 from bot.channels.base import Channel
 from bot.channels.telegram import webhook as telegram_web
 from bot.channels.webchat import routes as webchat
@@ -159,6 +159,9 @@ def build_app(
     if telegram is not None and telegram.settings.webhook:
         telegram_web.setup(app, telegram.queue, telegram.settings.webhook_secret)
     zalo_web.setup(app, zalo.intake if zalo is not None else None)
+    for name, channel in (("telegram", telegram), ("zalo", zalo)):
+        if channel is not None:
+            health.expect(app, name, channel.ready.is_set)  # /readyz waits for it
     if settings.ops.enabled:
         ops.setup(app, services)
     return app
@@ -209,7 +212,10 @@ async def serve(runtime: Runtime, host: str, port: int) -> None:
     await heartbeat.start()  # takes back what a killed process held, before claiming
     telegram = open_telegram(services)
     zalo = open_zalo(services)
-    runner = web.AppRunner(build_app(services, telegram, zalo), access_log=None)
+    access = logging.getLogger(logs.ACCESS) if logs.access_log_wanted(os.environ) else None
+    runner = web.AppRunner(
+        build_app(services, telegram, zalo), access_log=access, access_log_class=logs.AccessLogger
+    )
     await runner.setup()
     site = web.TCPSite(runner, host, port)
     stop = asyncio.Event()  # from the moment the server answers, a signal stops it cleanly
@@ -217,6 +223,7 @@ async def serve(runtime: Runtime, host: str, port: int) -> None:
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     await site.start()
+    ops_metrics.name_process()
     log.info("HueBot listening on http://%s:%s", host, port)
     scheduler = open_scheduler(services)
     scheduler.start()

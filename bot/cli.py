@@ -5,12 +5,14 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import sys
 from collections.abc import Awaitable, Callable, Sequence
 
 from bot import (
     alerts_cli,
     dialog_eval,
+    logs,
     open311_cli,
     ops_cli,
     qr_cli,
@@ -80,9 +82,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return places_main(argv[1:])
     args = build_parser().parse_args(argv)
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s"
-    )
+    try:
+        logs.configure(os.environ)
+    except ValueError as exc:
+        print(f"huebot: {exc}", file=sys.stderr)
+        return 2
     if args.command not in MIGRATION_LOGS:
         for name in ("alembic", "storage.db"):  # every command migrates; only these say so
             logging.getLogger(name).setLevel(logging.WARNING)

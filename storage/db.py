@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -143,12 +144,16 @@ async def at_head(engine: AsyncEngine) -> bool:
     """Whether the store's schema is at the newest migration (every head)."""
 
     def check(sync: Connection) -> bool:
-        script = ScriptDirectory.from_config(alembic_config(sync))
-        current = MigrationContext.configure(sync).get_current_heads()
-        return set(current) == set(script.get_heads())
+        return set(MigrationContext.configure(sync).get_current_heads()) == code_heads()
 
     async with engine.connect() as conn:
         return await conn.run_sync(check)
+
+
+@functools.cache
+def code_heads() -> frozenset[str]:
+    """The newest revisions this code knows (read from the migration files once)."""
+    return frozenset(ScriptDirectory.from_config(alembic_config()).get_heads())
 
 
 async def downgrade(engine: AsyncEngine, revision: str) -> None:

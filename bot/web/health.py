@@ -1,10 +1,18 @@
-"""/healthz: is the store reachable, is the outbox moving, when did each channel last hear
+"""/healthz (liveness and state) and /readyz (may this process take traffic now).
+
+/healthz: is the store reachable, is the outbox moving, when did each channel last hear
 from a user, and are this process's background workers running.
 
 503 when the store does not answer (take this process out of rotation); otherwise 200
 with ``status`` "ok", or "degraded" when a watched worker has stopped or the oldest due
 outbox message has waited longer than ``STALLED_SECONDS`` (no delivery worker is
 sending). Workers are watched with ``watch(app, name, probe)``.
+
+/readyz: 200 only when the store answers, its schema is at this code's newest migration,
+and every channel registered with ``expect(app, name, probe)`` has started; otherwise
+503 with what is missing. A load balancer sends webhooks only to ready processes; a
+process whose code is older than the store's schema (the old half of a rolling
+upgrade) stops being ready.
 """
 
 from __future__ import annotations
@@ -19,6 +27,7 @@ from storage.db import Database
 
 DATABASE = web.AppKey("database", Database)
 PROBES = web.AppKey("health_probes", dict)
+STARTED = web.AppKey("ready_probes", dict)
 CLOCK = web.AppKey("health_clock", object)
 STALLED_SECONDS = 300.0
 
@@ -30,14 +39,42 @@ def _utc_now() -> datetime:
 def setup(
     app: web.Application, database: Database, clock: Callable[[], datetime] = _utc_now
 ) -> None:
-    """Add /healthz."""
-    app[DATABASE], app[CLOCK], app[PROBES] = database, clock, {}
+    """Add /healthz and /readyz."""
+    app[DATABASE], app[CLOCK], app[PROBES], app[STARTED] = database, clock, {}, {}
     app.router.add_get("/healthz", healthz)
+    app.router.add_get("/readyz", readyz)
 
 
 def watch(app: web.Application, name: str, probe: Callable[[], bool]) -> None:
     """Report a background worker of this process: ``probe()`` is True while it runs."""
     app[PROBES][name] = probe
+
+
+def expect(app: web.Application, name: str, probe: Callable[[], bool]) -> None:
+    """Make readiness wait for ``probe()`` (a channel that has started) to be True."""
+    app[STARTED][name] = probe
+
+
+async def readyz(request: web.Request) -> web.Response:
+    """200 when this process can serve: store up, schema at head, channels started."""
+    database = request.app[DATABASE]
+    store_up = await database.ping()
+    schema = "unknown"
+    if store_up:
+        try:
+            schema = "at head" if await database.at_head() else "behind"
+        except Exception as exc:  # the store went away between the two questions
+            schema = f"unreadable ({type(exc).__name__})"
+    channels = {
+        name: "started" if probe() else "starting"
+        for name, probe in sorted(request.app[STARTED].items())
+    }
+    ready = store_up and schema == "at head" and all(s == "started" for s in channels.values())
+    body = {
+        "ready": ready, "store": "up" if store_up else "down", "schema": schema,
+        "channels": channels,
+    }  # fmt: skip
+    return web.json_response(body, status=200 if ready else 503)
 
 
 async def healthz(request: web.Request) -> web.Response:

@@ -135,7 +135,8 @@ class Cluster:
 async def _until_ready(http: aiohttp.ClientSession, member: Member, timeout: float) -> None:
     for _ in range(int(timeout / 0.2)):
         if member.process.poll() is not None:
-            raise AssertionError(f"huebot run exited {member.process.returncode}:\n{member.tail()}")
+            code = member.process.returncode
+            raise AssertionError(f"huebot run exited {code}:\n{member.tail()}")
         try:
             async with http.get(member.url + "/readyz") as resp:
                 if resp.status == 200:

@@ -45,7 +45,7 @@ BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0)
 TOKEN = web.AppKey("metrics_token", str)
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 
-disable_created_metrics()  # no *_created series: start times are process_start_time_seconds
+disable_created_metrics()  # type: ignore[no-untyped-call]  # no *_created series: start times are process_start_time_seconds
 REGISTRY = CollectorRegistry(auto_describe=True)
 ProcessCollector(registry=REGISTRY)
 PlatformCollector(registry=REGISTRY)
@@ -136,12 +136,11 @@ class StoreSnapshot(Collector):
         )  # fmt: skip
         for (channel, status), n in sorted(self._boxes.items()):
             messages.add_metric([channel, status], n)
+        waiting = "Outbox messages waiting to be sent, per channel."
+        oldest = "Age of the oldest due message not yet sent, per channel."
         return [
-            _gauge("huebot_outbox_depth", "Outbox messages waiting to be sent, per channel.",
-                   "channel", depth),  # fmt: skip
-            _gauge("huebot_outbox_oldest_age_seconds",
-                   "Age of the oldest due message not yet sent, per channel.", "channel",
-                   self._ages),  # fmt: skip
+            _gauge("huebot_outbox_depth", waiting, "channel", depth),
+            _gauge("huebot_outbox_oldest_age_seconds", oldest, "channel", self._ages),
             messages,
             _gauge("huebot_reports", "Reports per status.", "status", self._reports),
         ]
