@@ -111,10 +111,11 @@ async def open_services(
     """
     settings = runtime.settings
     database = Database(runtime.database_url, schema=schema)
-    if migrate:
-        await database.migrate()
-    await sync_units(database, settings.city)
-    await services_cli.load_at_start(database, runtime)
+    async with database.start_up_lock():  # processes started together go one by one
+        if migrate:
+            await database.migrate()
+        await sync_units(database, settings.city)
+        await services_cli.load_at_start(database, runtime)
     nlu_parser = parser if parser is not None else await asyncio.to_thread(load_nlu, settings.nlu)
     nlu_parser = ops_metrics.TimedParser(nlu_parser)  # NLU latency for /metrics
     media = MediaStore(runtime.media_dir, settings.limits.max_photo_bytes)

@@ -29,6 +29,7 @@ log = logging.getLogger(__name__)
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 LOCK_KEY = 0x4875_6542_6F74  # "HueBot": the advisory lock every migrating process takes
+START_KEY = LOCK_KEY + 1  # the lock around a whole start-up (migrate, then seed the store)
 
 
 def async_url(url: str) -> str:
@@ -208,6 +209,26 @@ class Database:
     async def migrate(self) -> None:
         """Bring the schema to the newest migration."""
         await upgrade(self.engine)
+
+    @asynccontextmanager
+    async def start_up_lock(self) -> AsyncIterator[None]:
+        """Let one process at a time through its start-up (PostgreSQL; SQLite: no-op).
+
+        Held on a connection of its own for the block (a session advisory lock, freed
+        also when the process dies), so the migration and the seeding that follows
+        (units, holidays, the services directory) never run twice at once.
+        """
+        if self.engine.dialect.name != "postgresql":
+            yield
+            return
+        async with self.engine.connect() as conn:
+            await conn.execute(text("SELECT pg_advisory_lock(:key)"), {"key": START_KEY})
+            await conn.commit()
+            try:
+                yield
+            finally:
+                await conn.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": START_KEY})
+                await conn.commit()
 
     async def at_head(self) -> bool:
         """Whether the schema is at the newest migration."""

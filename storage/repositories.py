@@ -180,15 +180,18 @@ class Units:
         self._session = session
 
     async def sync(self, units: Iterable[tuple[str, str, str, str | None]]) -> None:
-        """Insert or update units (code, name_vi, name_en, phone); mark others inactive."""
+        """Insert or update units (code, name_vi, name_en, phone); mark others inactive.
+
+        An upsert, so that several processes starting at once all succeed.
+        """
         seen: set[str] = set()
         for code, name_vi, name_en, phone in units:
             seen.add(code)
-            row = await self._session.get(models.Unit, code)
-            if row is None:
-                row = models.Unit(code=code)
-                self._session.add(row)
-            row.name_vi, row.name_en, row.phone, row.active = name_vi, name_en, phone, True
+            values = {"name_vi": name_vi, "name_en": name_en, "phone": phone, "active": True}
+            upsert = _insert_for(self._session)(models.Unit).values(code=code, **values)
+            await self._session.execute(
+                upsert.on_conflict_do_update(index_elements=["code"], set_=values)
+            )
         await self._session.execute(
             update(models.Unit).where(models.Unit.code.not_in(seen)).values(active=False)
         )

@@ -55,6 +55,7 @@ class Member:
     port: int
     log: Path
     process: subprocess.Popen[bytes]
+    killed: bool = False
 
     @property
     def url(self) -> str:
@@ -96,10 +97,10 @@ class Cluster:
         return Member(port, log, process)
 
     async def ready(self, timeout: float = 180.0) -> None:
-        """Wait (bounded) until every live process answers /readyz with 200."""
+        """Wait (bounded) until every process not killed answers /readyz with 200."""
         async with aiohttp.ClientSession() as http:
             for member in self.members:
-                if member.process.poll() is None:
+                if not member.killed:
                     await _until_ready(http, member, timeout)
 
     async def post_update(self, http: aiohttp.ClientSession, member: Member, update: Any) -> int:
@@ -110,6 +111,7 @@ class Cluster:
 
     def kill(self, member: Member) -> None:
         """``kill -9``: no shutdown at all."""
+        member.killed = True
         member.process.send_signal(signal.SIGKILL)
         member.process.wait(timeout=30)
 
