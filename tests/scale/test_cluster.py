@@ -138,6 +138,8 @@ async def test_a_process_killed_mid_work_loses_nothing(
     try:
         await post_spread(cluster, chats, per_chat, first_id=1_000)
         cluster.kill(cluster.members[0])
+        unfinished = [r for r in await queue_rows(database) if r.status != "done"]
+        assert unfinished, "the work was over before the kill; nothing was tested"
 
         async def all_done() -> bool:
             rows = await queue_rows(database)
