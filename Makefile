@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test test-later lint bench bench-nlu bench-places bench-services bench-broadcast bench-hostile lock clean
+.PHONY: install run test test-later lint bench bench-nlu bench-places bench-services bench-broadcast bench-hostile bench-scale lock clean
 
 $(STAMP): pyproject.toml constraints.txt
 	@$(PY) -m venv $(VENV) || { echo "Could not create $(VENV): on Debian/Ubuntu install python3-venv (sudo apt install python3-venv)." >&2; exit 1; }
@@ -46,6 +46,10 @@ bench-broadcast: install
 
 bench-hostile: install
 	$(BIN)/python -m bench.hostile_bench --out bench/hostile.json
+
+# Three huebot run processes on PostgreSQL (TEST_DATABASE_URL or postgres@127.0.0.1/test).
+bench-scale: install
+	$(BIN)/python -m bench.scale_bench --out bench/scale.json
 
 lock:
 	$(PY) -m venv /tmp/huebot-lock && /tmp/huebot-lock/bin/pip install -q -e '.[dev]'

@@ -8,18 +8,15 @@ without either the tests skip and say which is missing.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.scale import scenarios
 from tests.scale.cluster import Cluster, write_config
 from tests.scale.support import fresh_database, postgres_url, require_redis
 from tests.support.fake_telegram import FakeTelegram
-
-SCHEDULER_SECONDS = 0.5
-HUE = timedelta(hours=7)
 
 
 @pytest.fixture
@@ -41,11 +38,6 @@ def trained_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return model_dir
 
 
-def off_hour() -> int:
-    """A digest hour twelve hours away from now in Huế, so no digest interferes."""
-    return ((datetime.now(UTC) + HUE).hour + 12) % 24
-
-
 @pytest.fixture
 async def cluster(
     fake_telegram: FakeTelegram, trained_model: Path, tmp_path: Path
@@ -54,14 +46,12 @@ async def cluster(
     base = postgres_url()
     require_redis()
     config = write_config(
-        tmp_path / "config.yml", fake_telegram.api_url, trained_model,
-        officials={"scheduler_interval_seconds": SCHEDULER_SECONDS, "digest_hour": off_hour()},
-        delivery={"lease_seconds": 2, "poll_seconds": 0.05},
-    )  # fmt: skip
+        tmp_path / "config.yml", fake_telegram.api_url, trained_model, **scenarios.settings()
+    )
     async with fresh_database(base) as url:
         data = tmp_path / "data"
         data.mkdir()
-        group = Cluster(config, url, data)
+        group = Cluster(config, url, data, env=scenarios.redis_env())
         try:
             yield group
         finally:
