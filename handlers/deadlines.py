@@ -135,14 +135,14 @@ def _digest(ctx: Context, reports: list[ReportRecord], day: date) -> notices.Com
 
 
 async def close_unrated(ctx: Context) -> int:
-    """A resolved report with no rating after 7 days is closed."""
-    due = await ctx.store.handling.unrated_since(ctx.now - RATING_WAIT)
-    for report in due:
+    """A resolved report with no rating after 7 days is closed (a compare-and-set)."""
+    closed = 0
+    for report in await ctx.store.handling.unrated_since(ctx.now - RATING_WAIT):
         change = Change(
             "system", Status.RESOLVED, Status.CLOSED, ctx.now, note="no rating in 7 days"
         )
-        await ctx.store.handling.change(report.id, change)
-    return len(due)
+        closed += await ctx.store.handling.change(report.id, change)  # False: done elsewhere
+    return closed
 
 
 def _line(ctx: Context, report: ReportRecord, language: str) -> str:

@@ -95,3 +95,18 @@ async def test_the_ops_migration_goes_down_and_up(ops_services: Services):
     assert not {"ops_login", "ops_session", "open311_key"} & await tables()
     await upgrade(engine)
     assert {"ops_login", "ops_session", "open311_key"} <= await tables()
+
+
+async def test_metrics_name_the_process_and_count_scheduled_notices(client: TestClient):
+    from bot.leases import holder_name
+    from bot.web.ops import metrics
+
+    metrics.name_process()
+    before = await (await client.get("/metrics")).text()
+    series = 'huebot_scheduled_notices_total{kind="reminded"}'
+    start = value(before, series) if series in before else 0.0
+    metrics.SCHEDULED.labels("reminded").inc(3)
+    text = await (await client.get("/metrics")).text()
+    assert value(text, series) == start + 3
+    assert value(text, f'huebot_process_info{{holder="{holder_name()}"}}') == 1
+    assert "# TYPE process_cpu_seconds_total counter" in text
