@@ -9,8 +9,10 @@ scenarios, timed, are ``make bench-scale``.
 
 from __future__ import annotations
 
+import pytest
+
 from storage.db import Database
-from tests.scale import scenarios
+from tests.scale import alert_scenario, scenarios
 from tests.scale.cluster import Cluster
 from tests.support.fake_telegram import FakeTelegram
 
@@ -64,3 +66,35 @@ async def test_a_process_killed_mid_work_loses_nothing(
     assert figures["accepted"] == figures["done"] == figures["updates"]
     assert figures["out_of_order_chats"] == 0
     assert figures["replies_per_chat_min"] >= 3, cluster.logs()
+
+
+async def test_an_alert_through_three_processes_keeps_the_shared_limit(
+    cluster: Cluster, fake_telegram: FakeTelegram
+):
+    reason = alert_scenario.available()
+    if reason:
+        pytest.skip(reason)
+    database = await started(cluster)
+    try:
+        run = alert_scenario.alert(3_000, kill=False)
+        figures = await run(cluster, fake_telegram, database)
+    finally:
+        await database.dispose()
+    assert figures["rejected_429"] == figures["missing"] == figures["duplicates"] == 0
+    assert figures["of_limit"] >= 0.97, figures
+
+
+async def test_an_alert_survives_a_process_killed_mid_way(
+    cluster: Cluster, fake_telegram: FakeTelegram
+):
+    reason = alert_scenario.available()
+    if reason:
+        pytest.skip(reason)
+    database = await started(cluster)
+    try:
+        run = alert_scenario.alert(3_000, kill=True)
+        figures = await run(cluster, fake_telegram, database)
+    finally:
+        await database.dispose()
+    assert figures["rejected_429"] == figures["missing"] == 0
+    assert figures["duplicates"] <= figures["in_flight_at_kill"], figures
