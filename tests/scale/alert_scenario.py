@@ -94,7 +94,13 @@ def alert(people: int, *, kill: bool) -> Any:
         async def everyone() -> bool:
             return len({c.params["chat_id"] for c in _alert_calls(fake, people)}) >= people
 
-        await until(everyone, timeout=900)
+        try:
+            await until(everyone, timeout=900)
+        except AssertionError as exc:
+            got = len({c.params["chat_id"] for c in _alert_calls(fake, people)})
+            raise AssertionError(
+                f"{exc}: {got} of {people} reached, 429s {fake.violations}\n{cluster.logs()}"
+            ) from None  # type: ignore[attr-defined]
         calls = _alert_calls(fake, people)
         times = sorted(c.at for c in calls)
         rate = (len(times) - 1) / (times[-1] - times[0]) if len(times) > 1 else 0.0

@@ -26,6 +26,7 @@ async def started(cluster: Cluster) -> Database:
     return Database(cluster.database_url)
 
 
+@pytest.mark.timeout(900)  # three start-ups on a busy machine
 async def test_three_processes_start_together_and_remind_once(
     cluster: Cluster, fake_telegram: FakeTelegram
 ):
@@ -39,6 +40,7 @@ async def test_three_processes_start_together_and_remind_once(
     assert figures["processes_alive"] == PROCESSES, cluster.logs()
 
 
+@pytest.mark.timeout(900)
 async def test_webhook_updates_over_three_processes_are_processed_once_in_order(
     cluster: Cluster, fake_telegram: FakeTelegram
 ):
@@ -53,6 +55,7 @@ async def test_webhook_updates_over_three_processes_are_processed_once_in_order(
     assert figures["replies_per_chat_min"] == figures["replies_per_chat_max"] >= 4
 
 
+@pytest.mark.timeout(900)
 async def test_a_process_killed_mid_work_loses_nothing(
     cluster: Cluster, fake_telegram: FakeTelegram
 ):
@@ -68,6 +71,7 @@ async def test_a_process_killed_mid_work_loses_nothing(
     assert figures["replies_per_chat_min"] >= 3, cluster.logs()
 
 
+@pytest.mark.timeout(1500)  # 3,000 messages at 30/s are 100 s, after three start-ups
 async def test_an_alert_through_three_processes_keeps_the_shared_limit(
     cluster: Cluster, fake_telegram: FakeTelegram
 ):
@@ -84,6 +88,7 @@ async def test_an_alert_through_three_processes_keeps_the_shared_limit(
     assert figures["of_limit"] >= 0.97, figures
 
 
+@pytest.mark.timeout(1500)
 async def test_an_alert_survives_a_process_killed_mid_way(
     cluster: Cluster, fake_telegram: FakeTelegram
 ):
