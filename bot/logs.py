@@ -27,6 +27,7 @@ HASHED_FIELDS = frozenset({"chat_id", "user_key", "external_id", "user_id", "rem
 _RECORD_FIELDS = frozenset(vars(logging.makeLogRecord({}))) | {"message", "asctime"}
 TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s %(message)s"
 ACCESS = "huebot.access"
+HANDLER = "huebot"
 
 
 def hashed(value: object) -> str:
@@ -84,8 +85,9 @@ def configure(env: Mapping[str, str]) -> None:
         raise ValueError(f"HUEBOT_LOG_FORMAT must be text or json, not {chosen!r}")
     handler = logging.StreamHandler()
     handler.setFormatter(JsonFormatter() if chosen == "json" else TextFormatter(TEXT_FORMAT))
+    handler.set_name(HANDLER)
     root = logging.getLogger()
-    for old in list(root.handlers):
+    for old in [h for h in root.handlers if h.get_name() == HANDLER]:  # ours, from before
         root.removeHandler(old)
     root.addHandler(handler)
     root.setLevel(env.get("HUEBOT_LOG_LEVEL", "INFO").upper())

@@ -85,3 +85,17 @@ async def test_the_access_log_names_the_route_not_the_ids_or_query(
     assert event["route"] == "/ops/reports/{code}" and event["status"] == 200
     assert "PA-10001" not in json.dumps(event) and "secret" not in json.dumps(event)
     assert event["remote"] == logs.hashed("127.0.0.1")
+
+
+def test_configuring_twice_keeps_one_handler_and_leaves_others_alone():
+    root = logging.getLogger()
+    before = [h for h in root.handlers if h.get_name() != logs.HANDLER]
+    try:
+        logs.configure({"HUEBOT_LOG_FORMAT": "json"})
+        logs.configure({"HUEBOT_LOG_FORMAT": "text"})
+        ours = [h for h in root.handlers if h.get_name() == logs.HANDLER]
+        assert len(ours) == 1 and isinstance(ours[0].formatter, logs.TextFormatter)
+        assert [h for h in root.handlers if h.get_name() != logs.HANDLER] == before
+    finally:
+        for handler in [h for h in root.handlers if h.get_name() == logs.HANDLER]:
+            root.removeHandler(handler)
