@@ -29,7 +29,7 @@ from typing import Any, cast
 from sqlalchemy import Table, func, insert, select
 
 from bot.config import load_settings
-from handlers.alert_issue import draft, issue
+from handlers.alerts.issue import draft, issue
 from storage import models
 from storage.db import Database
 

@@ -26,9 +26,8 @@ from pathlib import Path
 from typing import Any
 
 from bot.config import load_settings
-from handlers.context import Context, Turn
-from handlers.model import GeoPoint
-from handlers.service_lookup import Place, by_point
+from handlers import Context, GeoPoint, Turn
+from handlers.services.lookup import Place, by_point
 from storage.db import Database
 from storage.records import UserRecord
 from storage.services import ServiceEntry

@@ -25,10 +25,10 @@ from bot.delivery.follow import describe, follow, snapshot
 from bot.delivery.setup import open_worker
 from bot.leases import Heartbeat
 from bot.media import MediaStore
-from handlers.alert_cap import MAX_CAP_BYTES, parse_cap
-from handlers.alert_issue import CERTAINTIES, URGENCIES, AlertProblem, cancel, draft, issue
-from handlers.alert_texts import CATEGORIES, SEVERITIES
-from handlers.model import PhotoRef
+from handlers import PhotoRef
+from handlers.alerts.cap import MAX_CAP_BYTES, parse_cap
+from handlers.alerts.issue import CERTAINTIES, URGENCIES, AlertProblem, cancel, draft, issue
+from handlers.alerts.render import CATEGORIES, SEVERITIES
 from storage.alerts import AlertContent
 from storage.db import Database
 

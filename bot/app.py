@@ -26,8 +26,7 @@ from bot.media import MediaStore
 from bot.scheduler import Scheduler
 from bot.web import health, ops
 from bot.web.ops import metrics as ops_metrics
-from handlers import Limits, Parser
-from handlers.city import City
+from handlers import City, Limits, Parser
 from storage.db import Database
 
 if TYPE_CHECKING:

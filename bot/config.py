@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from bot.delivery.settings import DeliveryConfig
 from bot.services_config import ServicesConfig
-from handlers.city import City
+from handlers import City
 from places.config import PlacesConfig, PlacesPaths, resolve_paths
 
 DEFAULT_CONFIG = "config.yml"

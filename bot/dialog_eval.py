@@ -24,10 +24,7 @@ import handlers
 from bot.config import Runtime
 from bot.core.clock import utc_now
 from bot.gazetteer import LivePlaces
-from handlers import Context, Parser
-from handlers.city import City
-from handlers.context import Places
-from handlers.model import Channel, IncomingMessage, Reply
+from handlers import Channel, City, Context, IncomingMessage, Parser, Places, Reply
 from places.evaluation import SETS, read_rows
 from storage.db import Database
 

@@ -15,11 +15,18 @@ from datetime import datetime
 
 import handlers
 from bot.core.clock import utc_now
-from handlers import Context, Limits, Parser
-from handlers.city import City
-from handlers.context import Places
-from handlers.i18n import say
-from handlers.model import IncomingMessage, Reply, reply_from_dict, reply_to_dict
+from handlers import (
+    City,
+    Context,
+    IncomingMessage,
+    Limits,
+    Parser,
+    Places,
+    Reply,
+    reply_from_dict,
+    reply_to_dict,
+    say,
+)
 from storage.db import Database
 
 __all__ = ["Inbox", "Outcome", "StoreUnavailable", "reply_from_dict", "reply_to_dict"]

@@ -60,7 +60,7 @@ from bot.media_formats import (
     classify_unreadable,
 )
 from bot.media_picture import public_picture
-from handlers.model import GeoPoint, PhotoProblem, PhotoRef, RejectedFile
+from handlers import GeoPoint, PhotoProblem, PhotoRef, RejectedFile
 
 logger = logging.getLogger(__name__)
 

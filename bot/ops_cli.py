@@ -15,7 +15,8 @@ from typing import Any
 from bot.app import sync_units
 from bot.config import Runtime
 from bot.core.clock import utc_now
-from handlers import Context, ops_link
+from handlers import Context
+from handlers.handling import ops_link
 from storage.db import Database
 from storage.records import UserRecord
 from storage.store import Store

@@ -11,7 +11,7 @@ from bot.app import sync_units
 from bot.config import Runtime
 from bot.core.clock import utc_now
 from bot.media import MediaStore
-from handlers.city import City
+from handlers import City
 from storage.db import Database
 from storage.records import ReportFilter, ReportRecord
 from storage.store import Store

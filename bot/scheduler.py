@@ -9,8 +9,8 @@ from collections.abc import Callable
 from datetime import datetime
 
 from bot.web.ops.metrics import SCHEDULED
-from handlers import Context, Parser, deadlines
-from handlers.city import City
+from handlers import City, Context, Parser
+from handlers.handling import deadlines
 from storage.db import Database
 
 log = logging.getLogger(__name__)

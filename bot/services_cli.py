@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.config import Runtime
-from handlers.service_directory import Directory, DirectoryError, read_directory, ward_index
+from handlers.services.directory import Directory, DirectoryError, read_directory, ward_index
 from storage.db import Database
 from storage.services import HolidayEntry, ImportCounts, ServiceEntry
 from storage.store import Store

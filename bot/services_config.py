@@ -7,8 +7,8 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, field_validator
 
-from handlers.city import Names
-from handlers.opening_hours import HoursError, parse_ranges
+from handlers import Names
+from handlers.services.opening_hours import HoursError, parse_ranges
 
 
 class _Strict(BaseModel):

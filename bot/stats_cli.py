@@ -14,8 +14,8 @@ from typing import Any
 
 from bot.config import Runtime
 from bot.stats_export import as_csv, scoped
-from handlers.city import City, Names
-from handlers.stats_view import DASH, hours, percent
+from handlers import City, Names
+from handlers.handling.stats_view import DASH, hours, percent
 from storage.db import Database, sessionmaker, transaction
 from storage.stats import DEFINITIONS, Figures, Period, Statistics, Stats, StatsQuery
 

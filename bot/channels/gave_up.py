@@ -11,9 +11,8 @@ import logging
 from collections.abc import Callable
 from datetime import datetime
 
-from handlers.apology import gave_up_reply
-from handlers.city import City
-from handlers.model import reply_to_dict
+from handlers import City, reply_to_dict
+from handlers.core.apology import gave_up_reply
 from storage.db import Database
 
 log = logging.getLogger(__name__)

@@ -8,8 +8,8 @@ import time
 from typing import TextIO
 
 from bot.delivery.progress import figures
-from handlers.alert_texts import Progress, progress_text
-from handlers.city import City
+from handlers import City
+from handlers.alerts.render import Progress, progress_text
 from storage.alerts import ACTIVE, AlertRecord
 from storage.db import Database
 

@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 
 from bot.delivery.buckets import Throttle
 from bot.delivery.senders import Poster
-from handlers.alert_texts import ChannelFigures, Progress, progress_text
+from handlers.alerts.render import ChannelFigures, Progress, progress_text
 from storage.alerts import ACTIVE, AlertRecord
 from storage.db import Database
 from storage.delivery import BLOCKED, FAILED, SENT, WAITING

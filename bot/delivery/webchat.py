@@ -13,7 +13,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from bot.delivery.senders import Pacer
-from handlers.model import Channel, Reply, reply_to_dict
+from handlers import Channel, Reply, reply_to_dict
 from storage.db import Database
 
 PROGRESS_PRIORITY = 1

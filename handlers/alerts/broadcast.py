@@ -13,11 +13,11 @@ import re
 from enum import StrEnum
 from typing import Any
 
-from handlers.alert_issue import BROADCASTER_ROLES, audience_of, cancel, draft, issue
-from handlers.alert_texts import SEVERITIES, area_name, render_alert
-from handlers.context import Turn
-from handlers.i18n import TEXTS, say
-from handlers.model import Choice, IncomingMessage, Reply
+from handlers.alerts.issue import BROADCASTER_ROLES, audience_of, cancel, draft, issue
+from handlers.alerts.render import SEVERITIES, area_name, render_alert
+from handlers.core.context import Turn
+from handlers.core.i18n import TEXTS, say
+from handlers.core.model import Choice, IncomingMessage, Reply
 from nlu import find_wards, fold
 from storage.alerts import AlertContent
 from storage.records import ConversationRecord

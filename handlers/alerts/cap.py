@@ -24,8 +24,8 @@ from zoneinfo import ZoneInfo
 import defusedxml
 import defusedxml.ElementTree as SafeET
 
-from handlers.alert_issue import DEFAULT_EXPIRY, AlertProblem
-from handlers.city import City
+from handlers.alerts.issue import DEFAULT_EXPIRY, AlertProblem
+from handlers.core.city import City
 from nlu import find_wards, fold
 from storage.alerts import AlertContent
 

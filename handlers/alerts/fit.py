@@ -13,9 +13,9 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import Final
 
-from handlers.alert_texts import render_alert
-from handlers.city import City
-from handlers.i18n import TEXTS, say
+from handlers.alerts.render import render_alert
+from handlers.core.city import City
+from handlers.core.i18n import TEXTS, say
 from storage.alerts import AlertContent
 
 MESSAGE_CHARS: Final = 3800  # Telegram's 4096, less room for HTML escapes and markup

@@ -9,10 +9,10 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from handlers.alert_texts import render_alert
-from handlers.context import Turn
-from handlers.i18n import TEXTS
-from handlers.model import Reply
+from handlers.alerts.render import render_alert
+from handlers.core.context import Turn
+from handlers.core.i18n import TEXTS
+from handlers.core.model import Reply
 from nlu import fold
 
 DISEASES = (

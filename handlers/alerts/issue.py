@@ -12,10 +12,10 @@ import uuid
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from handlers.alert_fit import fit_to_message
-from handlers.alert_texts import CATEGORIES, SEVERITIES, render_alert
-from handlers.city import City
-from handlers.model import reply_to_dict
+from handlers.alerts.fit import fit_to_message
+from handlers.alerts.render import CATEGORIES, SEVERITIES, render_alert
+from handlers.core.city import City
+from handlers.core.model import reply_to_dict
 from nlu import fold
 from storage.alerts import REPLACED, AlertContent, Audience
 from storage.store import Store

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from handlers.city import City
-from handlers.i18n import TEXTS, format_time, say
-from handlers.model import Reply
+from handlers.core.city import City
+from handlers.core.i18n import TEXTS, format_time, say
+from handlers.core.model import Reply
 from storage.alerts import AlertContent
 
 SEVERITIES = ("Extreme", "Severe", "Moderate", "Minor")

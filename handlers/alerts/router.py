@@ -6,9 +6,11 @@ goes on.
 
 from __future__ import annotations
 
-from handlers import alert_health, alerts, subscriptions
-from handlers.context import Turn
-from handlers.model import IncomingMessage, Reply
+from handlers.alerts import broadcast as alerts
+from handlers.alerts import health as alert_health
+from handlers.alerts import subscriptions
+from handlers.core.context import Turn
+from handlers.core.model import IncomingMessage, Reply
 from storage.records import ConversationRecord
 
 SUBSCRIPTION_COMMANDS = frozenset({"subscribe", "subscriptions", "unsubscribe"})

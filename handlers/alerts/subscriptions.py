@@ -13,10 +13,10 @@ from __future__ import annotations
 import re
 from enum import StrEnum
 
-from handlers.alert_texts import ward_names
-from handlers.context import Turn
-from handlers.i18n import TEXTS
-from handlers.model import Choice, GeoPoint, IncomingMessage, Reply
+from handlers.alerts.render import ward_names
+from handlers.core.context import Turn
+from handlers.core.i18n import TEXTS
+from handlers.core.model import Choice, GeoPoint, IncomingMessage, Reply
 from nlu import find_wards, fold
 
 FLOW = "alert_sub"

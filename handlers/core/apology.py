@@ -7,9 +7,9 @@ the phone of the first unit in config.yml (the operations centre).
 
 from __future__ import annotations
 
-from handlers.city import City
-from handlers.i18n import TEXTS, say
-from handlers.model import Reply
+from handlers.core.city import City
+from handlers.core.i18n import TEXTS, say
+from handlers.core.model import Reply
 
 TEXTS["error.gave_up"] = (
     "Xin lỗi, hệ thống chưa xử lý được tin nhắn vừa rồi của bạn; cán bộ vận hành đã được "

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
-from handlers.city import City
-from handlers.i18n import format_time, say
+from handlers.core.city import City
+from handlers.core.i18n import format_time, say
 from places.model import Place
 from storage.records import UserRecord
 from storage.store import Store

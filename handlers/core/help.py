@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from handlers import find_service, role_commands
-from handlers.context import Turn
-from handlers.model import Choice, IncomingMessage, Reply
+from handlers import role_commands
+from handlers.core.context import Turn
+from handlers.core.model import Choice, IncomingMessage, Reply
+from handlers.services import find as find_service
 
 LANGUAGES = ("vi", "en")
 

@@ -108,7 +108,7 @@ _CORE: dict[str, tuple[str, str]] = {
         "• Phản ánh sự cố: cứ nhắn mô tả, gửi ảnh và vị trí.\n"
         "• /status PA-12345 — xem tình trạng một phản ánh.\n"
         "• /myreports — các phản ánh của bạn.\n"
-        "• Tìm bệnh viện, nhà thuốc, nơi trú ẩn: cứ hỏi, ví dụ \"nhà thuốc gần nhất\".\n"
+        '• Tìm bệnh viện, nhà thuốc, nơi trú ẩn: cứ hỏi, ví dụ "nhà thuốc gần nhất".\n'
         "• /subscribe — nhận cảnh báo thiên tai, dịch bệnh theo phường; /subscriptions, "
         "/unsubscribe.\n"
         "• /cancel — dừng việc đang làm.\n"
@@ -118,7 +118,7 @@ _CORE: dict[str, tuple[str, str]] = {
         "• Report a problem: just describe it, send a photo and the place.\n"
         "• /status PA-12345 — see where a report stands.\n"
         "• /myreports — your reports.\n"
-        "• Find a hospital, pharmacy or shelter: just ask, e.g. \"nearest pharmacy\".\n"
+        '• Find a hospital, pharmacy or shelter: just ask, e.g. "nearest pharmacy".\n'
         "• /subscribe — storm, flood and health alerts for a ward; /subscriptions, "
         "/unsubscribe.\n"
         "• /cancel — stop what you are doing.\n"

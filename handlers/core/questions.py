@@ -7,11 +7,11 @@ It never opens a report draft or a category picker.
 
 from __future__ import annotations
 
-import handlers.dialog_texts  # noqa: F401  (registers the texts)
-from handlers import help as help_flow
-from handlers.city import CATEGORY_CODES
-from handlers.context import Turn
-from handlers.model import Reply
+import handlers.core.dialog_texts  # noqa: F401  (registers the texts)
+from handlers.core import help as help_flow
+from handlers.core.city import CATEGORY_CODES
+from handlers.core.context import Turn
+from handlers.core.model import Reply
 from nlu.questions import topic_of_question
 
 MIN_TOPIC_CONFIDENCE = 0.5

@@ -5,13 +5,18 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from handlers import alert_router, deep_link, find_service, questions, report_issue, report_status
-from handlers import handling_router as handling
-from handlers import help as help_flow
-from handlers.context import Context, Turn
-from handlers.i18n import TEXTS
-from handlers.model import IncomingMessage, Reply
-from handlers.report_draft import Draft
+from handlers.alerts import router as alert_router
+from handlers.core import help as help_flow
+from handlers.core import questions
+from handlers.core.context import Context, Turn
+from handlers.core.i18n import TEXTS
+from handlers.core.model import IncomingMessage, Reply
+from handlers.handling import router as handling
+from handlers.report import deep_link
+from handlers.report import issue as report_issue
+from handlers.report import status as report_status
+from handlers.report.draft import Draft
+from handlers.services import find as find_service
 from nlu.abuse import is_abusive
 from nlu.questions import asks_question
 from nlu.subsets import is_english

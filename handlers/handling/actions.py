@@ -9,9 +9,9 @@ official's conversation (flow ``official``).
 
 from __future__ import annotations
 
-from handlers import notices, outcomes, unit_picker
-from handlers.context import Turn
-from handlers.model import Choice, IncomingMessage, Reply
+from handlers.core.context import Turn
+from handlers.core.model import Choice, IncomingMessage, Reply
+from handlers.handling import notices, outcomes, unit_picker
 from storage.handling import Change
 from storage.records import OPEN_STATUSES, ReportRecord, Status
 from storage.staff import SUPERVISING

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from handlers import notices
-from handlers.context import Context
-from handlers.i18n import format_time, say
-from handlers.model import Choice, Reply
+from handlers.core.context import Context
+from handlers.core.i18n import format_time, say
+from handlers.core.model import Choice, Reply
+from handlers.handling import notices
 from storage.handling import Change
 from storage.records import ReportRecord, Status
 

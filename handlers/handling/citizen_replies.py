@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from handlers import notices
-from handlers.assignment import send_assignment
-from handlers.context import Turn
-from handlers.i18n import say
-from handlers.model import Choice, IncomingMessage, Reply
+from handlers.core.context import Turn
+from handlers.core.i18n import say
+from handlers.core.model import Choice, IncomingMessage, Reply
+from handlers.handling import notices
+from handlers.handling.assignment import send_assignment
 from storage.handling import Change
 from storage.records import ReportRecord, Status
 

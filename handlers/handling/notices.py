@@ -9,9 +9,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from datetime import timedelta
 
-import handlers.officials_texts  # noqa: F401  (registers the texts)
-from handlers.context import Context
-from handlers.model import Reply, reply_to_dict
+import handlers.handling.texts  # noqa: F401  (registers the texts)
+from handlers.core.context import Context
+from handlers.core.model import Reply, reply_to_dict
 from storage.records import UserRecord
 
 Compose = Callable[[str], list[Reply]]

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from handlers import notices
-from handlers.context import Context, Turn
-from handlers.i18n import TEXTS, say
-from handlers.model import Reply
+from handlers.core.context import Context, Turn
+from handlers.core.i18n import TEXTS, say
+from handlers.core.model import Reply
+from handlers.handling import notices
 from storage.records import UserRecord
 
 DASHBOARD_ROLES = ("official", "supervisor", "admin", "broadcaster")

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from handlers import notices
-from handlers.assignment import action_buttons, send_assignment
-from handlers.city import Names
-from handlers.context import Turn
-from handlers.i18n import say
-from handlers.model import Choice, Reply
+from handlers.core.city import Names
+from handlers.core.context import Turn
+from handlers.core.i18n import say
+from handlers.core.model import Choice, Reply
+from handlers.handling import notices
+from handlers.handling.assignment import action_buttons, send_assignment
 from storage.handling import Change
 from storage.records import ReportRecord, Status
 

@@ -6,10 +6,10 @@ router goes on.
 
 from __future__ import annotations
 
-from handlers import actions, citizen_replies, ops_link, staff_views
-from handlers.context import Turn
-from handlers.model import IncomingMessage, Reply
-from handlers.stats_view import format_stats, parse_days
+from handlers.core.context import Turn
+from handlers.core.model import IncomingMessage, Reply
+from handlers.handling import actions, citizen_replies, ops_link, staff_views
+from handlers.handling.stats_view import format_stats, parse_days
 from storage.records import ConversationRecord
 from storage.stats import Period, StatsQuery
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from handlers.assignment import assignment
-from handlers.context import Turn
-from handlers.i18n import format_time
-from handlers.model import Choice, Reply
-from handlers.report_status import history_lines
+from handlers.core.context import Turn
+from handlers.core.i18n import format_time
+from handlers.core.model import Choice, Reply
+from handlers.handling.assignment import assignment
+from handlers.report.status import history_lines
 from storage.records import ReportRecord
 from storage.staff import SUPERVISING
 
@@ -36,7 +36,7 @@ async def my_queue(turn: Turn, page: int = 0) -> list[Reply]:
 
 async def report_detail(turn: Turn, code: str) -> list[Reply]:
     """A report in full, with its history and photos, for those who may handle it."""
-    from handlers.actions import may_handle
+    from handlers.handling.actions import may_handle
 
     report = await turn.ctx.store.reports.by_code(code)
     if report is None or not is_staff(turn) or not may_handle(turn, report):

@@ -11,8 +11,8 @@ from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
-from handlers.city import City
-from handlers.i18n import TEXTS, say
+from handlers.core.city import City
+from handlers.core.i18n import TEXTS, say
 from storage.stats import Figures, Period, Stats
 
 DASH = "—"

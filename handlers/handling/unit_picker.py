@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import unicodedata
 
-from handlers.context import Turn
-from handlers.model import Choice, Reply
+from handlers.core.context import Turn
+from handlers.core.model import Choice, Reply
 from storage.records import ReportRecord
 
 PAGE = 8

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import re
 
-from handlers import help as help_flow
-from handlers import report_issue
-from handlers.context import Turn
-from handlers.i18n import TEXTS
-from handlers.model import Reply
-from handlers.report_draft import Draft
+from handlers.core import help as help_flow
+from handlers.core.context import Turn
+from handlers.core.i18n import TEXTS
+from handlers.core.model import Reply
+from handlers.report import issue as report_issue
+from handlers.report.draft import Draft
 
 PAYLOAD = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 

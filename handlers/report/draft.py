@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from handlers.model import GeoPoint
+from handlers.core.model import GeoPoint
 
 
 @dataclass(slots=True)

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-import handlers.officials_texts  # noqa: F401  (registers the texts)
-from handlers.context import Turn
-from handlers.model import Choice, Reply
-from handlers.report_draft import Draft
+import handlers.handling.texts  # noqa: F401  (registers the texts)
+from handlers.core.context import Turn
+from handlers.core.model import Choice, Reply
+from handlers.report.draft import Draft
 from storage.records import ReportRecord
 
 RADIUS_M = 150.0

@@ -10,16 +10,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-import handlers.dialog_texts  # (registers the texts)
-import handlers.report_texts  # noqa: F401  (registers the texts)
-from handlers import duplicates, report_place, report_split
-from handlers.assignment import assign
-from handlers.city import CATEGORY_CODES
-from handlers.context import Turn
-from handlers.i18n import format_duration
-from handlers.model import Choice, GeoPoint, IncomingMessage, Reply
-from handlers.report_draft import Draft
-from handlers.report_photos import absorb_photos
+import handlers.core.dialog_texts  # (registers the texts)
+import handlers.report.texts  # noqa: F401  (registers the texts)
+from handlers.core.city import CATEGORY_CODES
+from handlers.core.context import Turn
+from handlers.core.i18n import format_duration
+from handlers.core.model import Choice, GeoPoint, IncomingMessage, Reply
+from handlers.handling.assignment import assign
+from handlers.report import duplicates
+from handlers.report import place as report_place
+from handlers.report import split as report_split
+from handlers.report.draft import Draft
+from handlers.report.photos import absorb_photos
 from nlu.abuse import mask_abuse
 from storage.records import NewReport
 

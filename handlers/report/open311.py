@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from handlers.assignment import assign
-from handlers.context import Context
-from handlers.model import GeoPoint
+from handlers.core.context import Context
+from handlers.core.model import GeoPoint
+from handlers.handling.assignment import assign
 from places.model import Place
 from storage.records import NewReport, ReportRecord
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from handlers.context import Turn
-from handlers.model import IncomingMessage, PhotoProblem, RejectedFile, Reply
-from handlers.report_draft import Draft
+from handlers.core.context import Turn
+from handlers.core.model import IncomingMessage, PhotoProblem, RejectedFile, Reply
+from handlers.report.draft import Draft
 
 PROBLEM_TEXT = {
     PhotoProblem.TOO_LARGE: "photo.too_large",

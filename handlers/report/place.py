@@ -9,10 +9,10 @@ just those wards.
 
 from __future__ import annotations
 
-import handlers.dialog_texts  # noqa: F401  (registers the texts)
-from handlers.context import Turn
-from handlers.model import Choice, GeoPoint, Reply
-from handlers.report_draft import Draft
+import handlers.core.dialog_texts  # noqa: F401  (registers the texts)
+from handlers.core.context import Turn
+from handlers.core.model import Choice, GeoPoint, Reply
+from handlers.report.draft import Draft
 from places.model import Place
 
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import re
 
-from handlers.city import CATEGORY_CODES
-from handlers.context import Turn
+from handlers.core.city import CATEGORY_CODES
+from handlers.core.context import Turn
 
 CLAUSE_CONFIDENCE = 0.9
 MIN_CLAUSE_WORDS = 2

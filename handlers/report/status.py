@@ -7,12 +7,12 @@ of status changes but none of the author's words, photos or exact point.
 
 from __future__ import annotations
 
-import handlers.report_texts  # noqa: F401  (registers the texts)
-from handlers import duplicates
-from handlers.context import Turn
-from handlers.model import Choice, GeoPoint, Reply
-from handlers.outcomes import CONFIRMED_NOTE, REASSIGN_NOTE, awaiting_reassignment
-from handlers.report_issue import place_text
+import handlers.report.texts  # noqa: F401  (registers the texts)
+from handlers.core.context import Turn
+from handlers.core.model import Choice, GeoPoint, Reply
+from handlers.handling.outcomes import CONFIRMED_NOTE, REASSIGN_NOTE, awaiting_reassignment
+from handlers.report import duplicates
+from handlers.report.issue import place_text
 from storage.records import EventRecord, ReportRecord, Status
 from storage.staff import SUPERVISING
 

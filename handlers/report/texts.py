@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from handlers.i18n import TEXTS
+from handlers.core.i18n import TEXTS
 
 TEXTS.update(
     {

@@ -9,16 +9,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from handlers.i18n import say
-from handlers.model import Reply, Venue
-from handlers.opening_hours import Open, OpenStatus
-from handlers.service_texts import (
+from handlers.core.i18n import say
+from handlers.core.model import Reply, Venue
+from handlers.services.kinds import (
     EMERGENCY_FIRST,
     EMERGENCY_NUMBERS,
     emergency_name,
     kind_label,
     weekday,
 )
+from handlers.services.opening_hours import Open, OpenStatus
 from nlu import fold
 from storage.services import ServiceEntry
 

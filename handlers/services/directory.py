@@ -24,7 +24,7 @@ from typing import Any
 
 import yaml
 
-from handlers.opening_hours import HoursError, parse_hours
+from handlers.services.opening_hours import HoursError, parse_hours
 from nlu import fold
 from storage.services import ServiceEntry
 

@@ -12,14 +12,14 @@ from dataclasses import replace
 from enum import StrEnum
 from typing import Any
 
-from handlers.context import Turn
-from handlers.i18n import say
-from handlers.landmarks import LANDMARKS
-from handlers.model import Choice, IncomingMessage, Reply
-from handlers.service_answer import hotlines_text
-from handlers.service_lookup import Place, by_point, by_ward, kinds_menu
-from handlers.service_query import ServiceQuery, calls_for_help, names_a_service, understand
-from handlers.service_texts import EMERGENCY_FIRST, emergency_line, kind_noun
+from handlers.core.context import Turn
+from handlers.core.i18n import say
+from handlers.core.model import Choice, IncomingMessage, Reply
+from handlers.services.answer import hotlines_text
+from handlers.services.kinds import EMERGENCY_FIRST, emergency_line, kind_noun
+from handlers.services.landmarks import LANDMARKS
+from handlers.services.lookup import Place, by_point, by_ward, kinds_menu
+from handlers.services.query import ServiceQuery, calls_for_help, names_a_service, understand
 from storage.records import ConversationRecord
 
 FLOW = "service"

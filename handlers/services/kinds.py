@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from handlers.i18n import TEXTS, say
+from handlers.core.i18n import TEXTS, say
 
 KNOWN_KINDS: tuple[str, ...] = (
     "hospital", "pharmacy", "police", "fire_station", "shelter", "hotline", "gas_station", "atm",

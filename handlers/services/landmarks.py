@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from handlers.model import GeoPoint
+from handlers.core.model import GeoPoint
 from nlu import fold
 
 

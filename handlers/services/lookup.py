@@ -11,10 +11,12 @@ from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
-from handlers.context import Turn
-from handlers.landmarks import Landmark
-from handlers.model import Choice, GeoPoint, Reply
-from handlers.opening_hours import (
+from handlers.core.context import Turn
+from handlers.core.model import Choice, GeoPoint, Reply
+from handlers.services.answer import Found, service_reply
+from handlers.services.kinds import KNOWN_KINDS, emergency_line, kind_label, kind_noun
+from handlers.services.landmarks import Landmark
+from handlers.services.opening_hours import (
     Holiday,
     Holidays,
     HoursError,
@@ -25,8 +27,6 @@ from handlers.opening_hours import (
     parse_hours,
     parse_ranges,
 )
-from handlers.service_answer import Found, service_reply
-from handlers.service_texts import KNOWN_KINDS, emergency_line, kind_label, kind_noun
 from storage.services import MAX_RADIUS_M, ServiceEntry
 
 SHOWN = 3

@@ -10,8 +10,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from handlers.city import City
-from handlers.landmarks import Landmark, find_landmark
+from handlers.core.city import City
+from handlers.services.landmarks import Landmark, find_landmark
 from nlu import fold
 
 # Folded words per type, checked when the NLU found no service_type.

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from bot.app import Services
-from handlers.city import City
+from handlers import City
 from storage.db import Database
 from tests.delivery.conftest import fake_telegram, process_store_kind  # noqa: F401  (fixtures)
 

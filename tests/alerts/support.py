@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from handlers.city import City
+from handlers import City
 from storage import alert_texts as stored_texts
 from storage import models
 from storage.db import Database

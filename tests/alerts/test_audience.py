@@ -8,8 +8,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import update
 
-from handlers.alert_issue import PRIORITY, AlertProblem, cancel, draft, issue
-from handlers.city import City
+from handlers import City
+from handlers.alerts.issue import PRIORITY, AlertProblem, cancel, draft, issue
 from storage import models
 from storage.alerts import AlertContent
 from storage.db import Database

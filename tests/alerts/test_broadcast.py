@@ -13,8 +13,8 @@ import pytest
 from bot.app import Services
 from bot.delivery.settings import ChannelRate
 from bot.delivery.worker import DeliveryWorker
-from handlers.alert_issue import draft, issue
-from handlers.model import Channel
+from handlers import Channel
+from handlers.alerts.issue import draft, issue
 from tests.alerts.support import alert_rows, report_in, subscribe
 from tests.delivery.support import add_users, build_worker, delivered, fast_config, set_role
 from tests.support.chat import Chat

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from bot.config import load_settings
-from handlers.alert_cap import parse_cap
-from handlers.alert_issue import AlertProblem
-from handlers.city import City
+from handlers import City
+from handlers.alerts.cap import parse_cap
+from handlers.alerts.issue import AlertProblem
 from tests.conftest import CONFIG
 
 FIXTURES = Path(__file__).parent / "fixtures"

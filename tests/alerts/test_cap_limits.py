@@ -18,10 +18,10 @@ from sqlalchemy import select
 
 from bot.alerts_cli import read_cap_file
 from bot.app import Services
-from handlers.alert_cap import MAX_CAP_BYTES, parse_cap
-from handlers.alert_fit import MESSAGE_CHARS
-from handlers.alert_issue import AlertProblem, issue
-from handlers.city import City
+from handlers import City
+from handlers.alerts.cap import MAX_CAP_BYTES, parse_cap
+from handlers.alerts.fit import MESSAGE_CHARS
+from handlers.alerts.issue import AlertProblem, issue
 from storage import models
 from storage.db import Database, downgrade, upgrade
 from tests.alerts.support import alert_texts, subscribe

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from handlers.city import City
-from handlers.model import Channel, PhotoRef
+from handlers import Channel, City, PhotoRef
 from storage.db import Database
 from tests.alerts.support import alert_rows, opt_out, report_in, subscribe
 from tests.delivery.support import add_users, set_role

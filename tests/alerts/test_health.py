@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
-from handlers.alert_health import is_health_question
-from handlers.alert_issue import draft, issue
-from handlers.city import City
+from handlers import City
+from handlers.alerts.health import is_health_question
+from handlers.alerts.issue import draft, issue
 from storage.db import Database
 from tests.support.chat import Chat
 from tests.support.clock import FakeClock

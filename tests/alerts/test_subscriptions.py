@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from handlers.city import City
-from handlers.model import GeoPoint
+from handlers import City, GeoPoint
 from storage.db import Database
 from tests.alerts.support import report_in
 from tests.delivery.support import add_users

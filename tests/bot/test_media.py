@@ -22,7 +22,7 @@ from PIL.TiffImagePlugin import IFDRational
 
 from bot.media import DEFAULT_MAX_PIXELS, MediaStore
 from bot.media_budget import STRIP_BYTES, DecodeBudget, decode_cost
-from handlers.model import GeoPoint, PhotoProblem, PhotoRef, RejectedFile
+from handlers import GeoPoint, PhotoProblem, PhotoRef, RejectedFile
 from tests.support.images import png_bomb
 
 ROOT = Path(__file__).resolve().parents[2]

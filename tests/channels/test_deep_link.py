@@ -12,7 +12,7 @@ from qrcode.constants import ERROR_CORRECT_M
 
 from bot.cli import main
 from bot.qr_cli import QrError, deep_link_url, make_qr, write_png
-from handlers.i18n import say
+from handlers import say
 from storage.db import Database
 from storage.records import ReportFilter
 from tests.channels.citizen import Citizen

@@ -133,7 +133,14 @@ async def test_start_up_sets_the_menu_and_the_mode(telegram: Telegram):
     assert languages == ["", "en", "vi"]
     names = [c["command"] for c in fake.calls_to("setMyCommands")[0].params["commands"]]
     assert names == [
-        "start", "help", "status", "myreports", "subscribe", "subscriptions", "cancel", "lang",
+        "start",
+        "help",
+        "status",
+        "myreports",
+        "subscribe",
+        "subscriptions",
+        "cancel",
+        "lang",
     ]
     if telegram.mode == "webhook":
         [hook] = fake.calls_to("setWebhook")

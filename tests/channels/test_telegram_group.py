@@ -14,7 +14,7 @@ import pytest
 
 from bot.channels.telegram.parse import Kind, queue_keys
 from bot.delivery.worker import DeliveryWorker
-from handlers.model import Channel, GeoPoint, Member
+from handlers import Channel, GeoPoint, Member
 from tests.channels.citizen import Citizen
 from tests.channels.conftest import Telegram
 from tests.channels.test_telegram_parse import read

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from handlers.i18n import say
+from handlers import say
 from tests.channels.citizen import Citizen, next_update_id
 from tests.channels.conftest import Telegram
 from tests.channels.test_telegram_dialogs import reports

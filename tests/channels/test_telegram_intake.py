@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.channels.telegram.channel import TelegramChannel
-from handlers.i18n import say
+from handlers import say
 from storage import models
 from tests.channels.citizen import Citizen
 from tests.channels.conftest import SECRET, Telegram, channel_settings

@@ -19,7 +19,7 @@ from bot.channels.telegram.parse import (
     parse_update,
     queue_keys,
 )
-from handlers.model import Channel, GeoPoint, PhotoProblem, PhotoRef, RejectedFile
+from handlers import Channel, GeoPoint, PhotoProblem, PhotoRef, RejectedFile
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "telegram"
 ME = Me(1453712331235, "TestBot")

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from bot import ops_cli
-from handlers.i18n import say
+from handlers import say
 from storage import models
 from tests.channels.citizen import Citizen
 from tests.channels.conftest import Telegram

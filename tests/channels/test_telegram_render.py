@@ -15,7 +15,7 @@ from bot.channels.telegram.render import (
     render,
     utf16_len,
 )
-from handlers.model import Choice, Reply, Venue
+from handlers import Choice, Reply, Venue
 
 SHA = "b" * 64
 

@@ -116,9 +116,7 @@ async def user(zalo: Zalo, citizen: ZaloCitizen) -> Any:
 
 async def file_a_report(zalo: Zalo, citizen: ZaloCitizen) -> str:
     """Text, location, photo, the send button: returns the ticket code."""
-    [ask] = await zalo.replies_after(
-        1, citizen.text("Đèn đường trước nhà tôi bị hỏng, tối om")
-    )
+    [ask] = await zalo.replies_after(1, citizen.text("Đèn đường trước nhà tôi bị hỏng, tối om"))
     assert "“Vị trí”" in ask  # how to share a position on Zalo
     await zalo.replies_after(1, citizen.location(*LE_LOI))
     await zalo.replies_after(1, citizen.image(jpeg((640, 480))))

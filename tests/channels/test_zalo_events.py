@@ -22,7 +22,7 @@ from bot.channels.zalo.render import (
     render,
     text_body,
 )
-from handlers.model import Choice, GeoPoint, PhotoProblem, Reply, Venue
+from handlers import Choice, GeoPoint, PhotoProblem, Reply, Venue
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "zalo"
 

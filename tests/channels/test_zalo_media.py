@@ -11,7 +11,7 @@ import pytest
 
 from bot.channels.zalo.client import ZaloClient, ZaloHttp
 from bot.channels.zalo.settings import ZaloSettings
-from handlers.model import PhotoProblem
+from handlers import PhotoProblem
 from tests.support.fake_zalo import FakeZalo, serve_fake
 from tests.support.images import jpeg
 

@@ -22,7 +22,7 @@ from bot.delivery.senders import Outcome
 from bot.delivery.settings import ChannelRate
 from bot.delivery.webchat import WebchatPoster
 from bot.delivery.worker import DeliveryWorker
-from handlers.model import Choice, Reply, reply_to_dict
+from handlers import Choice, Reply, reply_to_dict
 from storage.records import UserRecord
 from tests.delivery.support import add_users, fast_config, rows, until_statuses
 from tests.support.clock import FakeClock

@@ -19,7 +19,7 @@ from bot.delivery.settings import ChannelRate, DeliveryConfig
 from bot.delivery.webchat import WebchatPoster
 from bot.delivery.worker import DeliveryWorker
 from bot.media import MediaStore
-from handlers.model import Reply, reply_to_dict
+from handlers import Reply, reply_to_dict
 from storage import models
 from storage.db import Database
 from storage.records import UserRecord

@@ -15,8 +15,8 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from handlers.alert_issue import draft, issue
-from handlers.city import City
+from handlers import City
+from handlers.alerts.issue import draft, issue
 from storage import models
 from storage.db import Database
 from tests.conftest import CONFIG

@@ -18,7 +18,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from bot.leases import Heartbeat
-from handlers.alert_issue import draft, issue
+from handlers.alerts.issue import draft, issue
 from storage import models
 from storage.db import Database
 from tests.delivery.claimer import BOT_ID

@@ -10,7 +10,7 @@ from typing import Any
 from aiohttp import web
 
 from bot.delivery.settings import ChannelRate
-from handlers.model import Reply, Venue, reply_to_dict
+from handlers import Reply, Venue, reply_to_dict
 from storage.db import Database
 from tests.delivery.conftest import StartWorker
 from tests.delivery.support import (

@@ -11,7 +11,7 @@ from typing import Any
 
 from bot.app import Services
 from bot.delivery.worker import DeliveryWorker
-from handlers.model import Channel, GeoPoint
+from handlers import Channel, GeoPoint
 from storage.stats import Period, StatsQuery
 from tests.alerts.test_broadcast import worker  # noqa: F401  (fixture)
 from tests.delivery.conftest import fake_telegram  # noqa: F401  (fixture)

@@ -12,7 +12,7 @@ from pydantic import ValidationError
 
 from bot.app import open_scheduler
 from bot.scheduler import Scheduler
-from handlers.city import City
+from handlers import City
 from storage.db import Database
 from tests.conftest import CONFIG
 from tests.handlers.test_handling import LE_LOI, file_flooding, people, staffed  # noqa: F401

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from handlers.model import GeoPoint, PhotoRef
+from handlers import GeoPoint, PhotoRef
 from storage.db import Database
 from tests.handlers.test_handling import LE_LOI, file_flooding, status_of
 from tests.support.chat import Chat

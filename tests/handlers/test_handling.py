@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from bot.app import open_scheduler
-from handlers.model import GeoPoint, PhotoRef
+from handlers import GeoPoint, PhotoRef
 from storage.db import Database
 from tests.support.chat import Chat
 from tests.support.clock import FakeClock

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.app import Services
-from handlers.model import PhotoRef
+from handlers import PhotoRef
 from storage.db import Database
 from tests.handlers.test_handling import file_flooding, status_of
 from tests.support.clock import FakeClock

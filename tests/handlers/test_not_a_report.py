@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from handlers.model import GeoPoint
+from handlers import GeoPoint
 from storage.db import Database
 from storage.records import ReportFilter
 from tests.support.chat import Chat

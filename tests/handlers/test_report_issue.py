@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from handlers.model import GeoPoint, PhotoProblem, PhotoRef, RejectedFile
+from handlers import GeoPoint, PhotoProblem, PhotoRef, RejectedFile
 from storage.db import Database
 from storage.records import ReportFilter
 from tests.support.chat import Chat

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from handlers.model import GeoPoint, PhotoRef
+from handlers import GeoPoint, PhotoRef
 from storage.db import Database
 from storage.records import ReportFilter
 from tests.support.chat import Chat
@@ -177,7 +177,7 @@ async def test_the_same_street_and_ward_is_a_duplicate_without_points(
 async def test_a_ward_alert_reaches_the_citizen_whose_last_report_was_a_pin_there(
     chat: Chat, database: Database, services: Any, clock: FakeClock
 ):
-    from handlers.alert_issue import draft, issue
+    from handlers.alerts.issue import draft, issue
 
     await chat.send("rác thải đổ bừa bãi bốc mùi hôi thối")
     await chat.send(location=NEAR_BEN_NGU)

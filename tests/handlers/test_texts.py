@@ -12,8 +12,15 @@ import pytest
 
 import bot
 import handlers
-from handlers.i18n import TEXTS, Catalogue, CatalogueError, MissingPlaceholder, placeholders, say
-from handlers.model import Channel
+from handlers import Channel
+from handlers.core.i18n import (
+    TEXTS,
+    Catalogue,
+    CatalogueError,
+    MissingPlaceholder,
+    placeholders,
+    say,
+)
 from storage.db import Database
 from tests.support.chat import Chat
 from tests.support.clock import FakeClock

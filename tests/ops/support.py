@@ -8,9 +8,8 @@ from typing import Any
 
 from aiohttp.test_utils import TestClient
 
-from handlers import Context
-from handlers.assignment import assign
-from handlers.city import City
+from handlers import City, Context
+from handlers.handling.assignment import assign
 from storage.db import Database
 from storage.records import NewReport, ReportRecord, UserRecord
 

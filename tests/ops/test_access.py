@@ -8,8 +8,8 @@ from typing import Any
 from aiohttp.test_utils import TestClient
 
 from bot.app import Services
-from handlers import Context, ops_link
-from handlers.context import Turn
+from handlers import Context, Turn
+from handlers.handling import ops_link
 from tests.ops.support import (
     NoNlu,
     csrf,

@@ -17,8 +17,8 @@ import pytest
 
 from bot.app import Services, build_app
 from bot.delivery.worker import DeliveryWorker
-from handlers import Context, ops_link
-from handlers.context import Turn
+from handlers import Context, Turn
+from handlers.handling import ops_link
 from storage.records import UserRecord
 from tests.delivery.support import build_worker
 from tests.ops.browser import browser_page, expect, need_chromium, screenshot

@@ -12,8 +12,8 @@ from aiohttp.test_utils import TestClient
 
 from bot import open311_cli
 from bot.app import Services
-from handlers import Context, outcomes
-from handlers.context import Turn
+from handlers import Context, Turn
+from handlers.handling import outcomes
 from storage.records import ReportFilter
 from tests.ops.support import NoNlu, file_report, grant
 from tests.support.clock import FakeClock

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from handlers.model import GeoPoint, Reply
+from handlers import GeoPoint, Reply
 from storage.db import Database
 from tests.support.chat import Chat
 from tests.support.clock import FakeClock

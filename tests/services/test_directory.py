@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from bot.config import load_settings
-from handlers.service_directory import DirectoryError, read_directory, ward_index
+from handlers.services.directory import DirectoryError, read_directory, ward_index
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "services" / "hue_services_sample.csv"

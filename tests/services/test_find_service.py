@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from handlers.model import GeoPoint
+from handlers import GeoPoint
 from storage.db import Database
 from tests.services.conftest import CHU_VAN_AN, LE_LOI, flow_of, hue_time, service_texts
 from tests.support.chat import Chat

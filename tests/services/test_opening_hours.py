@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 import pytest
 
-from handlers.opening_hours import (
+from handlers.services.opening_hours import (
     Holiday,
     HoursError,
     Open,

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from handlers.find_service import menu_choice, shelter_choice
-from handlers.model import Channel, GeoPoint
+from handlers import Channel, GeoPoint
+from handlers.services.find import menu_choice, shelter_choice
 from storage.db import Database
 from tests.services.conftest import LE_LOI, flow_of, service_texts
 from tests.support.chat import Chat

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import insert
 
-from handlers.city import City
+from handlers import City
 from storage import models
 from storage.db import Database
 

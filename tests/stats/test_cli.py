@@ -15,7 +15,7 @@ import pytest
 
 from bot import stats_cli
 from bot.config import Runtime, load_settings, resolve_runtime
-from handlers.city import City
+from handlers import City
 from storage.db import Database
 from storage.stats import DEFINITIONS, Period, StatsQuery
 from tests.stats.history import NOW, Row, expected, generate, insert_history, local_day

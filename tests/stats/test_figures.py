@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.config import load_settings
-from handlers.city import City
+from handlers import City
 from storage.db import Database, sessionmaker, transaction
 from storage.stats import Figures, Period, Statistics, Stats, StatsQuery
 from tests.stats.history import NOW, insert_history

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.config import load_settings
-from handlers.city import City
+from handlers import City
 from storage.db import Database, sessionmaker, transaction
 from storage.stats import Period, Statistics, Stats, StatsQuery
 from tests.stats.history import NOW, Row, expected, generate, insert_history, local_day

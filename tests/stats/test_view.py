@@ -8,8 +8,15 @@ from pathlib import Path
 import pytest
 
 from bot.config import load_settings
-from handlers.city import City
-from handlers.stats_view import format_stats, hours, number, one_decimal, parse_days, percent
+from handlers import City
+from handlers.handling.stats_view import (
+    format_stats,
+    hours,
+    number,
+    one_decimal,
+    parse_days,
+    percent,
+)
 from storage.stats import Figures, Period, Stats, StatsQuery
 
 CONFIG = Path(__file__).resolve().parents[2] / "config.yml"

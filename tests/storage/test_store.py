@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import inspect, text
 
 from bot.app import Services
-from handlers.model import Channel, IncomingMessage
+from handlers import Channel, IncomingMessage
 from storage.db import Database, async_url, downgrade, upgrade
 from storage.records import NewReport, ReportFilter, Status
 from storage.reports import ticket_code

@@ -9,13 +9,14 @@ from typing import Any
 
 import handlers
 from bot.channels.commands import split_command
-from handlers import Context, Limits
-from handlers.city import City
-from handlers.model import (
+from handlers import (
     Channel,
+    City,
     Contact,
+    Context,
     GeoPoint,
     IncomingMessage,
+    Limits,
     PhotoRef,
     RejectedFile,
     Reply,

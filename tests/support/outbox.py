@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from handlers.model import Reply, reply_from_dict
+from handlers import Reply, reply_from_dict
 from storage import alert_texts, models
 from storage.db import Database
 

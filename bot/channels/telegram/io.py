@@ -20,7 +20,7 @@ from bot.channels.telegram.bot import Caller
 from bot.channels.telegram.parse import ButtonPress, FileRef
 from bot.channels.telegram.render import Outgoing, chosen, markup, render
 from bot.core import MediaStore
-from handlers.model import Channel, PhotoProblem, PhotoRef, RejectedFile, Reply, Venue
+from handlers import Channel, PhotoProblem, PhotoRef, RejectedFile, Reply, Venue
 from storage.db import Database
 
 log = logging.getLogger(__name__)

@@ -17,7 +17,7 @@ from telegram import Chat, Message, Update, User
 from telegram.constants import ChatType
 
 from bot.channels.commands import split_command
-from handlers.model import (
+from handlers import (
     Channel,
     Contact,
     GeoPoint,

@@ -16,7 +16,7 @@ from bot.channels.buttons import resolve_token
 from bot.channels.telegram.io import Blocked, TelegramIO
 from bot.channels.telegram.parse import Kind, TelegramInput, incoming
 from bot.core import Inbox
-from handlers.model import Channel, IncomingMessage
+from handlers import Channel, IncomingMessage
 from storage.db import Database
 
 log = logging.getLogger(__name__)

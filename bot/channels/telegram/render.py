@@ -24,8 +24,7 @@ from telegram import (
 )
 
 from bot.channels.text import split_text, utf16_len
-from handlers.i18n import TEXTS, say
-from handlers.model import Reply, Venue
+from handlers import TEXTS, Reply, Venue, say
 
 MAX_TEXT = 4096
 MAX_CAPTION = 1024

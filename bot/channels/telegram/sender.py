@@ -25,7 +25,7 @@ from bot.channels.telegram.bot import TelegramSettings
 from bot.channels.telegram.render import Outgoing, escape, markup, render
 from bot.core import MediaStore
 from bot.delivery.senders import Outcome, Pacer, Result
-from handlers.model import Channel, Venue, reply_from_dict
+from handlers import Channel, Venue, reply_from_dict
 from storage.db import Database
 from storage.delivery import Claimed
 

@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.channels.commands import split_command
-from handlers.model import Channel, GeoPoint, IncomingMessage, PhotoRef, RejectedFile, Reply
+from handlers import Channel, GeoPoint, IncomingMessage, PhotoRef, RejectedFile, Reply
 
 CLIENT_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 

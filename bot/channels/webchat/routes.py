@@ -14,8 +14,7 @@ from bot.channels.webchat.identity import ChatIdentity
 from bot.core import Inbox, MediaStore, utc_now
 from bot.core.body import BadJson, BodyTooLarge, parse_json, read_bounded
 from bot.inbound import StoreUnavailable, failure_replies
-from handlers.i18n import TEXTS, say
-from handlers.model import Channel, PhotoRef, RejectedFile
+from handlers import TEXTS, Channel, PhotoRef, RejectedFile, say
 
 log = logging.getLogger(__name__)
 

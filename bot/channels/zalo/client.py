@@ -19,7 +19,7 @@ from yarl import URL
 
 from bot.channels.zalo.settings import ZaloSettings
 from bot.channels.zalo.tokens import TokenKeeper, TokenUnavailable
-from handlers.model import PhotoProblem
+from handlers import PhotoProblem
 
 log = logging.getLogger(__name__)
 

@@ -29,7 +29,7 @@ from bot.channels.zalo.parse import ImageRef
 from bot.channels.zalo.render import Outgoing, image_body, info_request_body, render, text_body
 from bot.channels.zalo.settings import ZaloSettings
 from bot.core import MediaStore
-from handlers.model import Channel, PhotoProblem, PhotoRef, RejectedFile, Reply
+from handlers import Channel, PhotoProblem, PhotoRef, RejectedFile, Reply
 from storage.db import Database
 
 log = logging.getLogger(__name__)

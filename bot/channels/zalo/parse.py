@@ -22,7 +22,7 @@ from enum import StrEnum
 from typing import Any
 
 from bot.channels.commands import split_command
-from handlers.model import (
+from handlers import (
     Channel,
     Contact,
     GeoPoint,

@@ -17,7 +17,7 @@ from bot.channels.buttons import resolve_text
 from bot.channels.zalo.io import NotFollowing, ZaloIO
 from bot.channels.zalo.parse import Kind, ZaloInput, incoming
 from bot.core import Inbox
-from handlers.model import Channel, IncomingMessage
+from handlers import Channel, IncomingMessage
 from storage.db import Database
 
 log = logging.getLogger(__name__)

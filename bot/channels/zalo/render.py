@@ -18,8 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.channels.text import split_text
-from handlers.i18n import TEXTS, say
-from handlers.model import Choice, Reply, Venue
+from handlers import TEXTS, Choice, Reply, Venue, say
 
 MAX_TEXT = 2000
 MAX_BUTTONS = 5

@@ -29,7 +29,7 @@ from bot.channels.zalo.io import Prepared, ZaloIO
 from bot.channels.zalo.render import Outgoing
 from bot.channels.zalo.settings import ZaloSettings
 from bot.delivery.senders import Outcome, Pacer, Result
-from handlers.model import reply_from_dict
+from handlers import reply_from_dict
 from storage.db import Database
 from storage.delivery import Claimed
 

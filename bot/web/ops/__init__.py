@@ -27,7 +27,8 @@ from bot.web.ops import (
     report,
 )
 from bot.web.ops.state import OPS, Ops, user_of
-from handlers import Limits, ops_link
+from handlers import Limits
+from handlers.handling import ops_link
 from places import GazetteerSource
 
 if TYPE_CHECKING:

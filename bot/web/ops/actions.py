@@ -14,11 +14,9 @@ from multidict import MultiDictProxy
 from bot.web.ops.html import attrs, csrf_field, esc, options
 from bot.web.ops.state import language_of, ops_of, user_of
 from bot.web.ops.texts import t
-from handlers import outcomes
-from handlers.actions import ACTIVE, REASONS, may_handle
-from handlers.city import City
-from handlers.context import Turn
-from handlers.model import PhotoRef
+from handlers import City, PhotoRef, Turn
+from handlers.handling import outcomes
+from handlers.handling.actions import ACTIVE, REASONS, may_handle
 from storage.handling import Change
 from storage.records import ReportRecord, Status, UserRecord
 from storage.staff import SUPERVISING

@@ -18,9 +18,9 @@ from bot.web.ops.alerts_view import composer, listing, preview_page
 from bot.web.ops.html import esc, page
 from bot.web.ops.state import BROADCASTING, language_of, ops_of, user_of
 from bot.web.ops.texts import t
-from handlers.alert_issue import AlertProblem, audience_of, check, draft, issue
-from handlers.alert_texts import SEVERITIES
-from handlers.context import Turn
+from handlers import Turn
+from handlers.alerts.issue import AlertProblem, audience_of, check, draft, issue
+from handlers.alerts.render import SEVERITIES
 from storage.alerts import AlertContent, AlertRecord
 from storage.store import Store
 

@@ -9,8 +9,8 @@ from aiohttp import web
 from bot.web.ops.html import attrs, csrf_field, esc, local_time, options, page
 from bot.web.ops.state import BROADCASTING, language_of, ops_of, user_of
 from bot.web.ops.texts import t
-from handlers.alert_texts import SEVERITIES, area_name, render_alert
-from handlers.city import City
+from handlers import City
+from handlers.alerts.render import SEVERITIES, area_name, render_alert
 from storage.alerts import AlertContent, AlertRecord
 
 PARTS = ("sent", "failed", "blocked", "remaining")

@@ -13,7 +13,7 @@ from bot.web.ops.figures_view import cards, league, table
 from bot.web.ops.html import attrs, data_block, esc, options, page, query_string
 from bot.web.ops.state import Ops, language_of, ops_of, user_of
 from bot.web.ops.texts import t
-from handlers.stats_view import period_label
+from handlers.handling.stats_view import period_label
 from storage.db import sessionmaker, transaction
 from storage.stats import Period, Statistics, Stats, StatsQuery
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from bot.web.ops.filters import short_unit
 from bot.web.ops.html import attrs, esc
 from bot.web.ops.texts import t
-from handlers.city import City
-from handlers.stats_view import DASH, category_name, hours, number, percent, unit_name
+from handlers import City
+from handlers.handling.stats_view import DASH, category_name, hours, number, percent, unit_name
 from storage.stats import Figures, Stats
 
 HEADS = ("fig.received", "fig.handled", "fig.open", "fig.overdue", "fig.p50", "fig.p90",

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from bot.web.ops.html import attrs, esc, options
 from bot.web.ops.texts import t
-from handlers.city import City
+from handlers import City
 from storage.ops_queue import SORTS, QueueFilter
 from storage.records import OPEN_STATUSES, Status, UserRecord
 

@@ -14,7 +14,7 @@ from aiohttp import web
 
 from bot.web.ops.state import CITY, CSRF, LANGUAGE, USER, report_units
 from bot.web.ops.texts import t
-from handlers.city import City
+from handlers import City
 from storage.records import UserRecord
 
 NAV = (("queue", "/ops/queue"), ("map", "/ops/map"), ("figures", "/ops/figures"),

@@ -39,7 +39,7 @@ from prometheus_client.registry import Collector
 from bot.inbound import Inbox, Outcome, StoreUnavailable
 from bot.leases import holder_name
 from bot.web.ops.state import OPS
-from handlers.model import IncomingMessage
+from handlers import IncomingMessage
 
 BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0)
 TOKEN = web.AppKey("metrics_token", str)

@@ -18,8 +18,8 @@ from aiohttp import web
 
 from bot.web.ops import open311_format as doc
 from bot.web.ops.state import Ops, ops_of
-from handlers.open311 import BadRequest, ServiceRequest, file_request
-from handlers.redaction import UNIT_ACTORS
+from handlers.report.open311 import BadRequest, ServiceRequest, file_request
+from handlers.report.redaction import UNIT_ACTORS
 from storage.ops_queue import QueueFilter
 from storage.records import OPEN_STATUSES, ReportRecord, Status
 from storage.store import Store

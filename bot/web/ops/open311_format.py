@@ -12,8 +12,8 @@ from zoneinfo import ZoneInfo
 
 from aiohttp import web
 
-from handlers.city import City
-from handlers.redaction import public_point, public_text
+from handlers import City
+from handlers.report.redaction import public_point, public_text
 from storage.ops_queue import LastEvent
 from storage.records import OPEN_STATUSES, ReportRecord
 

@@ -12,7 +12,7 @@ from bot.web.ops.filters import FIELDS, filter_form, parse_filter, short_unit, w
 from bot.web.ops.html import attrs, badge, esc, local_time, page, pager, query_string, span
 from bot.web.ops.state import Ops, language_of, ops_of, report_units, user_of
 from bot.web.ops.texts import t
-from handlers.city import City
+from handlers import City
 from storage.ops_queue import MAX_ROWS, QueueFilter
 from storage.records import OPEN_STATUSES, ReportRecord
 

@@ -10,7 +10,7 @@ from bot.web.ops.html import attrs, badge, esc, local_time, page
 from bot.web.ops.queue import time_left
 from bot.web.ops.state import Ops, language_of, may_see, ops_of, user_of
 from bot.web.ops.texts import t
-from handlers.city import City
+from handlers import City
 from storage.records import EventRecord, ReportRecord, Status
 
 STATUSES = {status.value for status in Status}

@@ -12,9 +12,8 @@ from aiohttp import web
 
 from bot.config import OpsConfig
 from bot.core import MediaStore
-from handlers.city import City
-from handlers.context import Context, Limits, Parser, Places, Turn
-from handlers.ops_link import may_use_dashboard
+from handlers import City, Context, Limits, Parser, Places, Turn
+from handlers.handling.ops_link import may_use_dashboard
 from storage.db import Database
 from storage.records import UserRecord
 from storage.staff import SUPERVISING

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import handlers.officials_texts
-import handlers.report_texts  # noqa: F401
-from handlers.i18n import TEXTS, say
+import handlers.handling.texts
+import handlers.report.texts  # noqa: F401
+from handlers import TEXTS, say
 
 UI: dict[str, tuple[str, str]] = {
     "brand": ("Trung tâm điều hành HueBot", "HueBot operations centre"),

@@ -1,0 +1,1 @@
+"""Alerts: the broadcaster's dialog, issuing and CAP import, subscriptions, health notices."""

@@ -1,0 +1,1 @@
+"""A citizen reports a problem: the dialog, its draft, place and photos, the report's status."""

@@ -1,0 +1,1 @@
+"""Finding a public service: hospitals, pharmacies, shelters, their hours and hotlines."""
