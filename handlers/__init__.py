@@ -9,7 +9,7 @@ public service). The names below are the contract the shell imports.
 
 from handlers.core.city import City, Names
 from handlers.core.context import Context, Limits, Parser, Places, Turn
-from handlers.core.i18n import TEXTS, format_time, say
+from handlers.core.i18n import TEXTS, Catalogue, format_time, say
 from handlers.core.model import (
     Channel,
     Choice,
@@ -29,6 +29,7 @@ from handlers.core.router import dispatch
 
 __all__ = [
     "TEXTS",
+    "Catalogue",
     "Channel",
     "Choice",
     "City",

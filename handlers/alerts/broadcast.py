@@ -16,7 +16,7 @@ from typing import Any
 from handlers.alerts.issue import BROADCASTER_ROLES, audience_of, cancel, draft, issue
 from handlers.alerts.render import SEVERITIES, area_name, render_alert
 from handlers.core.context import Turn
-from handlers.core.i18n import TEXTS, say
+from handlers.core.i18n import say
 from handlers.core.model import Choice, IncomingMessage, Reply
 from nlu import find_wards, fold
 from storage.alerts import AlertContent
@@ -27,61 +27,6 @@ CHOICES_KEY = "_choices"  # as handlers.router: a bare number picks an offered b
 YES_WORDS = frozenset({"ok", "oke", "yes", "y", "co", "gui", "dong y", "send"})
 WHOLE_CITY_WORDS = r"toan thanh pho|ca thanh pho|tat ca|toan tp|all|whole city|everyone"
 INSTRUCTION_MARK = re.compile(r"^\s*(huong dan|instruction)s?\s*:\s*", re.IGNORECASE)
-
-TEXTS.update(
-    {
-        "alert.not_allowed": (
-            "Chỉ cán bộ được giao phát cảnh báo mới dùng được /alert.",
-            "Only officials in charge of broadcasting can use /alert.",
-        ),
-        "alert.ask_text": (
-            "Soạn cảnh báo: dòng đầu là tiêu đề, các dòng sau là nội dung. Có thể thêm một dòng "
-            'bắt đầu bằng "Hướng dẫn:" để dặn người dân cần làm gì, và gửi kèm một ảnh.',
-            "Write the alert: the first line is the headline, the next lines the details. You may "
-            'add a line starting with "Instruction:" saying what people should do, and a photo.',
-        ),
-        "alert.photo_kept": (
-            "Đã nhận ảnh. Bạn nhắn nội dung cảnh báo nhé.",
-            "Photo received. Now write the alert.",
-        ),
-        "alert.ask_area": (
-            "Cảnh báo cho khu vực nào? Nhắn tên các phường/xã (ví dụ: Vỹ Dạ, An Cựu) "
-            "hoặc chọn toàn thành phố.",
-            "Which area is it for? Type the wards (e.g. Vỹ Dạ, An Cựu) or choose the whole city.",
-        ),
-        "alert.area_unknown": (
-            "HueBot chưa nhận ra phường/xã nào. Bạn nhắn lại tên phường, ví dụ: Vỹ Dạ, Phú Xuân.",
-            "HueBot did not recognise any ward. Please type ward names, e.g. Vỹ Dạ, Phú Xuân.",
-        ),
-        "alert.ask_severity": ("Khu vực: {area}. Mức độ cảnh báo?", "Area: {area}. How severe?"),
-        "alert.preview": (
-            "Cảnh báo trên sẽ gửi đến {count} người. Gửi ngay?",
-            "The alert above will go to {count} people. Send it now?",
-        ),
-        "alert.issued": (
-            "Đã phát cảnh báo #{id} đến {count} người. Tiến độ gửi sẽ hiện ngay sau đây.",
-            "Alert #{id} is on its way to {count} people. Its progress will show here.",
-        ),
-        "alert.cancelled": (
-            "Đã hủy, cảnh báo chưa được gửi.",
-            "Cancelled; the alert was not sent.",
-        ),
-        "alert.stopped": (
-            "Đã dừng cảnh báo #{id}: {count} tin chưa gửi sẽ không được gửi.",
-            "Alert #{id} is cancelled: {count} messages not yet sent will not be sent.",
-        ),
-        "alert.not_found": ("Không có cảnh báo #{id}.", "There is no alert #{id}."),
-        "alert.use_buttons": (
-            "Bạn chọn một nút bên dưới nhé.",
-            "Please choose one of the buttons.",
-        ),
-        "alert.stale": ("Nút này không còn hiệu lực.", "That button is no longer active."),
-        "alert.button.whole_city": ("🏙️ Toàn thành phố", "🏙️ The whole city"),
-        "alert.button.send": ("✅ Gửi cảnh báo", "✅ Send the alert"),
-        "alert.button.edit": ("✏️ Soạn lại", "✏️ Start again"),
-        "alert.button.cancel": ("❌ Hủy", "❌ Cancel"),
-    }
-)
 
 
 class State(StrEnum):

@@ -15,7 +15,7 @@ from typing import Final
 
 from handlers.alerts.render import render_alert
 from handlers.core.city import City
-from handlers.core.i18n import TEXTS, say
+from handlers.core.i18n import say
 from storage.alerts import AlertContent
 
 MESSAGE_CHARS: Final = 3800  # Telegram's 4096, less room for HTML escapes and markup
@@ -26,11 +26,6 @@ LINK_CHARS: Final = 300
 AREA_CHARS: Final = 500
 LANGUAGES: Final = ("vi", "en")
 _LONGEST_ID: Final = 10**9  # rendered with the widest alert number it may get
-
-TEXTS["alert.shortened"] = (
-    "… (bản tin đã được rút gọn; toàn văn xem tại nguồn tin)",
-    "… (shortened; the full text is at the source)",
-)
 
 
 def fit_to_message(content: AlertContent, city: City) -> tuple[AlertContent, tuple[str, ...]]:

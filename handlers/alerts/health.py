@@ -11,7 +11,6 @@ import unicodedata
 
 from handlers.alerts.render import render_alert
 from handlers.core.context import Turn
-from handlers.core.i18n import TEXTS
 from handlers.core.model import Reply
 from nlu import fold
 
@@ -28,25 +27,6 @@ QUESTION = (
 MAX_QUESTION_WORDS = 20
 SHOWN = 3
 HEALTH_UNIT = "cdc_hue"
-
-TEXTS.update(
-    {
-        "health.intro": (
-            "Các thông báo y tế đang có hiệu lực ở Huế (mới nhất trước):",
-            "Health notices in force in Huế (newest first):",
-        ),
-        "health.none": (
-            "Hiện chưa có thông báo y tế hay dịch bệnh nào đang có hiệu lực ở Huế. "
-            "Khi có, HueBot sẽ gửi đến bạn.{contact}",
-            "There is no health or disease notice in force in Huế right now. "
-            "HueBot will send you one when there is.{contact}",
-        ),
-        "health.contact": (
-            "\nCần tư vấn: {unit}, {phone}. Cấp cứu: 115.",
-            "\nFor advice: {unit}, {phone}. Ambulance: 115.",
-        ),
-    }
-)
 
 
 def is_health_question(text: str) -> bool:

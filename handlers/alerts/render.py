@@ -1,69 +1,16 @@
-"""What alerts look like to citizens and broadcasters, in Vietnamese and English."""
+"""How alerts look to citizens and broadcasters: the message, its area, the progress of a send."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
 from handlers.core.city import City
-from handlers.core.i18n import TEXTS, format_time, say
+from handlers.core.i18n import format_time, say
 from handlers.core.model import Reply
 from storage.alerts import AlertContent
 
 SEVERITIES = ("Extreme", "Severe", "Moderate", "Minor")
 CATEGORIES = ("Met", "Geo", "Health", "Safety", "Infra", "Other")
-
-TEXTS.update(
-    {
-        "alert.head.Extreme": ("🔴 CẢNH BÁO KHẨN CẤP", "🔴 EMERGENCY ALERT"),
-        "alert.head.Severe": ("🟠 CẢNH BÁO", "🟠 WARNING"),
-        "alert.head.Moderate": ("🟡 THÔNG BÁO CẦN CHÚ Ý", "🟡 ADVISORY"),
-        "alert.head.Minor": ("🔵 THÔNG TIN", "🔵 NOTICE"),
-        "alert.cat.Met": ("Thời tiết, thiên tai", "Weather"),
-        "alert.cat.Geo": ("Sạt lở, động đất", "Landslide, earthquake"),
-        "alert.cat.Health": ("Y tế, dịch bệnh", "Health"),
-        "alert.cat.Safety": ("An toàn", "Safety"),
-        "alert.cat.Infra": ("Điện, nước, giao thông", "Power, water, roads"),
-        "alert.cat.Other": ("Thông báo chung", "General"),
-        "alert.sev.Extreme": ("Cực kỳ nguy hiểm", "Extreme"),
-        "alert.sev.Severe": ("Nguy hiểm", "Severe"),
-        "alert.sev.Moderate": ("Cần chú ý", "Moderate"),
-        "alert.sev.Minor": ("Lưu ý", "Minor"),
-        "alert.area": ("📍 Khu vực: {area}", "📍 Area: {area}"),
-        "alert.whole_city": ("toàn thành phố Huế", "all of Huế City"),
-        "alert.until": ("⏰ Hiệu lực đến {time}", "⏰ In force until {time}"),
-        "alert.link": ("🔗 Xem thêm: {link}", "🔗 More: {link}"),
-        "alert.source": ("Nguồn: {sender} · Mã cảnh báo #{id}", "Source: {sender} · Alert #{id}"),
-        "alert.source_draft": ("Nguồn: {sender}", "Source: {sender}"),
-        "alert.replaces": (
-            "Bản cập nhật, thay cho cảnh báo #{id}.",
-            "An update; it replaces alert #{id}.",
-        ),
-        "alert.footer": (
-            "Xem hoặc đổi các cảnh báo bạn nhận: /subscriptions",
-            "See or change the alerts you get: /subscriptions",
-        ),
-        "progress.title": ("📣 Cảnh báo #{id}: đang gửi", "📣 Alert #{id}: sending"),
-        "progress.done_title": ("📣 Cảnh báo #{id}: đã gửi xong", "📣 Alert #{id}: delivered"),
-        "progress.figures": (
-            "✅ Đã gửi: {sent} · ❌ Lỗi: {failed} · 🚫 Đã chặn bot: {blocked}",
-            "✅ Sent: {sent} · ❌ Failed: {failed} · 🚫 Blocked the bot: {blocked}",
-        ),
-        "progress.pace": (
-            "⏳ Còn lại: {remaining} · {rate} tin/giây · xong sau khoảng {eta}",
-            "⏳ Remaining: {remaining} · {rate} messages/s · about {eta} to go",
-        ),
-        "progress.channel": (
-            "• {channel}: {sent} đã gửi, {failed} lỗi, {blocked} chặn bot, {other} không gửi",
-            "• {channel}: {sent} sent, {failed} failed, {blocked} blocked the bot, "
-            "{other} not sent",
-        ),
-        "progress.webchat": (
-            "• Web chat: {read} đã xem, {waiting} chờ người dùng mở trang",
-            "• Web chat: {read} read, {waiting} waiting for the page to be opened",
-        ),
-        "progress.took": ("Thời gian gửi: {duration}", "Time taken: {duration}"),
-    }
-)
 
 
 @dataclass(frozen=True, slots=True)

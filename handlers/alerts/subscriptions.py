@@ -15,75 +15,12 @@ from enum import StrEnum
 
 from handlers.alerts.render import ward_names
 from handlers.core.context import Turn
-from handlers.core.i18n import TEXTS
 from handlers.core.model import Choice, GeoPoint, IncomingMessage, Reply
 from nlu import find_wards, fold
 
 FLOW = "alert_sub"
 CHOICES_KEY = "_choices"  # as handlers.router: a bare number picks an offered button
 ALL_WORDS = r"all|everything|tat ca|het|toan bo|moi canh bao"
-
-TEXTS.update(
-    {
-        "sub.ask": (
-            "Bạn muốn nhận cảnh báo của phường/xã nào? Nhắn tên phường (ví dụ: Vỹ Dạ, An Cựu).",
-            "Which ward or commune should HueBot alert you about? Type its name (e.g. Vỹ Dạ).",
-        ),
-        "sub.no_polygon": (
-            "HueBot chưa thể xác định phường từ vị trí (chưa có bản đồ ranh giới phường).",
-            "HueBot cannot tell the ward from a location yet (it has no ward boundary map).",
-        ),
-        "sub.offer_here": (
-            "Vị trí bạn gửi thuộc {ward}. Đăng ký nhận cảnh báo của phường này, hoặc nhắn tên "
-            "phường khác.",
-            "The location you sent is in {ward}. Subscribe to its alerts, or type another ward.",
-        ),
-        "sub.offer_last": (
-            "Phản ánh gần nhất của bạn ở {ward}. Đăng ký phường này, hoặc nhắn tên phường khác.",
-            "Your last report was in {ward}. Subscribe to it, or type another ward's name.",
-        ),
-        "sub.type_name": ("Bạn nhắn giúp tên phường/xã nhé.", "Please type the ward's name."),
-        "sub.added": (
-            "Đã đăng ký nhận cảnh báo cho: {wards}.",
-            "You will get the alerts for: {wards}.",
-        ),
-        "sub.already": (
-            "Bạn đã đăng ký {wards} từ trước.",
-            "You had already subscribed to {wards}.",
-        ),
-        "sub.removed": ("Đã bỏ đăng ký: {wards}.", "Unsubscribed from: {wards}."),
-        "sub.not_subscribed": ("Bạn chưa đăng ký {wards}.", "You were not subscribed to {wards}."),
-        "sub.title": ("Cảnh báo bạn đang nhận:", "The alerts you get:"),
-        "sub.city": (
-            "• Cảnh báo khẩn cấp toàn thành phố (mức Nguy hiểm trở lên)",
-            "• Emergency alerts for the whole city (Severe and Extreme)",
-        ),
-        "sub.last_ward": (
-            "• Cảnh báo của {ward} (nơi bạn phản ánh gần nhất)",
-            "• Alerts for {ward} (where you last reported)",
-        ),
-        "sub.ward": ("• {ward} (đã đăng ký)", "• {ward} (subscribed)"),
-        "sub.nothing": (
-            "Bạn hiện không nhận cảnh báo nào. Nhắn /subscribe để đăng ký lại.",
-            "You get no alerts at the moment. Send /subscribe to sign up again.",
-        ),
-        "sub.button.remove": ("Bỏ {ward}", "Remove {ward}"),
-        "sub.button.add": ("➕ Thêm phường", "➕ Add a ward"),
-        "sub.button.off": ("🔕 Ngừng nhận mọi cảnh báo", "🔕 Stop all alerts"),
-        "sub.button.on": ("🔔 Nhận lại cảnh báo khẩn cấp", "🔔 Get emergency alerts again"),
-        "sub.off": (
-            "Đã ngừng gửi mọi cảnh báo cho bạn, kể cả cảnh báo khẩn cấp về bão lũ. "
-            "Muốn nhận lại, nhắn /subscribe.",
-            "HueBot will send you no more alerts, not even storm and flood emergencies. "
-            "Send /subscribe to get them again.",
-        ),
-        "sub.on": (
-            "Bạn sẽ lại nhận cảnh báo khẩn cấp toàn thành phố.",
-            "You will get the city's emergency alerts again.",
-        ),
-        "sub.stale": ("Nút này không còn hiệu lực.", "That button is no longer active."),
-    }
-)
 
 
 class State(StrEnum):

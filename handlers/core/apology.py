@@ -8,15 +8,9 @@ the phone of the first unit in config.yml (the operations centre).
 from __future__ import annotations
 
 from handlers.core.city import City
-from handlers.core.i18n import TEXTS, say
+from handlers.core.i18n import say
 from handlers.core.model import Reply
 
-TEXTS["error.gave_up"] = (
-    "Xin lỗi, hệ thống chưa xử lý được tin nhắn vừa rồi của bạn; cán bộ vận hành đã được "
-    "báo để kiểm tra. Bạn vui lòng gửi lại sau ít phút, hoặc gọi đường dây nóng {hotline}.",
-    "Sorry, we could not process your last message; our operators have been told and will "
-    "look into it. Please send it again in a few minutes, or call the hotline {hotline}.",
-)
 FALLBACK_HOTLINE = "1022"
 
 

@@ -1,8 +1,10 @@
-"""Everything the bot says, in Vietnamese and English.
+"""Everything the bot says, in Vietnamese and English: one catalogue, fixed at import.
 
-The catalogue is strict: a key is registered once (a second registration raises
-``CatalogueError`` when the module is imported), both languages carry the same
-placeholders, and ``say`` raises ``MissingPlaceholder`` when one is not filled.
+Each flow keeps its words in a data module (``handlers/<flow>/texts.py`` and the like);
+this module joins them once into ``TEXTS``, a read-only mapping. The catalogue is
+strict: a key may appear in only one module (a second one raises ``CatalogueError``
+when it is built), both languages carry the same placeholders, and ``say`` raises
+``MissingPlaceholder`` when one is not filled.
 """
 
 from __future__ import annotations
@@ -11,13 +13,23 @@ import re
 from collections.abc import Iterator, Mapping
 from datetime import datetime, timedelta
 from string import Formatter
+from types import MappingProxyType
+from typing import Final
 from zoneinfo import ZoneInfo
+
+from handlers.alerts import texts as alert_texts
+from handlers.core import channel_texts, dialog_texts
+from handlers.core import texts as core_texts
+from handlers.handling import staff_texts
+from handlers.handling import texts as handling_texts
+from handlers.report import texts as report_texts
+from handlers.services import texts as service_texts
 
 FIELD_ROOT = re.compile(r"[.\[]")
 
 
 class CatalogueError(ValueError):
-    """A text was registered twice, or its two languages do not match."""
+    """A text was defined twice, or its two languages do not match."""
 
 
 class MissingPlaceholder(KeyError):
@@ -25,11 +37,27 @@ class MissingPlaceholder(KeyError):
 
 
 class Catalogue(Mapping[str, tuple[str, str]]):
-    """Texts by key, each a (Vietnamese, English) pair; a key can be registered only once."""
+    """Texts by key, each a (Vietnamese, English) pair, checked and fixed when built."""
 
-    def __init__(self) -> None:
-        self._texts: dict[str, tuple[str, str]] = {}
-        self._fields: dict[str, frozenset[str]] = {}
+    __slots__ = ("_fields", "_texts")
+
+    def __init__(self, *parts: Mapping[str, tuple[str, str]]) -> None:
+        """Join ``parts`` into one read-only catalogue.
+
+        Raises:
+            CatalogueError: A key is in two parts, or a pair is not two texts with the
+                same placeholders.
+        """
+        texts: dict[str, tuple[str, str]] = {}
+        fields: dict[str, frozenset[str]] = {}
+        for part in parts:
+            for key, pair in part.items():
+                if key in texts:
+                    raise CatalogueError(f"text {key!r} is defined twice")
+                fields[key] = _pair_fields(key, pair)
+                texts[key] = pair
+        self._texts: Mapping[str, tuple[str, str]] = MappingProxyType(texts)
+        self._fields: Mapping[str, frozenset[str]] = MappingProxyType(fields)
 
     def __getitem__(self, key: str) -> tuple[str, str]:
         return self._texts[key]
@@ -40,26 +68,21 @@ class Catalogue(Mapping[str, tuple[str, str]]):
     def __len__(self) -> int:
         return len(self._texts)
 
-    def __setitem__(self, key: str, pair: tuple[str, str]) -> None:
-        """Register one text.
-
-        Raises:
-            CatalogueError: The key is taken, or the pair is not two texts with the same
-                placeholders.
-        """
-        if key in self._texts:
-            raise CatalogueError(f"text {key!r} is defined twice")
-        self._fields[key] = _pair_fields(key, pair)
-        self._texts[key] = pair
-
-    def update(self, entries: Mapping[str, tuple[str, str]]) -> None:
-        """Register several texts (see ``__setitem__``)."""
-        for key, pair in entries.items():
-            self[key] = pair
-
     def fields(self, key: str) -> frozenset[str]:
         """The placeholders the text ``key`` needs filled."""
         return self._fields[key]
+
+    def say(self, language: str, key: str, **values: object) -> str:
+        """The text for ``key`` in ``language`` (Vietnamese unless English), filled in.
+
+        Raises:
+            MissingPlaceholder: A placeholder of the text has no value in ``values``.
+        """
+        vi, en = self._texts[key]
+        missing = self._fields[key] - values.keys()
+        if missing:
+            raise MissingPlaceholder(f"text {key!r} needs {', '.join(sorted(missing))}")
+        return (en if language == "en" else vi).format(**values)
 
 
 def placeholders(text: str) -> frozenset[str]:
@@ -93,102 +116,16 @@ def _pair_fields(key: str, pair: tuple[str, str]) -> frozenset[str]:
     return vi
 
 
-TEXTS = Catalogue()
-_CORE: dict[str, tuple[str, str]] = {
-    "welcome": (
-        "Xin chào! Đây là HueBot, kênh phản ánh hiện trường của thành phố Huế.\n"
-        "Bạn có thể báo ngay sự cố đang gặp (ngập nước, ổ gà, rác thải, đèn đường hỏng…) "
-        "kèm ảnh và vị trí; HueBot sẽ chuyển đến đúng đơn vị xử lý và báo lại tiến độ.",
-        "Hello! This is HueBot, the City of Huế's channel for reporting local problems.\n"
-        "Tell us what is wrong (flooding, a pothole, garbage, a broken street light…) with a "
-        "photo and the place; HueBot sends it to the unit in charge and keeps you updated.",
-    ),
-    "help": (
-        "HueBot giúp bạn:\n"
-        "• Phản ánh sự cố: cứ nhắn mô tả, gửi ảnh và vị trí.\n"
-        "• /status PA-12345 — xem tình trạng một phản ánh.\n"
-        "• /myreports — các phản ánh của bạn.\n"
-        '• Tìm bệnh viện, nhà thuốc, nơi trú ẩn: cứ hỏi, ví dụ "nhà thuốc gần nhất".\n'
-        "• /subscribe — nhận cảnh báo thiên tai, dịch bệnh theo phường; /subscriptions, "
-        "/unsubscribe.\n"
-        "• /cancel — dừng việc đang làm.\n"
-        "• /lang en — switch to English.\n"
-        "Trường hợp khẩn cấp xin gọi ngay 113 (công an), 114 (cứu hỏa), 115 (cấp cứu).",
-        "HueBot can help you:\n"
-        "• Report a problem: just describe it, send a photo and the place.\n"
-        "• /status PA-12345 — see where a report stands.\n"
-        "• /myreports — your reports.\n"
-        '• Find a hospital, pharmacy or shelter: just ask, e.g. "nearest pharmacy".\n'
-        "• /subscribe — storm, flood and health alerts for a ward; /subscriptions, "
-        "/unsubscribe.\n"
-        "• /cancel — stop what you are doing.\n"
-        "• /lang vi — chuyển sang tiếng Việt.\n"
-        "In an emergency call 113 (police), 114 (fire and rescue) or 115 (ambulance) now.",
-    ),
-    "menu.report": ("📝 Phản ánh sự cố", "📝 Report a problem"),
-    "menu.mine": ("📋 Phản ánh của tôi", "📋 My reports"),
-    "menu.help": ("ℹ️ Hướng dẫn", "ℹ️ Help"),
-    "lang.set": ("Đã chuyển sang tiếng Việt.", "Switched to English."),
-    "lang.usage": (
-        "Chọn ngôn ngữ: /lang vi (tiếng Việt) hoặc /lang en (English).",
-        "Choose a language: /lang vi (Vietnamese) or /lang en (English).",
-    ),
-    "cancelled": (
-        "Đã hủy. Bạn cần gì cứ nhắn cho HueBot nhé.",
-        "Cancelled. Message HueBot whenever you need anything.",
-    ),
-    "nothing_to_cancel": ("Hiện không có việc gì đang dở.", "There is nothing to cancel."),
-    "thanks": (
-        "Cảm ơn bạn đã đồng hành cùng thành phố Huế!",
-        "Thank you for helping the City of Huế!",
-    ),
-    "goodbye": ("Chào bạn, hẹn gặp lại!", "Goodbye, see you soon!"),
-    "not_understood": (
-        "Xin lỗi, HueBot chưa hiểu ý bạn. Bạn muốn phản ánh một sự cố hay xem phản ánh của mình?",
-        "Sorry, HueBot did not understand. Would you like to report a problem or see your "
-        "reports?",
-    ),
-    "empty": (
-        "HueBot chưa nhận được nội dung nào. Bạn hãy nhắn mô tả, gửi ảnh hoặc vị trí nhé.",
-        "HueBot received nothing. Please write a description, or send a photo or a location.",
-    ),
-    "too_long": (
-        "Tin nhắn dài quá ({length} ký tự). Bạn vui lòng rút gọn dưới {limit} ký tự và gửi lại; "
-        "những gì đã gửi trước đó vẫn được giữ.",
-        "That message is too long ({length} characters). Please shorten it to under {limit} "
-        "characters and send it again; what you sent before is kept.",
-    ),
-    "error": (
-        "Xin lỗi, hệ thống đang gặp sự cố nên tin nhắn vừa rồi chưa được lưu. "
-        "Bạn vui lòng gửi lại sau ít phút.",
-        "Sorry, something went wrong on our side and your last message was not saved. "
-        "Please send it again in a few minutes.",
-    ),
-    "photo.too_large": (
-        "Ảnh {name}quá lớn (tối đa 10 MB). Bạn gửi ảnh nhỏ hơn nhé.",
-        "The photo {name}is too large (10 MB at most). Please send a smaller one.",
-    ),
-    "photo.too_many_pixels": (
-        "Ảnh {name}có kích thước quá lớn nên HueBot không xử lý được (tối đa 40 megapixel; "
-        "ảnh PNG/WebP 24, ảnh HEIC 12 megapixel). Bạn gửi ảnh JPEG hoặc ảnh nhỏ hơn nhé.",
-        "The photo {name}has too many pixels for HueBot to process (40 megapixels at most; "
-        "24 for PNG or WebP, 12 for HEIC). Please send a JPEG or a smaller photo.",
-    ),
-    "photo.unsupported": (
-        "Tệp {name}không phải ảnh JPEG, PNG, WebP hoặc HEIC nên HueBot chưa nhận được.",
-        "The file {name}is not a JPEG, PNG, WebP or HEIC photo, so HueBot could not take it.",
-    ),
-    "photo.corrupt": (
-        "Ảnh {name}bị lỗi, không mở được. Bạn chụp hoặc gửi lại giúp nhé.",
-        "The photo {name}is damaged and cannot be opened. Please take or send it again.",
-    ),
-    "photo.limit": (
-        "Mỗi phản ánh nhận tối đa {limit} ảnh; các ảnh sau không được thêm.",
-        "A report takes at most {limit} photos; the others were not added.",
-    ),
-    "photo.added": ("Đã nhận {count} ảnh.", "Got {count} photo(s)."),
-}
-TEXTS.update(_CORE)
+TEXTS: Final = Catalogue(
+    core_texts.TEXTS,
+    dialog_texts.TEXTS,
+    channel_texts.TEXTS,
+    report_texts.TEXTS,
+    handling_texts.TEXTS,
+    staff_texts.TEXTS,
+    alert_texts.TEXTS,
+    service_texts.TEXTS,
+)
 
 
 def say(language: str, key: str, **values: object) -> str:
@@ -197,11 +134,7 @@ def say(language: str, key: str, **values: object) -> str:
     Raises:
         MissingPlaceholder: A placeholder of the text has no value in ``values``.
     """
-    vi, en = TEXTS[key]
-    missing = TEXTS.fields(key) - values.keys()
-    if missing:
-        raise MissingPlaceholder(f"text {key!r} needs {', '.join(sorted(missing))}")
-    return (en if language == "en" else vi).format(**values)
+    return TEXTS.say(language, key, **values)
 
 
 def format_time(moment: datetime, zone: ZoneInfo, language: str) -> str:

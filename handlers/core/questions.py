@@ -7,7 +7,6 @@ It never opens a report draft or a category picker.
 
 from __future__ import annotations
 
-import handlers.core.dialog_texts  # noqa: F401  (registers the texts)
 from handlers.core import help as help_flow
 from handlers.core.city import CATEGORY_CODES
 from handlers.core.context import Turn

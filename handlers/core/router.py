@@ -9,7 +9,6 @@ from handlers.alerts import router as alert_router
 from handlers.core import help as help_flow
 from handlers.core import questions
 from handlers.core.context import Context, Turn
-from handlers.core.i18n import TEXTS
 from handlers.core.model import IncomingMessage, Reply
 from handlers.handling import router as handling
 from handlers.report import deep_link
@@ -22,10 +21,6 @@ from nlu.questions import asks_question
 from nlu.subsets import is_english
 from storage.records import ConversationRecord, UserRecord
 
-TEXTS["stale_button"] = (
-    "Nút này không còn hiệu lực. Bạn cần gì cứ nhắn cho HueBot nhé.",
-    "That button is no longer active. Just message HueBot with what you need.",
-)
 CHOICES_KEY = "_choices"
 MENU_FLOW = "menu"
 SHORT_INTENTS = {

@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from datetime import timedelta
 
-import handlers.handling.texts  # noqa: F401  (registers the texts)
 from handlers.core.context import Context
 from handlers.core.model import Reply, reply_to_dict
 from storage.records import UserRecord

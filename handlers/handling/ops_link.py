@@ -11,35 +11,13 @@ from __future__ import annotations
 from datetime import timedelta
 
 from handlers.core.context import Context, Turn
-from handlers.core.i18n import TEXTS, say
+from handlers.core.i18n import say
 from handlers.core.model import Reply
 from handlers.handling import notices
 from storage.records import UserRecord
 
 DASHBOARD_ROLES = ("official", "supervisor", "admin", "broadcaster")
 _settings: dict[str, str] = {"base_url": "", "minutes": "15"}
-
-TEXTS.update(
-    {
-        "opslink.link": (
-            "🔐 Đăng nhập trung tâm điều hành (dùng một lần, trong {minutes} phút):\n{link}\n\n"
-            "Hoặc nhập mã {code} tại {login}\nKhông chia sẻ đường dẫn và mã này cho ai.",
-            "🔐 Sign in to the operations centre (once, within {minutes} minutes):\n{link}\n\n"
-            "Or enter the code {code} at {login}\nDo not share this link or code.",
-        ),
-        "opslink.code_only": (
-            "🔐 Mã đăng nhập trung tâm điều hành: {code} (dùng một lần, trong {minutes} phút). "
-            "Nhập mã tại trang /ops/login của HueBot.",
-            "🔐 Operations centre sign-in code: {code} (once, within {minutes} minutes). "
-            "Enter it on HueBot's /ops/login page.",
-        ),
-        "opslink.not_allowed": (
-            "Chỉ cán bộ đơn vị, giám sát viên, người phát cảnh báo và quản trị viên mới dùng "
-            "được /ops.",
-            "Only unit officials, supervisors, broadcasters and admins can use /ops.",
-        ),
-    }
-)
 
 
 def configure(base_url: str | None, minutes: int) -> None:

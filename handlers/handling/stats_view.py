@@ -12,61 +12,13 @@ from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
 from handlers.core.city import City
-from handlers.core.i18n import TEXTS, say
+from handlers.core.i18n import say
 from storage.stats import Figures, Period, Stats
 
 DASH = "—"
 ROWS_SHOWN = 5
 DEFAULT_DAYS = 30
 MAX_DAYS = 366
-
-TEXTS.update(
-    {
-        "stats.title": ("📊 Thống kê phản ánh {period}", "📊 Report figures {period}"),
-        "stats.since_start": ("từ đầu đến {end}", "from the start to {end}"),
-        "stats.scope": ("Phạm vi: {scope}", "Scope: {scope}"),
-        "stats.received": (
-            "• Tiếp nhận: {received} · Đã xử lý: {handled} · Từ chối: {rejected} · "
-            "Chuyển đi: {transferred}",
-            "• Received: {received} · Handled: {handled} · Rejected: {rejected} · "
-            "Transferred: {transferred}",
-        ),
-        "stats.open": (
-            "• Đang xử lý: {open}, trong đó quá hạn: {overdue}",
-            "• Open: {open}, of which overdue: {overdue}",
-        ),
-        "stats.units": ("• Đơn vị tham gia: {units}", "• Units involved: {units}"),
-        "stats.time": (
-            "• Thời gian xử lý: trung vị {p50} giờ · 90% xong trong {p90} giờ",
-            "• Time to resolve: median {p50} h · 90% within {p90} h",
-        ),
-        "stats.on_time": (
-            "• Đúng hạn: {share} ({on_time}/{resolved}) · Trễ hạn: {late}",
-            "• On time: {share} ({on_time}/{resolved}) · Late: {late}",
-        ),
-        "stats.satisfaction": (
-            "• Hài lòng: {rate} ({satisfied}/{rated} ý kiến)",
-            "• Satisfied: {rate} ({satisfied}/{rated} answers)",
-        ),
-        "stats.none": (
-            "Chưa có phản ánh nào trong khoảng thời gian này.",
-            "No reports in this period.",
-        ),
-        "stats.by_unit": ("Theo đơn vị:", "By unit:"),
-        "stats.by_category": ("Theo lĩnh vực:", "By category:"),
-        "stats.row": (
-            "• {name}: {received} tiếp nhận, {handled} đã xử lý, {overdue} quá hạn, "
-            "đúng hạn {share}, hài lòng {rate}",
-            "• {name}: {received} received, {handled} handled, {overdue} overdue, "
-            "on time {share}, satisfied {rate}",
-        ),
-        "stats.more": ("… và {count} mục khác", "… and {count} more"),
-        "stats.usage": (
-            "Cách dùng: /stats hoặc /stats 7 (số ngày gần nhất, 1–366).",
-            "Usage: /stats or /stats 7 (the last so many days, 1–366).",
-        ),
-    }
-)
 
 
 def parse_days(argument: str | None) -> int | None:

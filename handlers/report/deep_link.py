@@ -11,21 +11,11 @@ import re
 
 from handlers.core import help as help_flow
 from handlers.core.context import Turn
-from handlers.core.i18n import TEXTS
 from handlers.core.model import Reply
 from handlers.report import issue as report_issue
 from handlers.report.draft import Draft
 
 PAYLOAD = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
-
-TEXTS["deeplink.opened"] = (
-    "Phản ánh về: {category}\nĐịa điểm: {place}",
-    "Report about: {category}\nPlace: {place}",
-)
-TEXTS["deeplink.unknown"] = (
-    "Mã QR này không còn hiệu lực, nhưng bạn vẫn có thể phản ánh như bình thường.",
-    "This QR code is no longer valid, but you can still report as usual.",
-)
 
 
 async def start(turn: Turn, payload: str) -> report_issue.Step:

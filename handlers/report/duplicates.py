@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-import handlers.handling.texts  # noqa: F401  (registers the texts)
 from handlers.core.context import Turn
 from handlers.core.model import Choice, Reply
 from handlers.report.draft import Draft

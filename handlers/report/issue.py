@@ -10,8 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-import handlers.core.dialog_texts  # (registers the texts)
-import handlers.report.texts  # noqa: F401  (registers the texts)
 from handlers.core.city import CATEGORY_CODES
 from handlers.core.context import Turn
 from handlers.core.i18n import format_duration

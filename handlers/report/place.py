@@ -9,7 +9,6 @@ just those wards.
 
 from __future__ import annotations
 
-import handlers.core.dialog_texts  # noqa: F401  (registers the texts)
 from handlers.core.context import Turn
 from handlers.core.model import Choice, GeoPoint, Reply
 from handlers.report.draft import Draft

@@ -7,7 +7,6 @@ of status changes but none of the author's words, photos or exact point.
 
 from __future__ import annotations
 
-import handlers.report.texts  # noqa: F401  (registers the texts)
 from handlers.core.context import Turn
 from handlers.core.model import Choice, GeoPoint, Reply
 from handlers.handling.outcomes import CONFIRMED_NOTE, REASSIGN_NOTE, awaiting_reassignment

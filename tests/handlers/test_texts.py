@@ -12,6 +12,7 @@ import pytest
 
 import bot
 import handlers
+from bot.web.ops.texts import OPS_TEXTS
 from handlers import Channel
 from handlers.core.i18n import (
     TEXTS,
@@ -30,7 +31,7 @@ SAY_NAMES = {"say": 1, "t": 1}  # function name -> index of the key among positi
 
 
 def _import_everything() -> None:
-    """Every module that registers texts does so on import."""
+    """Every module imports cleanly, with the catalogue fixed before any of them runs."""
     for package in (handlers, bot):
         for module in pkgutil.walk_packages(package.__path__, f"{package.__name__}."):
             if not module.name.endswith("__main__"):
@@ -39,8 +40,8 @@ def _import_everything() -> None:
 
 def test_every_text_has_both_languages_and_the_same_placeholders():
     _import_everything()
-    assert len(TEXTS) > 300
-    for key, pair in TEXTS.items():
+    assert len(TEXTS) + len(OPS_TEXTS) > 300
+    for key, pair in [*TEXTS.items(), *OPS_TEXTS.items()]:
         assert isinstance(pair, tuple) and len(pair) == 2, key
         vi, en = pair
         assert vi.strip() and en.strip(), key
@@ -48,7 +49,7 @@ def test_every_text_has_both_languages_and_the_same_placeholders():
         values = {name: "x" for name in placeholders(vi)}
         for language in ("vi", "en"):
             try:
-                filled = say(language, key, **values)
+                filled = _say(language, key, **values)
             except (ValueError, TypeError):
                 continue  # a numeric format such as {lat:.5f}; checked below with numbers
             assert "{" not in filled.replace("{{", ""), key
@@ -57,13 +58,21 @@ def test_every_text_has_both_languages_and_the_same_placeholders():
 
 
 def test_a_key_defined_twice_is_refused():
-    catalogue = Catalogue()
-    catalogue["greeting"] = ("Xin chào {name}", "Hello {name}")
+    first = {"greeting": ("Xin chào {name}", "Hello {name}")}
     with pytest.raises(CatalogueError, match="twice"):
-        catalogue.update({"greeting": ("Chào {name}", "Hi {name}")})
-    assert catalogue["greeting"] == ("Xin chào {name}", "Hello {name}")
-    with pytest.raises(CatalogueError, match="twice"):
-        TEXTS["welcome"] = ("Chào", "Hi")
+        Catalogue(first, {"greeting": ("Chào {name}", "Hi {name}")})
+    assert Catalogue(first)["greeting"] == ("Xin chào {name}", "Hello {name}")
+
+
+def test_the_catalogue_cannot_be_changed_after_it_is_built():
+    source = {"greeting": ("Xin chào {name}", "Hello {name}")}
+    catalogue = Catalogue(source)
+    source["greeting"] = ("Chào", "Hi")
+    assert catalogue.say("en", "greeting", name="An") == "Hello An"
+    with pytest.raises(TypeError):
+        TEXTS["welcome"] = ("Chào", "Hi")  # type: ignore[index]
+    assert not hasattr(TEXTS, "update")
+    assert TEXTS["welcome"][1].startswith("Hello! This is HueBot")
 
 
 @pytest.mark.parametrize(
@@ -79,7 +88,7 @@ def test_a_key_defined_twice_is_refused():
 )
 def test_a_malformed_pair_is_refused(pair: Any):
     with pytest.raises(CatalogueError):
-        Catalogue()["bad"] = pair
+        Catalogue({"bad": pair})
 
 
 def test_a_missing_placeholder_is_an_error():
@@ -105,7 +114,23 @@ def _key_and_keywords(call: ast.Call) -> tuple[str, set[str]] | None:
 
 
 def _resolve(key: str) -> str:
-    return f"ops.{key}" if f"ops.{key}" in TEXTS else key
+    return f"ops.{key}" if f"ops.{key}" in OPS_TEXTS else key
+
+
+def _say(language: str, key: str, **values: object) -> str:
+    return (
+        OPS_TEXTS.say(language, key, **values)
+        if key in OPS_TEXTS
+        else say(language, key, **values)
+    )
+
+
+def _known(key: str) -> bool:
+    return key in TEXTS or key in OPS_TEXTS
+
+
+def _fields(key: str) -> frozenset[str]:
+    return OPS_TEXTS.fields(key) if key in OPS_TEXTS else TEXTS.fields(key)
 
 
 def test_every_literal_call_names_a_known_text_and_fills_it():
@@ -115,13 +140,13 @@ def test_every_literal_call_names_a_known_text_and_fills_it():
         for path in sorted((ROOT / folder).rglob("*.py")):
             for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
                 found = _key_and_keywords(node) if isinstance(node, ast.Call) else None
-                if found is None or ("." not in found[0] and _resolve(found[0]) not in TEXTS):
+                if found is None or ("." not in found[0] and not _known(_resolve(found[0]))):
                     continue
                 key, keywords = _resolve(found[0]), found[1]
                 checked += 1
-                if key not in TEXTS:
+                if not _known(key):
                     problems.append(f"{path.name}:{node.lineno} unknown text {key!r}")
-                elif missing := TEXTS.fields(key) - keywords:
+                elif missing := _fields(key) - keywords:
                     problems.append(f"{path.name}:{node.lineno} {key!r} lacks {sorted(missing)}")
     assert checked > 200
     assert problems == []

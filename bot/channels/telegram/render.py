@@ -24,14 +24,13 @@ from telegram import (
 )
 
 from bot.channels.text import split_text, utf16_len
-from handlers import TEXTS, Reply, Venue, say
+from handlers import Reply, Venue, say
 
 MAX_TEXT = 4096
 MAX_CAPTION = 1024
 MAX_CALLBACK_DATA = 64
 CHOSEN_MARK = "✔️"
 
-TEXTS["telegram.share_location"] = ("📍 Chia sẻ vị trí", "📍 Share location")
 
 Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove
 

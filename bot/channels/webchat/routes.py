@@ -14,7 +14,7 @@ from bot.channels.webchat.identity import ChatIdentity
 from bot.core import Inbox, MediaStore, utc_now
 from bot.core.body import BadJson, BodyTooLarge, parse_json, read_bounded
 from bot.inbound import StoreUnavailable, failure_replies
-from handlers import TEXTS, Channel, PhotoRef, RejectedFile, say
+from handlers import Channel, PhotoRef, RejectedFile, say
 
 log = logging.getLogger(__name__)
 
@@ -23,23 +23,6 @@ COOKIE = "huebot_chat"
 CHUNK = 64 * 1024
 MAX_MESSAGE_BODY = 256 * 1024  # max_text_chars, JSON-escaped, and room for a polite refusal
 
-TEXTS["web.no_cookie"] = (
-    "Phiên trò chuyện đã hết hạn. Bạn vui lòng tải lại trang.",
-    "Your chat session has expired. Please reload the page.",
-)
-TEXTS["web.bad_request"] = (
-    "Tin nhắn không hợp lệ nên chưa được gửi.",
-    "That message was not valid and was not sent.",
-)
-TEXTS["web.too_large"] = (
-    "Dung lượng gửi lên quá lớn (tối đa {limit} MB mỗi lần).",
-    "The upload is too large ({limit} MB at most at a time).",
-)
-
-TEXTS["web.message_too_large"] = (
-    "Tin nhắn quá dài (tối đa {limit} KB), nên chưa được gửi. Bạn vui lòng rút gọn lại.",
-    "That message is too long ({limit} KB at most) and was not sent. Please shorten it.",
-)
 
 INBOX = web.AppKey("inbox", Inbox)
 MEDIA = web.AppKey("media", MediaStore)

@@ -18,27 +18,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.channels.text import split_text
-from handlers import TEXTS, Choice, Reply, Venue, say
+from handlers import Choice, Reply, Venue, say
 
 MAX_TEXT = 2000
 MAX_BUTTONS = 5
 MAX_TITLE = 100
 SUFFIX_ROOM = 5  # "label (2)": room for the suffix that keeps button texts unique
 MAP_URL = "https://www.google.com/maps/search/?api=1&query={lat:.6f},{lon:.6f}"
-
-TEXTS["zalo.share_location"] = (
-    "📍 Để gửi vị trí: trong khung chat Zalo, bấm nút ⋯ (Thêm) rồi chọn “Vị trí”.",
-    "📍 To send your location: in the Zalo chat, tap ⋯ (More) and choose “Location”.",
-)
-TEXTS["zalo.pick_number"] = (
-    "Trả lời bằng một số từ 1 đến {count}.",
-    "Reply with a number from 1 to {count}.",
-)
-TEXTS["zalo.info_title"] = ("Chia sẻ số điện thoại với HueBot", "Share your phone with HueBot")
-TEXTS["zalo.info_subtitle"] = (
-    "Đơn vị xử lý có thể gọi lại cho bạn về phản ánh. Bạn có thể không chia sẻ.",
-    "The unit handling your report may call you back. Sharing is optional.",
-)
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import handlers.handling.texts
-import handlers.report.texts  # noqa: F401
-from handlers import TEXTS, say
+from handlers import Catalogue, say
 
 UI: dict[str, tuple[str, str]] = {
     "brand": ("Trung tâm điều hành HueBot", "HueBot operations centre"),
@@ -181,10 +179,12 @@ UI: dict[str, tuple[str, str]] = {
     "error.not_found": ("Không tìm thấy.", "Not found."),
     "lang.switch": ("English", "Tiếng Việt"),
 }
-TEXTS.update({f"ops.{key}": value for key, value in UI.items()})
+OPS_TEXTS = Catalogue({f"ops.{key}": value for key, value in UI.items()})
 
 
 def t(language: str, key: str, **values: object) -> str:
     """A dashboard text (``key`` without the ``ops.`` prefix), or a handlers text by full key."""
-    full = f"ops.{key}" if f"ops.{key}" in TEXTS else key
-    return say(language, full, **values)
+    full = f"ops.{key}"
+    if full in OPS_TEXTS:
+        return OPS_TEXTS.say(language, full, **values)
+    return say(language, key, **values)
