@@ -10,12 +10,14 @@ an alert. Drawn in alerts.mmd.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from enum import StrEnum
 from typing import Any
 
 from handlers.alerts.issue import BROADCASTER_ROLES, audience_of, cancel, draft, issue
 from handlers.alerts.render import SEVERITIES, area_name, render_alert
 from handlers.core.context import Turn
+from handlers.core.flow import CHOICES_KEY, Step
 from handlers.core.i18n import say
 from handlers.core.model import Choice, IncomingMessage, Reply
 from nlu import find_wards, fold
@@ -23,7 +25,6 @@ from storage.alerts import AlertContent
 from storage.records import ConversationRecord
 
 FLOW = "alert"
-CHOICES_KEY = "_choices"  # as handlers.router: a bare number picks an offered button
 YES_WORDS = frozenset({"ok", "oke", "yes", "y", "co", "gui", "dong y", "send"})
 WHOLE_CITY_WORDS = r"toan thanh pho|ca thanh pho|tat ca|toan tp|all|whole city|everyone"
 INSTRUCTION_MARK = re.compile(r"^\s*(huong dan|instruction)s?\s*:\s*", re.IGNORECASE)
@@ -38,75 +39,78 @@ class State(StrEnum):
     PREVIEW = "preview"
 
 
-async def command(turn: Turn, argument: str | None) -> list[Reply]:
+async def command(turn: Turn, argument: str | None) -> Step:
     """``/alert`` starts the dialog; ``/alert cancel ID`` stops an alert."""
     if turn.user.role not in BROADCASTER_ROLES:
-        return [Reply(turn.say("alert.not_allowed"))]
+        return Step.stay([Reply(turn.say("alert.not_allowed"))])
     action, _, rest = (argument or "").strip().partition(" ")
     if fold(action) in ("cancel", "huy") and rest.strip().lstrip("#").isdigit():
         return await _stop(turn, int(rest.strip().lstrip("#")))
-    return await _ask_text(turn, {})
+    return _ask_text(turn, {})
 
 
 async def proceed(
-    turn: Turn, conversation: ConversationRecord, message: IncomingMessage
-) -> list[Reply]:
+    turn: Turn, message: IncomingMessage, conversation: ConversationRecord | None
+) -> Step:
     """Take a typed answer (or a photo) for the step the dialog is at."""
+    assert conversation is not None  # the router calls this only while the flow is open
     state, data, text = State(conversation.state), dict(conversation.data), message.text or ""
     if state == State.TEXT:
-        return await _on_text(turn, data, message)
+        return _on_text(turn, data, message)
     if state == State.AREA:
         return await _on_area(turn, data, text)
     if state == State.SEVERITY:
         severity = _typed_severity(text)
         if severity is not None:
             return await _preview(turn, {**data, "severity": severity})
-        return await _ask_severity(turn, data)
+        return _ask_severity(turn, data)
     if fold(text).strip() in YES_WORDS:
         return await _confirm(turn, data)
     return await _preview(turn, data)
 
 
-async def press(turn: Turn, payload: str, conversation: ConversationRecord | None) -> list[Reply]:
+async def press(
+    turn: Turn, message: IncomingMessage, conversation: ConversationRecord | None
+) -> Step:
     """An ``alert:`` button."""
+    payload = message.choice or ""
     if turn.user.role not in BROADCASTER_ROLES:
-        return [Reply(turn.say("alert.not_allowed"))]
+        return Step.stay([Reply(turn.say("alert.not_allowed"))])
     if payload == "alert:cancel":
-        await turn.ctx.store.conversations.clear(turn.user.id)
-        return [Reply(turn.say("alert.cancelled"))]
+        return Step.end([Reply(turn.say("alert.cancelled"))])
     if conversation is None or conversation.flow != FLOW:
-        return [Reply(turn.say("alert.stale"))]
+        return Step.stay([Reply(turn.say("alert.stale"))])
     state, data = State(conversation.state), dict(conversation.data)
     if payload == "alert:edit":
-        return await _ask_text(turn, {})
+        return _ask_text(turn, {})
     if payload == "alert:area:all" and state == State.AREA:
-        return await _ask_severity(turn, {**data, "whole_city": True, "wards": []})
+        return _ask_severity(turn, {**data, "whole_city": True, "wards": []})
     severity = payload.removeprefix("alert:sev:")
     if state == State.SEVERITY and severity in SEVERITIES:
         return await _preview(turn, {**data, "severity": severity})
     if payload == "alert:confirm" and state == State.PREVIEW:
         return await _confirm(turn, data)
-    return [Reply(turn.say("alert.stale"))]
+    return Step.stay([Reply(turn.say("alert.stale"))])
 
 
-async def _ask_text(turn: Turn, data: dict[str, Any]) -> list[Reply]:
+def _ask_text(turn: Turn, data: dict[str, Any]) -> Step:
     cancel_button = Choice(turn.say("alert.button.cancel"), "alert:cancel")
-    return await _save(turn, State.TEXT, data, Reply(turn.say("alert.ask_text"), (cancel_button,)))
+    return _save(State.TEXT, data, Reply(turn.say("alert.ask_text"), (cancel_button,)))
 
 
-async def _on_text(turn: Turn, data: dict[str, Any], message: IncomingMessage) -> list[Reply]:
+def _on_text(turn: Turn, data: dict[str, Any], message: IncomingMessage) -> Step:
     if message.photos:
         data["photo"] = message.photos[0].sha256
     text = (message.text or "").strip()
     if not text:
         key = "alert.photo_kept" if message.photos else "alert.ask_text"
-        return await _save(turn, State.TEXT, data, Reply(turn.say(key)))
+        return _save(State.TEXT, data, Reply(turn.say(key)))
     headline, _, body = text.partition("\n")
     description, instruction = _split_instruction(body)
     data.update(headline=headline.strip()[:300], description=description,
                 instruction=instruction)  # fmt: skip
     whole = Choice(turn.say("alert.button.whole_city"), "alert:area:all")
-    return await _save(turn, State.AREA, data, Reply(turn.say("alert.ask_area"), (whole,)))
+    return _save(State.AREA, data, Reply(turn.say("alert.ask_area"), (whole,)))
 
 
 def _split_instruction(body: str) -> tuple[str, str | None]:
@@ -128,27 +132,27 @@ def _typed_severity(text: str) -> str | None:
     return None
 
 
-async def _on_area(turn: Turn, data: dict[str, Any], text: str) -> list[Reply]:
+async def _on_area(turn: Turn, data: dict[str, Any], text: str) -> Step:
     if re.search(rf"\b(?:{WHOLE_CITY_WORDS})\b", fold(text)):
-        return await _ask_severity(turn, {**data, "whole_city": True, "wards": []})
+        return _ask_severity(turn, {**data, "whole_city": True, "wards": []})
     wards = find_wards(text)
     if not wards:
         whole = Choice(turn.say("alert.button.whole_city"), "alert:area:all")
-        return await _save(turn, State.AREA, data, Reply(turn.say("alert.area_unknown"), (whole,)))
-    return await _ask_severity(turn, {**data, "whole_city": False, "wards": wards})
+        return _save(State.AREA, data, Reply(turn.say("alert.area_unknown"), (whole,)))
+    return _ask_severity(turn, {**data, "whole_city": False, "wards": wards})
 
 
-async def _ask_severity(turn: Turn, data: dict[str, Any]) -> list[Reply]:
+def _ask_severity(turn: Turn, data: dict[str, Any]) -> Step:
     area = area_name(_content(turn, data, "Minor"), turn.language, turn.ctx.city)
     choices = tuple(
         Choice(turn.say(f"alert.sev.{severity}"), f"alert:sev:{severity}")
         for severity in SEVERITIES
     )
     reply = Reply(turn.say("alert.ask_severity", area=area), choices)
-    return await _save(turn, State.SEVERITY, data, reply)
+    return _save(State.SEVERITY, data, reply)
 
 
-async def _preview(turn: Turn, data: dict[str, Any]) -> list[Reply]:
+async def _preview(turn: Turn, data: dict[str, Any]) -> Step:
     content = _content(turn, data, data["severity"])
     count = await turn.ctx.store.alerts.count_audience(audience_of(content, turn.ctx.city))
     shown = render_alert(content, None, turn.language, turn.ctx.city)
@@ -158,22 +162,21 @@ async def _preview(turn: Turn, data: dict[str, Any]) -> list[Reply]:
         Choice(turn.say("alert.button.cancel"), "alert:cancel"),
     )
     ask = Reply(turn.say("alert.preview", count=count), choices)
-    return [*shown[:-1], *await _save(turn, State.PREVIEW, data, shown[-1]), ask]
+    return _save(State.PREVIEW, data, shown[-1], before=shown[:-1], after=[ask])
 
 
-async def _confirm(turn: Turn, data: dict[str, Any]) -> list[Reply]:
+async def _confirm(turn: Turn, data: dict[str, Any]) -> Step:
     ctx = turn.ctx
     content = _content(turn, data, data["severity"])
     issued = await issue(ctx.store, ctx.city, content, ctx.now, watcher=turn.user.id)
-    await ctx.store.conversations.clear(turn.user.id)
-    return [Reply(turn.say("alert.issued", id=issued.alert_id, count=issued.recipients))]
+    return Step.end([Reply(turn.say("alert.issued", id=issued.alert_id, count=issued.recipients))])
 
 
-async def _stop(turn: Turn, alert_id: int) -> list[Reply]:
+async def _stop(turn: Turn, alert_id: int) -> Step:
     stopped = await cancel(turn.ctx.store, alert_id, turn.ctx.now)
     if stopped is None:
-        return [Reply(turn.say("alert.not_found", id=alert_id))]
-    return [Reply(turn.say("alert.stopped", id=alert_id, count=stopped))]
+        return Step.stay([Reply(turn.say("alert.not_found", id=alert_id))])
+    return Step.stay([Reply(turn.say("alert.stopped", id=alert_id, count=stopped))])
 
 
 def _content(turn: Turn, data: dict[str, Any], severity: str) -> AlertContent:
@@ -185,7 +188,13 @@ def _content(turn: Turn, data: dict[str, Any], severity: str) -> AlertContent:
     )  # fmt: skip
 
 
-async def _save(turn: Turn, state: State, data: dict[str, Any], reply: Reply) -> list[Reply]:
-    data[CHOICES_KEY] = [choice.payload for choice in reply.choices]
-    await turn.ctx.store.conversations.save(turn.user.id, FLOW, state, data, turn.ctx.now)
-    return [reply]
+def _save(
+    state: State,
+    data: dict[str, Any],
+    reply: Reply,
+    before: Sequence[Reply] = (),
+    after: Sequence[Reply] = (),
+) -> Step:
+    """Keep the dialog at ``state``; a bare number picks one of ``reply``'s buttons."""
+    data = {**data, CHOICES_KEY: [choice.payload for choice in reply.choices]}
+    return Step.goto(FLOW, state, data, [*before, reply, *after])

@@ -1,32 +1,37 @@
-"""The one entry point: an incoming message to the replies, via commands, buttons or intent."""
+"""The one entry point: an incoming message to the replies, through the flows' tables.
+
+Every flow declares its commands, button prefixes and open-dialog handler as a
+``Flow`` table (``handlers/<flow>/flows.py``); this module joins the tables, tries
+them in order, keeps the resulting ``Step`` (the only code that does) and answers
+what no flow takes: ``/start``, ``/cancel``, ``/lang``, ``/help`` and free text
+outside a dialog, which it maps to a flow by intent.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
-from handlers.alerts import router as alert_router
+from handlers.alerts import flows as alert_flows
 from handlers.core import help as help_flow
 from handlers.core import questions
 from handlers.core.context import Context, Turn
+from handlers.core.conversation import MENU_FLOW, end, keep
+from handlers.core.flow import CHOICES_KEY, Flow, Handler, Step, argument
 from handlers.core.model import IncomingMessage, Reply
-from handlers.handling import router as handling
-from handlers.report import deep_link
-from handlers.report import issue as report_issue
-from handlers.report import status as report_status
-from handlers.report.draft import Draft
+from handlers.handling import flows as handling_flows
+from handlers.report import deep_link, issue
+from handlers.report import flows as report_flows
+from handlers.report.status import report_status
 from handlers.services import find as find_service
+from handlers.services import flows as service_flows
 from nlu.abuse import is_abusive
 from nlu.questions import asks_question
 from nlu.subsets import is_english
 from storage.records import ConversationRecord, UserRecord
 
-CHOICES_KEY = "_choices"
-MENU_FLOW = "menu"
-SHORT_INTENTS = {
-    "greet": help_flow.welcome,
-    "help": help_flow.help_text,
-}
+Conversation = ConversationRecord | None
 FIXED_ANSWERS = {
     "thanks": "thanks",
     "goodbye": "goodbye",
@@ -36,6 +41,72 @@ MIN_INTENT_CONFIDENCE = 0.5
 SELF_ANSWERING = frozenset({"check_status"})
 MIN_REPORT_WORDS = 3
 MIN_ENGLISH_WORDS = 3
+
+
+async def _start(turn: Turn, message: IncomingMessage, _: Conversation) -> Step:
+    """``/start`` ends whatever was open; ``/start <id>`` opens a deep link's report."""
+    if payload := argument(message):
+        return await deep_link.start(turn, payload)
+    return Step.end(help_flow.welcome(turn))
+
+
+async def _cancel(turn: Turn, message: IncomingMessage, conversation: Conversation) -> Step:
+    """``/cancel`` and the cancel button end the open dialog."""
+    in_flow = conversation is not None and conversation.flow != MENU_FLOW
+    key = "cancelled" if message.choice is not None or in_flow else "nothing_to_cancel"
+    return Step.end([Reply(turn.say(key))])
+
+
+async def _lang(turn: Turn, message: IncomingMessage, _: Conversation) -> Step:
+    return Step.stay((await help_flow.set_language(turn, argument(message)))[1])
+
+
+async def _help(turn: Turn, _: IncomingMessage, __: Conversation) -> Step:
+    return Step.stay(help_flow.help_text(turn))
+
+
+async def _menu(turn: Turn, message: IncomingMessage, conversation: Conversation) -> Step:
+    """The main menu's buttons: report, my reports, help."""
+    if message.choice == "menu:report":
+        return await report_flows.resume(turn, conversation)
+    if message.choice == "menu:mine":
+        return Step.stay(await report_flows.my_reports(turn))
+    if message.choice == "menu:help":
+        return Step.stay(help_flow.help_text(turn))
+    return _stale(turn)
+
+
+CORE = Flow(
+    name=MENU_FLOW,
+    states=("idle",),
+    commands={"start": _start, "cancel": _cancel, "lang": _lang, "help": _help},
+    buttons={"cancel": _cancel, "menu": _menu},
+)
+FLOWS: tuple[Flow, ...] = (
+    CORE,
+    *handling_flows.FLOWS,
+    *alert_flows.FLOWS,
+    *service_flows.FLOWS,
+    *report_flows.FLOWS,
+)
+
+
+def _index(flows: tuple[Flow, ...]) -> tuple[dict[str, tuple[Handler, ...]], dict[str, Handler]]:
+    """Commands (several flows may share one, tried in order) and button prefixes (one each)."""
+    commands: dict[str, tuple[Handler, ...]] = {}
+    buttons: dict[str, Handler] = {}
+    for flow in flows:
+        for name, handler in flow.commands.items():
+            commands[name] = (*commands.get(name, ()), handler)
+        for prefix, handler in flow.buttons.items():
+            if prefix in buttons:
+                raise ValueError(f"button prefix {prefix!r} is declared twice")
+            buttons[prefix] = handler
+    return commands, buttons
+
+
+COMMANDS, BUTTONS = _index(FLOWS)
+BY_NAME: Mapping[str, Flow] = {flow.name: flow for flow in FLOWS}
 
 
 async def dispatch(ctx: Context, message: IncomingMessage) -> list[Reply]:
@@ -61,47 +132,51 @@ async def dispatch(ctx: Context, message: IncomingMessage) -> list[Reply]:
         )
     turn = Turn(ctx, _turn_language(user, message), member)
     conversation = await ctx.store.conversations.load(user.id)
-    if message.edited and (conversation is None or conversation.flow != report_issue.FLOW):
+    if message.edited and (conversation is None or conversation.flow != issue.FLOW):
         return []  # an edit changes a report being written, nothing else
-    replies = await _route(turn, _numbered_choice(message, conversation), conversation)
-    await _remember_menu(turn, replies)
-    return replies
+    step = await _route(turn, _numbered_choice(message, conversation), conversation)
+    await keep(turn, step)
+    return list(step.replies)
 
 
-async def _route(
-    turn: Turn, message: IncomingMessage, conversation: ConversationRecord | None
-) -> list[Reply]:
-    ctx, user = turn.ctx, turn.user
+async def _route(turn: Turn, message: IncomingMessage, conversation: Conversation) -> Step:
     if problem := _input_problem(turn, message):
-        return problem
+        return Step.stay(problem)
     if message.contact is not None:
-        await ctx.store.users.set_contact(user.id, message.contact.phone, message.contact.name)
+        await turn.ctx.store.users.set_contact(
+            turn.user.id, message.contact.phone, message.contact.name
+        )
     message = help_flow.command_of_button(message)
     if message.command is not None:
         return await _command(turn, message, conversation)
-    if message.choice is not None and (
-        handled := await handling.on_choice(turn, message.choice)
-        or await alert_router.on_choice(turn, message.choice, conversation)
-    ):
-        return handled
-    if message.choice is not None and not message.choice.startswith("report:"):
-        return await _menu_choice(turn, message.choice, conversation)
-    if conversation is not None and (
-        handled := await handling.on_flow(turn, conversation, message)
-        or await alert_router.on_flow(turn, conversation, message)
-    ):
-        return handled
-    if (
-        conversation is not None
-        and conversation.flow == find_service.FLOW
-        and (looked_up := await find_service.proceed(turn, conversation, message)) is not None
-    ):
-        return looked_up
-    if conversation is not None and conversation.flow == report_issue.FLOW:
-        state = report_issue.State(conversation.state)
-        draft = Draft.from_data(conversation.data)
-        return await _run(turn, report_issue.proceed(turn, state, draft, message))
+    if message.choice is not None and (step := await _button(turn, message, conversation)):
+        return step
+    flow = BY_NAME.get(conversation.flow) if conversation is not None else None
+    if flow is not None and flow.on_message is not None:
+        if (step := await flow.on_message(turn, message, conversation)) is not None:
+            return step
+        await end(turn)  # the flow gave the message back: it is over
     return await _idle(turn, message)
+
+
+async def _command(turn: Turn, message: IncomingMessage, conversation: Conversation) -> Step:
+    """The first flow that takes the command answers it; an unknown one gets the help."""
+    for handler in COMMANDS.get((message.command or "").lower(), ()):
+        if (step := await handler(turn, message, conversation)) is not None:
+            return step
+    return Step.stay(help_flow.help_text(turn))
+
+
+async def _button(turn: Turn, message: IncomingMessage, conversation: Conversation) -> Step | None:
+    """The flow that declared the button's prefix; None lets the open dialog have it."""
+    button = BUTTONS.get((message.choice or "").partition(":")[0])
+    if button is None:
+        return _stale(turn)
+    return await button(turn, message, conversation)
+
+
+def _stale(turn: Turn) -> Step:
+    return Step.stay([Reply(turn.say("stale_button"))])
 
 
 def _turn_language(user: UserRecord, message: IncomingMessage) -> UserRecord:
@@ -139,134 +214,52 @@ def _input_problem(turn: Turn, message: IncomingMessage) -> list[Reply] | None:
     return None
 
 
-async def _command(
-    turn: Turn, message: IncomingMessage, conversation: ConversationRecord | None
-) -> list[Reply]:
-    name, argument = (message.command or "").lower(), (message.text or "").strip() or None
-    store = turn.ctx.store
-    if name == "start":
-        await store.conversations.clear(turn.user.id)
-        if argument:
-            return await _run(turn, deep_link.start(turn, argument))
-        return help_flow.welcome(turn)
-    if (handled := await handling.on_command(turn, name, argument)) is not None:
-        return handled
-    if (handled := await alert_router.on_command(turn, name, argument)) is not None:
-        return handled
-    if name == "cancel":
-        await store.conversations.clear(turn.user.id)
-        in_flow = conversation is not None and conversation.flow != MENU_FLOW
-        return [Reply(turn.say("cancelled" if in_flow else "nothing_to_cancel"))]
-    if name == "lang":
-        return (await help_flow.set_language(turn, argument))[1]
-    if name == "status":
-        return await report_status.report_status(turn, _ticket(argument))
-    if name in ("myreports", "mine", "reports"):
-        return await report_status.my_reports(turn)
-    if name in ("report", "new"):
-        return await _run(turn, report_issue.start(turn, replace(message, command=None)))
-    return help_flow.help_text(turn)
-
-
-async def _menu_choice(
-    turn: Turn, payload: str, conversation: ConversationRecord | None
-) -> list[Reply]:
-    action, _, argument = payload.partition(":")
-    if payload == "cancel":
-        await turn.ctx.store.conversations.clear(turn.user.id)
-        return [Reply(turn.say("cancelled"))]
-    if payload == "menu:report":
-        if conversation is not None and conversation.flow == report_issue.FLOW:
-            draft = Draft.from_data(conversation.data)
-            return await _run(turn, report_issue.advance(turn, draft, []))
-        return await _run(turn, report_issue.advance(turn, Draft(), []))
-    if payload == "menu:mine":
-        return await report_status.my_reports(turn)
-    if payload == "menu:help":
-        return help_flow.help_text(turn)
-    if action == "status":
-        return await report_status.report_status(turn, _ticket(argument))
-    if action == find_service.FLOW:
-        return await find_service.on_choice(turn, payload, conversation)
-    return [Reply(turn.say("stale_button"))]
-
-
-async def _idle(turn: Turn, message: IncomingMessage) -> list[Reply]:
+async def _idle(turn: Turn, message: IncomingMessage) -> Step:
+    """A message outside any dialog: a ticket code, a look-up, a question or a report."""
     if message.choice is not None:
-        return [Reply(turn.say("stale_button"))]
+        return _stale(turn)
     if not message.text:
-        return await _run(turn, report_issue.start(turn, message))
-    if (handled := await alert_router.on_text(turn, message.text)) is not None:
-        return handled
+        return await issue.start(turn, message)
+    if (handled := await alert_flows.on_text(turn, message.text)) is not None:
+        return Step.stay(handled)
     parse = await turn.ctx.nlu.parse(message.text)
-    tickets = _entities(parse, "ticket_id")
-    if tickets:
-        return await report_status.report_status(turn, tickets[0])
+    if tickets := _entities(parse, "ticket_id"):
+        return Step.stay(await report_status(turn, tickets[0]))
     if find_service.is_lookup(parse, message.text):
         return await find_service.start(turn, message.text, parse)
+    return await _by_intent(turn, message, parse)
+
+
+async def _by_intent(turn: Turn, message: IncomingMessage, parse: dict[str, Any]) -> Step:
+    text = message.text or ""
     intent = parse.get("intent") or {}
     name, confidence = str(intent.get("name") or ""), float(intent.get("confidence") or 0.0)
     answers_itself = name in SELF_ANSWERING and confidence >= MIN_INTENT_CONFIDENCE
-    if not answers_itself and asks_question(message.text):
-        return await questions.answer(turn, message.text)
-    if (handled := await alert_router.on_intent(turn, name, confidence, message.text)) is not None:
-        return handled
-    abusive = is_abusive(message.text)
-    if abusive and (confidence < MIN_INTENT_CONFIDENCE or not name.startswith("report_")):
-        return questions.calm(turn)
-    unclear_but_long = (
-        confidence < MIN_INTENT_CONFIDENCE and len(message.text.split()) >= MIN_REPORT_WORDS
-    )
+    if not answers_itself and asks_question(text):
+        return Step.stay(await questions.answer(turn, text))
+    if (step := await alert_flows.on_intent(turn, name, confidence, text)) is not None:
+        return step
+    if is_abusive(text) and (confidence < MIN_INTENT_CONFIDENCE or not name.startswith("report_")):
+        return Step.stay(questions.calm(turn))
+    unclear_but_long = confidence < MIN_INTENT_CONFIDENCE and len(text.split()) >= MIN_REPORT_WORDS
     if name.startswith("report_") or unclear_but_long:
-        return await _run(turn, report_issue.start(turn, message))
-    return await _short_answer(turn, name, confidence)
+        return await issue.start(turn, message)
+    return Step.stay(await _short_answer(turn, name, confidence))
 
 
 async def _short_answer(turn: Turn, intent: str, confidence: float) -> list[Reply]:
     if confidence < MIN_INTENT_CONFIDENCE:
         return help_flow.not_understood(turn)
-    if intent in SHORT_INTENTS:
-        return SHORT_INTENTS[intent](turn)
+    if intent == "greet":
+        return help_flow.welcome(turn)
+    if intent == "help":
+        return help_flow.help_text(turn)
     if intent == "check_status":
-        return await report_status.my_reports(turn)
+        return await report_flows.my_reports(turn)
     if intent in FIXED_ANSWERS:
         return [Reply(turn.say(FIXED_ANSWERS[intent]))]
     return help_flow.not_understood(turn)
 
 
-async def _run(turn: Turn, step_coro: Any) -> list[Reply]:
-    """Run a report step and keep its state (or end the dialog)."""
-    step: report_issue.Step = await step_coro
-    conversations = turn.ctx.store.conversations
-    if step.state is None:
-        await conversations.clear(turn.user.id)
-        return step.replies
-    data = step.draft.to_data()
-    data[CHOICES_KEY] = [choice.payload for reply in step.replies for choice in reply.choices]
-    await conversations.save(turn.user.id, report_issue.FLOW, step.state, data, turn.ctx.now)
-    return step.replies
-
-
-async def _remember_menu(turn: Turn, replies: list[Reply]) -> None:
-    """Outside a dialog, keep the offered buttons so a bare number can pick one."""
-    conversations = turn.ctx.store.conversations
-    current = await conversations.load(turn.user.id)
-    if current is not None and current.flow != MENU_FLOW:
-        return
-    offered = [choice.payload for reply in replies for choice in reply.choices]
-    if offered:
-        data = {CHOICES_KEY: offered}
-        await conversations.save(turn.user.id, MENU_FLOW, "idle", data, turn.ctx.now)
-    elif current is not None:
-        await conversations.clear(turn.user.id)
-
-
 def _entities(parse: dict[str, Any], entity: str) -> list[str]:
     return [str(e["value"]) for e in parse.get("entities", []) if e.get("entity") == entity]
-
-
-def _ticket(argument: str | None) -> str | None:
-    if not argument:
-        return None
-    digits = "".join(ch for ch in argument if ch.isdigit())
-    return f"PA-{digits}" if digits else None

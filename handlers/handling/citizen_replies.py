@@ -10,12 +10,13 @@ from __future__ import annotations
 from datetime import timedelta
 
 from handlers.core.context import Turn
+from handlers.core.flow import Step
 from handlers.core.i18n import say
 from handlers.core.model import Choice, IncomingMessage, Reply
 from handlers.handling import notices
 from handlers.handling.assignment import send_assignment
 from storage.handling import Change
-from storage.records import ReportRecord, Status
+from storage.records import ConversationRecord, ReportRecord, Status
 
 ANSWER_FLOW = "answer"
 COMMENT_FLOW = "rating_comment"
@@ -31,50 +32,49 @@ async def own_report(turn: Turn, code: str) -> ReportRecord | None:
     return report if report is not None and report.user_id == turn.user.id else None
 
 
-async def start_answer(turn: Turn, code: str) -> list[Reply]:
+async def start_answer(turn: Turn, code: str) -> Step:
     """The citizen pressed 'Answer': what they send next goes to the unit."""
     report = await own_report(turn, code)
     if report is None or report.status != Status.NEED_INFO:
-        return [Reply(turn.say("stale_button"))]
-    await _keep_answering(turn, code, sent=False)
-    return [Reply(turn.say("answer.prompt", code=code), (_done_button(turn, code),))]
+        return Step.stay([Reply(turn.say("stale_button"))])
+    prompt = Reply(turn.say("answer.prompt", code=code), (_done_button(turn, code),))
+    return _keep_answering(code, False, prompt)
 
 
-async def answer(turn: Turn, data: dict[str, str], message: IncomingMessage) -> list[Reply] | None:
+async def answer(
+    turn: Turn, message: IncomingMessage, conversation: ConversationRecord | None
+) -> Step | None:
     """Put what the citizen sent into the report and pass it to the unit.
 
     Returns:
         None when the question is closed (the message is then handled as any other).
     """
-    code = data.get("code", "")
+    code = str(conversation.data.get("code", "")) if conversation is not None else ""
     report = await own_report(turn, code)
     if report is None or report.status not in ANSWERING:
-        await turn.ctx.store.conversations.clear(turn.user.id)
         return None
     if (message.text or "").strip().lower() in DONE_WORDS:
-        return await finish_answer(turn, code)
+        return await finish_answer(turn, code, conversation)
     await _attach_photos(turn, report, message)
     words = _words(message)
     if not words and not message.photos:
-        return [Reply(turn.say("answer.prompt", code=code), (_done_button(turn, code),))]
+        prompt = Reply(turn.say("answer.prompt", code=code), (_done_button(turn, code),))
+        return Step.stay([prompt])
     await _record_answer(turn, report, words or "📷")
     await notices.to_unit(turn.ctx, report.unit_code, _to_unit(code, words, message), "answer")
-    await _keep_answering(turn, code, sent=True)
     thanks = turn.say("notify.answer_thanks", code=code)
-    return [Reply(thanks, (_done_button(turn, code),))]
+    return _keep_answering(code, True, Reply(thanks, (_done_button(turn, code),)))
 
 
-async def finish_answer(turn: Turn, code: str) -> list[Reply]:
+async def finish_answer(turn: Turn, code: str, conversation: ConversationRecord | None) -> Step:
     """The citizen said they are done: the unit hears so, the chat is free again."""
-    conversation = await turn.ctx.store.conversations.load(turn.user.id)
     answering = (
         conversation is not None
         and conversation.flow == ANSWER_FLOW
         and conversation.data.get("code") == code
     )
     if not answering or conversation is None:
-        return [Reply(turn.say("stale_button"))]
-    await turn.ctx.store.conversations.clear(turn.user.id)
+        return Step.stay([Reply(turn.say("stale_button"))])
     report = await own_report(turn, code)
     if report is not None and conversation.data.get("sent") == "yes":
 
@@ -82,14 +82,12 @@ async def finish_answer(turn: Turn, code: str) -> list[Reply]:
             return [Reply(say(language, "notify.answer_done", code=code))]
 
         await notices.to_unit(turn.ctx, report.unit_code, compose, "answer")
-    return [Reply(turn.say("answer.finished", code=code))]
+    return Step.end([Reply(turn.say("answer.finished", code=code))])
 
 
-async def _keep_answering(turn: Turn, code: str, sent: bool) -> None:
+def _keep_answering(code: str, sent: bool, reply: Reply) -> Step:
     data = {"code": code, "sent": "yes" if sent else "no"}
-    await turn.ctx.store.conversations.save(
-        turn.user.id, ANSWER_FLOW, "waiting", data, turn.ctx.now
-    )
+    return Step.goto(ANSWER_FLOW, "waiting", data, [reply])
 
 
 def _done_button(turn: Turn, code: str) -> Choice:
@@ -140,13 +138,13 @@ def _to_unit(code: str, words: str, message: IncomingMessage) -> notices.Compose
     return compose
 
 
-async def rate(turn: Turn, code: str, verdict: str) -> list[Reply]:
+async def rate(turn: Turn, code: str, verdict: str) -> Step:
     """'Satisfied' closes the report; 'not satisfied' reopens it once, then closes it disputed."""
     report = await own_report(turn, code)
     if report is None:
-        return [Reply(turn.say("stale_button"))]
+        return Step.stay([Reply(turn.say("stale_button"))])
     if report.status != Status.RESOLVED:
-        return [Reply(turn.say("rate.already", code=code))]
+        return Step.stay([Reply(turn.say("rate.already", code=code))])
     if verdict == "yes":
         return await _satisfied(turn, report)
     if report.reopen_count == 0:
@@ -166,21 +164,21 @@ def _change(turn: Turn, new: str, note: str, **values: object) -> Change:
     )
 
 
-async def _satisfied(turn: Turn, report: ReportRecord) -> list[Reply]:
+async def _satisfied(turn: Turn, report: ReportRecord) -> Step:
     if not await turn.ctx.store.handling.change(
         report.id, _change(turn, Status.CLOSED, "satisfied", satisfied=True)
     ):
-        return [Reply(turn.say("rate.already", code=report.code))]
+        return Step.stay([Reply(turn.say("rate.already", code=report.code))])
     return await _ask_comment(turn, report.code, turn.say("rate.thanks"))
 
 
-async def _reopen(turn: Turn, report: ReportRecord) -> list[Reply]:
+async def _reopen(turn: Turn, report: ReportRecord) -> Step:
     """Reopen at once; the unit's notice is held a while for the citizen's comment."""
     change = _change(
         turn, Status.REOPENED, "not satisfied", satisfied=False, reopen_count=1, resolved_at=None
     )
     if not await turn.ctx.store.handling.change(report.id, change):
-        return [Reply(turn.say("rate.already", code=report.code))]
+        return Step.stay([Reply(turn.say("rate.already", code=report.code))])
     held = await send_assignment(turn.ctx, report.code, "assign.reopened", REOPEN_HOLD)
     unit = turn.ctx.city.unit(report.unit_code)
 
@@ -195,12 +193,12 @@ async def _reopen(turn: Turn, report: ReportRecord) -> list[Reply]:
     return await _ask_comment(turn, report.code, lead, held)
 
 
-async def _disputed(turn: Turn, report: ReportRecord) -> list[Reply]:
+async def _disputed(turn: Turn, report: ReportRecord) -> Step:
     change = _change(
         turn, Status.CLOSED, "not satisfied again: disputed", satisfied=False, disputed=True
     )
     if not await turn.ctx.store.handling.change(report.id, change):
-        return [Reply(turn.say("rate.already", code=report.code))]
+        return Step.stay([Reply(turn.say("rate.already", code=report.code))])
 
     def compose(language: str) -> list[Reply]:
         return [Reply(say(language, "sup.disputed", code=report.code))]
@@ -209,23 +207,20 @@ async def _disputed(turn: Turn, report: ReportRecord) -> list[Reply]:
     return await _ask_comment(turn, report.code, turn.say("rate.disputed", code=report.code))
 
 
-async def _ask_comment(
-    turn: Turn, code: str, lead: str, held: list[int] | None = None
-) -> list[Reply]:
+async def _ask_comment(turn: Turn, code: str, lead: str, held: list[int] | None = None) -> Step:
     data = {"code": code, "held": ",".join(str(i) for i in held or [])}
-    await turn.ctx.store.conversations.save(
-        turn.user.id, COMMENT_FLOW, "waiting", data, turn.ctx.now
-    )
     skip = Choice(turn.say("rate.skip"), f"rate:{code}:skip")
-    return [Reply(f"{lead}\n{turn.say('rate.ask_comment')}", (skip,))]
+    ask = Reply(f"{lead}\n{turn.say('rate.ask_comment')}", (skip,))
+    return Step.goto(COMMENT_FLOW, "waiting", data, [ask])
 
 
-async def comment(turn: Turn, code: str, text: str | None) -> list[Reply]:
+async def comment(
+    turn: Turn, code: str, text: str | None, conversation: ConversationRecord | None
+) -> Step:
     """Keep the citizen's comment on their rating (or nothing, when they skip).
 
     After a reopening, the unit's held notice goes out now, with the comment.
     """
-    conversation = await turn.ctx.store.conversations.load(turn.user.id)
     held = ""
     if (
         conversation
@@ -233,14 +228,13 @@ async def comment(turn: Turn, code: str, text: str | None) -> list[Reply]:
         and conversation.data.get("code") == code
     ):
         held = str(conversation.data.get("held", ""))
-    await turn.ctx.store.conversations.clear(turn.user.id)
     report = await own_report(turn, code)
     words = (text or "").strip()[:2000]
     if report is not None and words:
         await turn.ctx.store.handling.mark(report.id, rating_comment=words)
     if report is not None and held:
         await _release_reopen_notice(turn, code, [int(i) for i in held.split(",")], words)
-    return [Reply(turn.say("rate.thanks"))]
+    return Step.end([Reply(turn.say("rate.thanks"))])
 
 
 async def _release_reopen_notice(turn: Turn, code: str, held: list[int], words: str) -> None:

@@ -6,12 +6,15 @@ from collections.abc import Callable
 
 from handlers.core.city import Names
 from handlers.core.context import Turn
+from handlers.core.conversation import MENU_FLOW, HandOver, hand_over
+from handlers.core.flow import Step
 from handlers.core.i18n import say
 from handlers.core.model import Choice, Reply
 from handlers.handling import notices
 from handlers.handling.assignment import action_buttons, send_assignment
+from handlers.handling.citizen_replies import ANSWER_FLOW
 from storage.handling import Change
-from storage.records import ReportRecord, Status
+from storage.records import ConversationRecord, ReportRecord, Status
 
 
 def _change(turn: Turn, old: str, new: str, note: str | None = None, **values: object) -> Change:
@@ -34,10 +37,13 @@ async def _apply(turn: Turn, report: ReportRecord, change: Change) -> bool:
     """Apply an official's change; the author's open answer to a question ends with it."""
     if not await turn.ctx.store.handling.change(report.id, change):
         return False
-    conversations = turn.ctx.store.conversations
-    current = await conversations.load(report.user_id)
-    if current and current.flow == "answer" and current.data.get("code") == report.code:
-        await conversations.clear(report.user_id)
+
+    def answering(current: ConversationRecord | None) -> bool:
+        return bool(
+            current and current.flow == ANSWER_FLOW and current.data.get("code") == report.code
+        )
+
+    await hand_over(turn.ctx, HandOver(report.user_id, answering, Step.end(())))
     return True
 
 
@@ -195,12 +201,12 @@ async def ask_citizen(turn: Turn, report: ReportRecord, question: str) -> list[R
 
 async def _await_answer(turn: Turn, report: ReportRecord) -> None:
     """Put the author in 'answer' mode unless they are in the middle of another dialog."""
-    conversations = turn.ctx.store.conversations
-    current = await conversations.load(report.user_id)
-    if current is None or current.flow == "menu":
-        await conversations.save(
-            report.user_id, "answer", "waiting", {"code": report.code}, turn.ctx.now
-        )
+
+    def free(current: ConversationRecord | None) -> bool:
+        return current is None or current.flow == MENU_FLOW
+
+    step = Step.goto(ANSWER_FLOW, "waiting", {"code": report.code}, ())
+    await hand_over(turn.ctx, HandOver(report.user_id, free, step))
 
 
 async def resolve(turn: Turn, report: ReportRecord, note: str, photo: str | None) -> list[Reply]:

@@ -11,6 +11,7 @@ import re
 
 from handlers.core import help as help_flow
 from handlers.core.context import Turn
+from handlers.core.flow import Step
 from handlers.core.model import Reply
 from handlers.report import issue as report_issue
 from handlers.report.draft import Draft
@@ -18,7 +19,7 @@ from handlers.report.draft import Draft
 PAYLOAD = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 
 
-async def start(turn: Turn, payload: str) -> report_issue.Step:
+async def start(turn: Turn, payload: str) -> Step:
     """Open the report dialog the link describes.
 
     Args:
@@ -33,7 +34,7 @@ async def start(turn: Turn, payload: str) -> report_issue.Step:
     city = turn.ctx.city
     if link is None or link.category not in city.categories_by_code:
         unknown = Reply(turn.say("deeplink.unknown"))
-        return report_issue.Step(None, Draft(), [unknown, *help_flow.welcome(turn)])
+        return Step.end([unknown, *help_flow.welcome(turn)])
     ward = city.ward(link.ward) if link.ward else None
     address = link.note or (ward.name if ward is not None else None)
     draft = Draft(

@@ -2,16 +2,16 @@
 
 The citizen may send text, photos and a location in any order and over several
 messages; each step looks at what is still missing and asks for it. The flow is
-drawn in report_issue.mmd.
+drawn in issue.mmd.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import StrEnum
 
 from handlers.core.city import CATEGORY_CODES
 from handlers.core.context import Turn
+from handlers.core.flow import Step
 from handlers.core.i18n import format_duration
 from handlers.core.model import Choice, GeoPoint, IncomingMessage, Reply
 from handlers.handling.assignment import assign
@@ -41,13 +41,9 @@ class State(StrEnum):
     DUPLICATE = "duplicate"
 
 
-@dataclass(frozen=True, slots=True)
-class Step:
-    """Where the dialog goes next: ``state`` None means it is over."""
-
-    state: State | None
-    draft: Draft
-    replies: list[Reply]
+def _step(state: State, draft: Draft, replies: list[Reply]) -> Step:
+    """Keep the dialog at ``state`` with ``draft``; a bare number picks an offered button."""
+    return Step.goto(FLOW, state, draft.to_data(), replies, numbered=True)
 
 
 async def start(turn: Turn, message: IncomingMessage) -> Step:
@@ -78,10 +74,10 @@ async def on_choice(turn: Turn, state: State, draft: Draft, payload: str) -> Ste
     if action == "cat" and argument in CATEGORY_CODES:
         draft.category = argument
     elif action == "cat":
-        return Step(State.CATEGORY, draft, [_all_categories(turn)])
+        return _step(State.CATEGORY, draft, [_all_categories(turn)])
     elif action == "change":
         draft.category = None
-        return Step(State.CATEGORY, draft, [_all_categories(turn)])
+        return _step(State.CATEGORY, draft, [_all_categories(turn)])
     elif action == "skip_photo":
         draft.photo_offered = True
     elif action == "follow":
@@ -94,10 +90,10 @@ async def on_choice(turn: Turn, state: State, draft: Draft, payload: str) -> Ste
 async def _follow(turn: Turn, state: State, draft: Draft, code: str) -> Step:
     """Follow the report offered; anything else keeps the draft and asks again."""
     if state == State.DUPLICATE and (followed := await duplicates.follow(turn, draft, code)):
-        return Step(None, draft, followed)
+        return Step.end(followed)
     refused = Reply(turn.say("dup.not_offered"))
     if state == State.DUPLICATE and (again := await duplicates.offer_again(turn, draft)):
-        return Step(State.DUPLICATE, draft, [refused, again])
+        return _step(State.DUPLICATE, draft, [refused, again])
     return await advance(turn, draft, [refused])
 
 
@@ -120,32 +116,32 @@ def _place_choice(turn: Turn, draft: Draft, action: str, argument: str) -> list[
 def _place_step(turn: Turn, draft: Draft, notes: list[Reply]) -> Step | None:
     """Ask about the place when something is missing: the photo's GPS, the place, the ward."""
     if draft.photo_gps and not draft.exif_declined and not draft.shared_location:
-        return Step(State.EXIF_PLACE, draft, [*notes, _ask_exif(turn)])
+        return _step(State.EXIF_PLACE, draft, [*notes, _ask_exif(turn)])
     if not draft.has_place:
         ask = Reply(turn.say("report.ask_place"), ask_location=True)
-        return Step(State.PLACE, draft, [*notes, ask])
+        return _step(State.PLACE, draft, [*notes, ask])
     if draft.ward is None and draft.ward_options:
-        return Step(State.WARD, draft, [*notes, report_place.ask_ward(turn, draft)])
+        return _step(State.WARD, draft, [*notes, report_place.ask_ward(turn, draft)])
     return None
 
 
 async def advance(turn: Turn, draft: Draft, notes: list[Reply]) -> Step:
     """Ask for the first thing still missing, or show the summary."""
     if not draft.text:
-        return Step(State.DESCRIBE, draft, [*notes, Reply(turn.say("report.ask_description"))])
+        return _step(State.DESCRIBE, draft, [*notes, Reply(turn.say("report.ask_description"))])
     if (asked := _place_step(turn, draft, notes)) is not None:
         return asked
     if not draft.photo_ids and not draft.photo_offered:
         draft.photo_offered = True
         skip = Choice(turn.say("report.skip_photo"), "report:skip_photo")
-        return Step(State.PHOTO, draft, [*notes, Reply(turn.say("report.ask_photo"), (skip,))])
+        return _step(State.PHOTO, draft, [*notes, Reply(turn.say("report.ask_photo"), (skip,))])
     if draft.category is None:
         await _classify(turn, draft)
     if draft.category is None:
-        return Step(State.CATEGORY, draft, [*notes, _suggest_categories(turn, draft)])
+        return _step(State.CATEGORY, draft, [*notes, _suggest_categories(turn, draft)])
     if not draft.duplicate_checked and (offer := await duplicates.offer(turn, draft)):
-        return Step(State.DUPLICATE, draft, [*notes, offer])
-    return Step(State.CONFIRM, draft, [*notes, _summary(turn, draft)])
+        return _step(State.DUPLICATE, draft, [*notes, offer])
+    return _step(State.CONFIRM, draft, [*notes, _summary(turn, draft)])
 
 
 async def _absorb_text(turn: Turn, state: State, draft: Draft, text: str) -> list[Reply]:
@@ -308,4 +304,4 @@ async def submit(turn: Turn, draft: Draft) -> Step:
     if (second := draft.second_problem()) is not None:
         offer = Reply(turn.say("report.second_problem", problem=second.text))
         return await advance(turn, second, [Reply(text), offer])
-    return Step(None, draft, [Reply(text)])
+    return Step.end([Reply(text)])

@@ -3,7 +3,7 @@
 A question names a type and maybe a place (a ward or a landmark). With a place the
 answer comes at once; without one HueBot shows the hotlines and asks for a location
 or a ward, keeping the question in the store (flow ``service``) so that a location
-sent later answers it. The flow is drawn in find_service.mmd.
+sent later answers it. The flow is drawn in find.mmd.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from enum import StrEnum
 from typing import Any
 
 from handlers.core.context import Turn
+from handlers.core.flow import Step
 from handlers.core.i18n import say
 from handlers.core.model import Choice, IncomingMessage, Reply
 from handlers.services.answer import hotlines_text
@@ -23,7 +24,6 @@ from handlers.services.query import ServiceQuery, calls_for_help, names_a_servic
 from storage.records import ConversationRecord
 
 FLOW = "service"
-CHOICES_KEY = "_choices"  # where the router looks for numbered choices
 MIN_CONFIDENCE = 0.5
 
 
@@ -60,23 +60,23 @@ def is_lookup(parse: dict[str, Any], text: str) -> bool:
     return names_a_service(text)
 
 
-async def start(turn: Turn, text: str, parse: dict[str, Any]) -> list[Reply]:
+async def start(turn: Turn, text: str, parse: dict[str, Any]) -> Step:
     """Answer a look-up question, or ask what is missing."""
     return await _lookup(turn, understand(text, parse, turn.ctx.city), None)
 
 
 async def proceed(
-    turn: Turn, conversation: ConversationRecord, message: IncomingMessage
-) -> list[Reply] | None:
+    turn: Turn, message: IncomingMessage, conversation: ConversationRecord | None
+) -> Step | None:
     """A message while a look-up is open; None when it is about something else.
 
     A location answers the open question; a ward, a landmark or a type in words
     refines it. Anything else ends the look-up and goes back to the router.
     """
-    data = conversation.data
+    data = conversation.data if conversation is not None else {}
     if message.location is not None:
         if not message.location.is_valid():
-            return [Reply(turn.say("service.invalid_location"), ask_location=True)]
+            return Step.stay([Reply(turn.say("service.invalid_location"), ask_location=True)])
         place = Place(point=message.location)
         return await _lookup(turn, ServiceQuery(data.get("kind"), open_now=_open(data)), place)
     if message.text:
@@ -85,16 +85,15 @@ async def proceed(
             kind = query.kind or data.get("kind")
             merged = ServiceQuery(kind, query.ward, query.landmark, query.open_now)
             return await _lookup(turn, merged, None if query.has_place else _saved(data))
-    await turn.ctx.store.conversations.clear(turn.user.id)
     return None
 
 
 async def on_choice(
-    turn: Turn, payload: str, conversation: ConversationRecord | None
-) -> list[Reply]:
+    turn: Turn, message: IncomingMessage, conversation: ConversationRecord | None
+) -> Step:
     """A ``service:*`` button: ``service:menu``, ``service:type:<kind>``,
     ``service:nearest:<kind>`` (the alert's "nearest shelter")."""
-    _, _, rest = payload.partition(":")
+    _, _, rest = (message.choice or "").partition(":")
     action, _, kind = rest.partition(":")
     data = conversation.data if conversation is not None and conversation.flow == FLOW else {}
     if action == "menu" or not kind:
@@ -102,7 +101,7 @@ async def on_choice(
     return await _lookup(turn, ServiceQuery(kind), _saved(data))
 
 
-async def _lookup(turn: Turn, query: ServiceQuery, saved: Place | None) -> list[Reply]:
+async def _lookup(turn: Turn, query: ServiceQuery, saved: Place | None) -> Step:
     place = _place_of(turn, query) or saved
     if query.kind is None:
         return await _ask_kind(turn, place)
@@ -117,8 +116,7 @@ async def _lookup(turn: Turn, query: ServiceQuery, saved: Place | None) -> list[
     other = Choice(turn.say("service.other_kind"), "service:menu")
     replies[-1] = _with_choices(replies[-1], (other,))
     state = State.PLACE if replies[-1].ask_location else State.SHOWN
-    await _save(turn, state, {"kind": query.kind, "open_now": query.open_now}, place, replies)
-    return replies
+    return _save(state, {"kind": query.kind, "open_now": query.open_now}, place, replies)
 
 
 def _place_of(turn: Turn, query: ServiceQuery) -> Place | None:
@@ -130,20 +128,18 @@ def _place_of(turn: Turn, query: ServiceQuery) -> Place | None:
     return None
 
 
-async def _ask_kind(turn: Turn, place: Place | None) -> list[Reply]:
+async def _ask_kind(turn: Turn, place: Place | None) -> Step:
     replies = [Reply(turn.say("service.ask_kind"), await kinds_menu(turn))]
-    await _save(turn, State.KIND, {}, place, replies)
-    return replies
+    return _save(State.KIND, {}, place, replies)
 
 
-async def _ask_place(turn: Turn, query: ServiceQuery) -> list[Reply]:
+async def _ask_place(turn: Turn, query: ServiceQuery) -> Step:
     assert query.kind is not None
     hotlines = await _hotlines(turn, query.kind, None)
     noun = kind_noun(turn.language, query.kind)
     replies = [*hotlines, Reply(turn.say("service.ask_place", noun=noun), ask_location=True)]
     data = {"kind": query.kind, "open_now": query.open_now}
-    await _save(turn, State.PLACE, data, None, replies)
-    return replies
+    return _save(State.PLACE, data, None, replies)
 
 
 async def _hotlines(turn: Turn, kind: str, ward: str | None) -> list[Reply]:
@@ -157,12 +153,10 @@ async def _hotlines(turn: Turn, kind: str, ward: str | None) -> list[Reply]:
     return [Reply(f"{first}\n\n{text}" if first else text)]
 
 
-async def _save(
-    turn: Turn, state: State, data: dict[str, Any], place: Place | None, replies: list[Reply]
-) -> None:
+def _save(state: State, data: dict[str, Any], place: Place | None, replies: list[Reply]) -> Step:
+    """Keep the look-up open at ``state``; a bare number picks an offered button."""
     data = {**data, "place": place.to_data() if place else None}
-    data[CHOICES_KEY] = [choice.payload for reply in replies for choice in reply.choices]
-    await turn.ctx.store.conversations.save(turn.user.id, FLOW, state, data, turn.ctx.now)
+    return Step.goto(FLOW, state, data, replies, numbered=True)
 
 
 def _saved(data: dict[str, Any]) -> Place | None:
