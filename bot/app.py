@@ -40,7 +40,7 @@ log = logging.getLogger(__name__)
 
 
 def open_scheduler(services: Services[Runtime]) -> Scheduler:
-    """The deadline scheduler for this store (see handlers/deadlines.py)."""
+    """The deadline scheduler for this store (see handlers/handling/deadlines.py)."""
     officials = services.runtime.settings.officials
     return Scheduler(
         services.database,

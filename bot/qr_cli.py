@@ -2,7 +2,7 @@
 
 The link is ``https://t.me/<bot>?start=<id>``; ``id`` names a row of ``deep_link``
 (category, ward, note), because Telegram allows only 64 characters of [A-Za-z0-9_-]
-after ``start=``. ``handlers/deep_link.py`` opens the dialog from it.
+after ``start=``. ``handlers/report/deep_link.py`` opens the dialog from it.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Runs the time-driven handling (handlers/deadlines.py) every minute, from the store."""
+"""Runs the time-driven handling (handlers/handling/deadlines.py) every minute, from the store."""
 
 from __future__ import annotations
 

@@ -3,7 +3,7 @@
 PostgreSQL enforces ``VARCHAR(n)`` and refuses NUL characters and unpaired surrogates;
 SQLite enforces none of it, so a name that one store keeps would fail a whole message
 on the other. Values from platforms pass through these helpers where they enter
-(``handlers.model``, the channel queues, ``Users``), so both stores keep exactly the
+(``handlers.core.model``, the channel queues, ``Users``), so both stores keep exactly the
 same thing. The lengths are read from the models, never repeated by hand.
 """
 

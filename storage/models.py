@@ -337,7 +337,7 @@ class Service(Base):
     """A public service in the directory: a hospital, a pharmacy, a shelter, a hotline…
 
     ``code`` is the operator's own key (imports update by it); ``kind`` is the type
-    (column ``type``); ``hours`` is the opening-hours text (handlers/opening_hours.py).
+    (column ``type``); ``hours`` is the opening-hours text (handlers/services/opening_hours.py).
     Hotlines have no position. ``position`` keeps the order of the directory file.
     """
 

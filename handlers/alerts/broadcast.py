@@ -2,9 +2,9 @@
 
 Only users with role "broadcaster" or "admin" may send alerts. The preview shows the
 alert exactly as citizens will see it and how many people it will reach; on confirm the
-alert and its outbox rows are stored in one transaction (``alert_issue.issue``), and the
+alert and its outbox rows are stored in one transaction (``issue.issue``), and the
 delivery worker posts the broadcast's progress in this chat. ``/alert cancel ID`` stops
-an alert. Drawn in alerts.mmd.
+an alert. Drawn in broadcast.mmd.
 """
 
 from __future__ import annotations

@@ -10,7 +10,7 @@ Untrusted input: a file over ``MAX_CAP_BYTES`` is refused before it is parsed, a
 XML is read with ``defusedxml``, which refuses any DTD, entity or external reference
 whatever the file's encoding (a UTF-16 file hides ``<!DOCTYPE`` from a byte search). The
 identifier must fit the store; the texts are fitted to one message when the alert is
-issued (``handlers/alert_fit.py``).
+issued (``handlers/alerts/fit.py``).
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from zoneinfo import ZoneInfo
 import defusedxml
 import defusedxml.ElementTree as SafeET
 
-from handlers.alerts.issue import DEFAULT_EXPIRY, AlertProblem
+from handlers.alerts.broadcast.issue import DEFAULT_EXPIRY, AlertProblem
 from handlers.core.city import City
 from nlu import find_wards, fold
 from storage.alerts import AlertContent

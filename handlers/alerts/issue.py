@@ -12,8 +12,8 @@ import uuid
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from handlers.alerts.fit import fit_to_message
-from handlers.alerts.render import CATEGORIES, SEVERITIES, render_alert
+from handlers.alerts.broadcast.fit import fit_to_message
+from handlers.alerts.broadcast.render import CATEGORIES, SEVERITIES, render_alert
 from handlers.core.city import City
 from handlers.core.model import reply_to_dict
 from nlu import fold
@@ -93,7 +93,7 @@ async def issue(
 
     Returns:
         Its id, how many people it was queued for, and which fields were cut so that
-        it is one message (``handlers/alert_fit.py``).
+        it is one message (``handlers/alerts/fit.py``).
 
     Raises:
         AlertProblem: The alert is not valid.

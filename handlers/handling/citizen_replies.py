@@ -2,7 +2,7 @@
 
 While a unit's question is open, everything the citizen sends (text, photos, a
 place) goes to that report, until they press "Done" or an official acts on the
-report (``handlers.outcomes`` closes the answer then).
+report (``handlers.handling.outcomes`` closes the answer then).
 """
 
 from __future__ import annotations

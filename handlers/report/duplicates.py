@@ -2,7 +2,7 @@
 
 The offer shows nothing another citizen wrote or photographed: only the kind, the
 street or ward, how long ago and where it stands. Only the report offered can be
-followed, and a follower hears of status changes only (``handlers.outcomes``).
+followed, and a follower hears of status changes only (``handlers.handling.outcomes``).
 """
 
 from __future__ import annotations

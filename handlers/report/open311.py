@@ -1,7 +1,7 @@
 """Reports filed by other city systems through Open311 (GeoReport v2 ``POST requests``).
 
 A request becomes a report exactly as one from a chat does: routed by ``City.route``,
-given the category's deadline, and assigned with ``handlers.assignment.assign`` (status
+given the category's deadline, and assigned with ``handlers.handling.assignment.assign`` (status
 assigned, the unit's officials told through the outbox). Each API key files as its own
 user on the ``open311`` channel, marked unreachable: the system reads the status back
 through the API, so no chat message is queued for it.

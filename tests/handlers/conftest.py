@@ -5,7 +5,7 @@ from typing import Any
 import pytest
 
 from storage.db import Database
-from tests.handlers.test_handling import people, staffed  # noqa: F401  (fixtures)
+from tests.handlers.handling.test_handling import people, staffed  # noqa: F401  (fixtures)
 from tests.support.chat import Chat
 from tests.support.clock import FakeClock
 

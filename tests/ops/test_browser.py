@@ -57,7 +57,7 @@ async def worker(ops_services: Services, fake_telegram: FakeTelegram, clock: Fak
 
 
 async def ops_command(services: Services, user: UserRecord, now: Any) -> str:
-    """What /ops answers in the user's chat (handlers.ops_link.on_command)."""
+    """What /ops answers in the user's chat (handlers.handling.ops_link.on_command)."""
     async with services.database.unit_of_work() as store:
         ctx = Context(store=store, city=services.runtime.settings.city, nlu=NoNlu(), now=now)
         [reply] = await ops_link.on_command(Turn(ctx, user))

@@ -1,8 +1,8 @@
 """The dashboard's actions on a report: the very functions the chat buttons call.
 
 Each POST runs in one unit of work with a ``Turn`` for the signed-in user, is checked with
-``handlers.actions.may_handle`` and the same status rules as the chat, and goes through
-``handlers.outcomes``: the status change, its audit line and the citizens' notices in the
+``handlers.handling.actions.may_handle`` and the same status rules as the chat, and goes through
+``handlers.handling.outcomes``: the status change, its audit line and the citizens' notices in the
 outbox commit together. Refusals are written to the audit trail as in the chat.
 """
 

@@ -1,6 +1,6 @@
 """Alerts: the latest broadcasts with their live delivery progress, and a composer.
 
-Composing goes through the chat dialog's own functions (``handlers.alert_issue``):
+Composing goes through the chat dialog's own functions (``handlers.alerts.issue``):
 ``draft`` fills in the defaults, ``check`` refuses what cannot be sent, the preview is
 ``render_alert`` with the audience counted, and ``issue`` stores the alert and its outbox
 rows in one unit of work. Only broadcasters and admins may compose.
@@ -19,8 +19,8 @@ from bot.web.ops.html import esc, page
 from bot.web.ops.state import BROADCASTING, language_of, ops_of, user_of
 from bot.web.ops.texts import t
 from handlers import Turn
-from handlers.alerts.issue import AlertProblem, audience_of, check, draft, issue
-from handlers.alerts.render import SEVERITIES
+from handlers.alerts.broadcast.issue import AlertProblem, audience_of, check, draft, issue
+from handlers.alerts.broadcast.render import SEVERITIES
 from storage.alerts import AlertContent, AlertRecord
 from storage.store import Store
 

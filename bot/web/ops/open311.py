@@ -1,7 +1,7 @@
 """Open311 GeoReport v2 under /open311/v2: services, requests (read and file), one request.
 
 Reading is public, as the specification intends, but a public read shows only what a
-public display may (``handlers.redaction``): no citizen's phone, e-mail, name, house
+public display may (``handlers.report.redaction``): no citizen's phone, e-mail, name, house
 number or exact point, photos only once approved, and reports are known by an opaque id,
 never the sequential ticket code. An ``api_key`` of a unit (``huebot open311 keys add
 NAME --unit CODE``) reads that unit's own reports in full and may look them up by code.

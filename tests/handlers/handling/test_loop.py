@@ -7,7 +7,7 @@ from typing import Any
 from bot.app import Services
 from handlers import PhotoRef
 from storage.db import Database
-from tests.handlers.test_handling import file_flooding, status_of
+from tests.handlers.handling.test_handling import file_flooding, status_of
 from tests.support.clock import FakeClock
 from tests.support.outbox import Mailbox, payloads, texts
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from handlers import GeoPoint, PhotoRef
 from storage.db import Database
-from tests.handlers.test_handling import LE_LOI, file_flooding, status_of
+from tests.handlers.handling.test_handling import LE_LOI, file_flooding, status_of
 from tests.support.chat import Chat
 from tests.support.outbox import Mailbox, texts
 

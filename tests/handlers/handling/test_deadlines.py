@@ -15,7 +15,7 @@ from bot.scheduler import Scheduler
 from handlers import City
 from storage.db import Database
 from tests.conftest import CONFIG
-from tests.handlers.test_handling import LE_LOI, file_flooding, people, staffed  # noqa: F401
+from tests.handlers.handling.test_handling import LE_LOI, file_flooding, people, staffed  # noqa: F401
 from tests.support.chat import Chat
 from tests.support.clock import FakeClock
 from tests.support.outbox import Mailbox, texts

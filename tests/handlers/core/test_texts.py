@@ -26,7 +26,7 @@ from storage.db import Database
 from tests.support.chat import Chat
 from tests.support.clock import FakeClock
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 SAY_NAMES = {"say": 1, "t": 1}  # function name -> index of the key among positional args
 
 
