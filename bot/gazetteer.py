@@ -8,7 +8,7 @@ from places import GazetteerSource, Place, PlacesPaths
 
 
 class LivePlaces:
-    """``handlers.core.context.Places`` over a ``GazetteerSource`` (edits apply without a restart)."""
+    """``handlers.Places`` over a ``GazetteerSource`` (edits apply without a restart)."""
 
     def __init__(self, paths: PlacesPaths, check_seconds: float) -> None:
         """Load the gazetteer's files now (``PlacesDataError`` when they do not load)."""

@@ -24,7 +24,7 @@ from zoneinfo import ZoneInfo
 import defusedxml
 import defusedxml.ElementTree as SafeET
 
-from handlers.alerts.broadcast.issue import DEFAULT_EXPIRY, AlertProblem
+from handlers.alerts.issue import DEFAULT_EXPIRY, AlertProblem
 from handlers.core.city import City
 from nlu import find_wards, fold
 from storage.alerts import AlertContent

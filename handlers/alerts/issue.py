@@ -12,8 +12,8 @@ import uuid
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from handlers.alerts.broadcast.fit import fit_to_message
-from handlers.alerts.broadcast.render import CATEGORIES, SEVERITIES, render_alert
+from handlers.alerts.fit import fit_to_message
+from handlers.alerts.render import CATEGORIES, SEVERITIES, render_alert
 from handlers.core.city import City
 from handlers.core.model import reply_to_dict
 from nlu import fold

@@ -19,8 +19,8 @@ from bot.web.ops.html import esc, page
 from bot.web.ops.state import BROADCASTING, language_of, ops_of, user_of
 from bot.web.ops.texts import t
 from handlers import Turn
-from handlers.alerts.broadcast.issue import AlertProblem, audience_of, check, draft, issue
-from handlers.alerts.broadcast.render import SEVERITIES
+from handlers.alerts.issue import AlertProblem, audience_of, check, draft, issue
+from handlers.alerts.render import SEVERITIES
 from storage.alerts import AlertContent, AlertRecord
 from storage.store import Store
 
