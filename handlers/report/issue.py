@@ -18,6 +18,7 @@ from handlers.handling.assignment import assign
 from handlers.report import duplicates
 from handlers.report import place as report_place
 from handlers.report import split as report_split
+from handlers.report.categories import all_categories, category_label, suggest_categories
 from handlers.report.draft import Draft
 from handlers.report.photos import absorb_photos
 from nlu.abuse import mask_abuse
@@ -74,10 +75,10 @@ async def on_choice(turn: Turn, state: State, draft: Draft, payload: str) -> Ste
     if action == "cat" and argument in CATEGORY_CODES:
         draft.category = argument
     elif action == "cat":
-        return _step(State.CATEGORY, draft, [_all_categories(turn)])
+        return _step(State.CATEGORY, draft, [all_categories(turn)])
     elif action == "change":
         draft.category = None
-        return _step(State.CATEGORY, draft, [_all_categories(turn)])
+        return _step(State.CATEGORY, draft, [all_categories(turn)])
     elif action == "skip_photo":
         draft.photo_offered = True
     elif action == "follow":
@@ -138,7 +139,7 @@ async def advance(turn: Turn, draft: Draft, notes: list[Reply]) -> Step:
     if draft.category is None:
         await _classify(turn, draft)
     if draft.category is None:
-        return _step(State.CATEGORY, draft, [*notes, _suggest_categories(turn, draft)])
+        return _step(State.CATEGORY, draft, [*notes, suggest_categories(turn, draft)])
     if not draft.duplicate_checked and (offer := await duplicates.offer(turn, draft)):
         return _step(State.DUPLICATE, draft, [*notes, offer])
     return _step(State.CONFIRM, draft, [*notes, _summary(turn, draft)])
@@ -202,26 +203,6 @@ async def _classify(turn: Turn, draft: Draft) -> None:
         draft.category = ranking[0][0]
 
 
-def _category_label(turn: Turn, code: str) -> str:
-    return turn.ctx.city.category(code).name.in_language(turn.language)
-
-
-def _suggest_categories(turn: Turn, draft: Draft) -> Reply:
-    if not draft.ranking:
-        return _all_categories(turn)
-    best = [code for code, _ in draft.ranking[:3]]
-    choices = [Choice(_category_label(turn, code), f"report:cat:{code}") for code in best]
-    choices.append(Choice(turn.say("report.other_category"), "report:cat:other"))
-    return Reply(turn.say("report.ask_category"), tuple(choices))
-
-
-def _all_categories(turn: Turn) -> Reply:
-    choices = tuple(
-        Choice(_category_label(turn, code), f"report:cat:{code}") for code in CATEGORY_CODES
-    )
-    return Reply(turn.say("report.all_categories"), choices)
-
-
 def _ask_exif(turn: Turn) -> Reply:
     choices = (
         Choice(turn.say("report.use_photo_place"), "report:photo_place"),
@@ -260,7 +241,7 @@ def _summary(turn: Turn, draft: Draft) -> Reply:
         within=format_duration(category.deadline, turn.language),
     )
     if draft.also_text and draft.also_category:
-        also = _category_label(turn, draft.also_category)
+        also = category_label(turn, draft.also_category)
         text += "\n" + turn.say("report.also_noted", problem=draft.also_text, category=also)
     choices = (
         Choice(turn.say("report.send"), "report:send"),
