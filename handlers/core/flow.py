@@ -64,17 +64,6 @@ class Step:
         frozen = MappingProxyType(dict(data))
         return cls(tuple(replies), flow, str(state), frozen, numbered=numbered)
 
-    def then(self, more: Iterable[Reply]) -> Step:
-        """The same step with ``more`` replies after its own."""
-        return Step(
-            (*self.replies, *more),
-            self.flow,
-            self.state,
-            self.data,
-            self.keep,
-            self.numbered,
-        )
-
     def saved_data(self) -> dict[str, Any]:
         """The data to store with the conversation (the offered buttons if numbered)."""
         data = dict(self.data)
@@ -99,6 +88,10 @@ class Flow:
     commands: Mapping[str, Handler] = field(default_factory=dict)
     buttons: Mapping[str, Handler] = field(default_factory=dict)
     on_message: Handler | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "commands", MappingProxyType(dict(self.commands)))
+        object.__setattr__(self, "buttons", MappingProxyType(dict(self.buttons)))
 
 
 def argument(message: IncomingMessage) -> str | None:

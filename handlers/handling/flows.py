@@ -10,10 +10,10 @@ from handlers.core.flow import Flow, Step, argument, stay
 from handlers.core.model import IncomingMessage, Reply
 from handlers.handling import actions, citizen_replies, ops_link, staff_views
 from handlers.handling.stats_view import format_stats, parse_days
+from handlers.report.flows import TICKET_PREFIX, ticket
 from storage.records import ConversationRecord
 from storage.stats import Period, StatsQuery
 
-TICKET_PREFIX = "PA-"
 Conversation = ConversationRecord | None
 
 
@@ -35,7 +35,7 @@ async def _report(turn: Turn, message: IncomingMessage, _: Conversation) -> Step
     code = argument(message)
     if not code or not staff_views.is_staff(turn):
         return None
-    return Step.stay(await staff_views.report_detail(turn, _ticket(code)))
+    return Step.stay(await staff_views.report_detail(turn, ticket(code) or TICKET_PREFIX))
 
 
 async def _overdue(turn: Turn, _: IncomingMessage, __: Conversation) -> Step:
@@ -93,11 +93,6 @@ async def _rate_button(turn: Turn, message: IncomingMessage, conversation: Conve
 async def _comment(turn: Turn, message: IncomingMessage, conversation: Conversation) -> Step:
     code = str(conversation.data.get("code", "")) if conversation is not None else ""
     return await citizen_replies.comment(turn, code, message.text, conversation)
-
-
-def _ticket(text: str) -> str:
-    digits = "".join(ch for ch in text if ch.isdigit())
-    return f"{TICKET_PREFIX}{digits}"
 
 
 OFFICIAL = Flow(
