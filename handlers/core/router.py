@@ -135,8 +135,22 @@ async def dispatch(ctx: Context, message: IncomingMessage) -> list[Reply]:
     if message.edited and (conversation is None or conversation.flow != issue.FLOW):
         return []  # an edit changes a report being written, nothing else
     step = await _route(turn, _numbered_choice(message, conversation), conversation)
-    await keep(turn, step)
+    await keep(turn, _declared(step))
     return list(step.replies)
+
+
+def _declared(step: Step) -> Step:
+    """The step, if it moves the conversation only to a declared flow and state.
+
+    Raises:
+        ValueError: The flow or its state is not in the tables (a handler's mistake).
+    """
+    if step.keep or step.flow is None:
+        return step
+    flow = BY_NAME.get(step.flow)
+    if flow is None or step.state not in flow.states:
+        raise ValueError(f"undeclared flow state {step.flow}/{step.state}")
+    return step
 
 
 async def _route(turn: Turn, message: IncomingMessage, conversation: Conversation) -> Step:

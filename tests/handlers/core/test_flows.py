@@ -119,3 +119,11 @@ async def test_cancel_is_answered_once_for_every_flow(database: Database, chat: 
     assert await flow_of(database, chat) is None
     await chat.send("/cancel")
     assert "không có việc gì" in chat.texts()
+
+
+def test_a_step_to_an_undeclared_state_is_refused():
+    assert router._declared(Step.goto("alert", "preview", {}, [])).state == "preview"
+    with pytest.raises(ValueError, match="undeclared"):
+        router._declared(Step.goto("alert", "nowhere", {}, []))
+    with pytest.raises(ValueError, match="undeclared"):
+        router._declared(Step.goto("no_such_flow", "idle", {}, []))
