@@ -10,7 +10,7 @@ import csv
 import io
 from collections.abc import Iterator
 
-from handlers.stats_view import hours
+from handlers.handling.stats_view import hours
 from storage.stats import Figures, Stats
 
 CSV_COUNTS = (

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Protocol, TypeVar
 
-from handlers.model import IncomingMessage, Reply
+from handlers import IncomingMessage, Reply
 
 RawT = TypeVar("RawT", contravariant=True)
 CallT = TypeVar("CallT", covariant=True)
@@ -27,7 +27,7 @@ class Channel(Protocol[RawT, CallT]):
 
     @property
     def name(self) -> str:
-        """The channel's name in the store (``handlers.model.Channel`` value)."""
+        """The channel's name in the store (``handlers.Channel`` value)."""
         ...
 
     async def parse(self, raw: RawT) -> list[IncomingMessage]:

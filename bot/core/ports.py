@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Protocol
 
-from handlers.model import IncomingMessage, PhotoRef, RejectedFile, Reply
+from handlers import IncomingMessage, PhotoRef, RejectedFile, Reply
 
 
 class Outcome(Protocol):

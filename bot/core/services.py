@@ -12,8 +12,7 @@ from typing import Generic, TypeVar
 
 from bot.core.clock import Clock
 from bot.core.ports import Inbox, MediaStore
-from handlers import Parser
-from handlers.context import Places
+from handlers import Parser, Places
 from storage.db import Database
 
 RuntimeT = TypeVar("RuntimeT")

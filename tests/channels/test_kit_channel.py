@@ -18,7 +18,7 @@ from bot.channels.base import Channel
 from bot.channels.telegram.channel import TelegramChannel
 from bot.channels.webchat.channel import PagePost, WebchatChannel
 from bot.channels.zalo.channel import ZaloChannel
-from handlers.model import Choice, Reply
+from handlers import Choice, Reply
 from tests.channels.citizen import Citizen
 from tests.channels.conftest import Sleeps, channel_settings
 from tests.support.clock import FakeClock
@@ -125,4 +125,3 @@ async def test_send_shows_the_replies_in_the_chat(harness: Harness, services: Se
             break
         await asyncio.sleep(0.02)
     assert any("Cảm ơn bạn đã báo." in text for text in (await harness.shown())[before:])
-

@@ -35,7 +35,7 @@ from bot.channels.telegram.polling import Poller
 from bot.channels.telegram.queue import UpdateQueue, Worker
 from bot.channels.telegram.render import Outgoing, render
 from bot.core import Services, utc_now
-from handlers.model import IncomingMessage, Reply
+from handlers import IncomingMessage, Reply
 from storage.telegram import QueuedUpdate
 
 if TYPE_CHECKING:

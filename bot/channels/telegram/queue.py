@@ -24,7 +24,7 @@ from typing import Any
 from bot.channels import buttons as buttons_kit
 from bot.channels.telegram.parse import queue_keys
 from bot.leases import holder_name
-from handlers.model import Channel
+from handlers import Channel
 from storage.db import Database
 from storage.telegram import QueuedUpdate
 

@@ -15,8 +15,8 @@ from typing import Any
 from bot.channels.base import Channel
 from bot.channels.webchat.parse import parse, render
 from bot.core import Clock
-from handlers.model import Channel as Messenger
-from handlers.model import IncomingMessage, Reply, reply_to_dict
+from handlers import Channel as Messenger
+from handlers import IncomingMessage, Reply, reply_to_dict
 from storage.db import Database
 
 log = logging.getLogger(__name__)

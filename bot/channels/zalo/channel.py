@@ -28,7 +28,7 @@ from bot.channels.zalo.settings import ZaloSettings
 from bot.channels.zalo.tokens import Sleep, TokenKeeper, TokenUnavailable
 from bot.channels.zalo.webhook import Intake
 from bot.core import Services, utc_now
-from handlers.model import IncomingMessage, Reply
+from handlers import IncomingMessage, Reply
 from storage.zalo import QueuedEvent
 
 if TYPE_CHECKING:

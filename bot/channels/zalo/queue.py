@@ -23,7 +23,7 @@ from bot.channels import buttons as buttons_kit
 from bot.channels.telegram.queue import GiveUp, describe, retry_delay
 from bot.channels.zalo.parse import Kind, ZaloInput
 from bot.leases import holder_name
-from handlers.model import Channel
+from handlers import Channel
 from storage.db import Database
 from storage.zalo import QueuedEvent
 
