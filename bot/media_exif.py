@@ -10,7 +10,7 @@ from typing import Any, Final
 
 from PIL import ExifTags, Image
 
-from handlers.model import GeoPoint
+from handlers import GeoPoint
 
 QUARTER_TURNS: Final = frozenset({5, 6, 7, 8})  # orientations that swap width and height
 

@@ -12,7 +12,7 @@ from typing import Final, NamedTuple
 
 import pillow_heif
 
-from handlers.model import PhotoProblem
+from handlers import PhotoProblem
 
 pillow_heif.register_heif_opener(thumbnails=False, depth_images=False, aux_images=False)
 

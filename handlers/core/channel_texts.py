@@ -36,4 +36,15 @@ TEXTS: Final[Mapping[str, tuple[str, str]]] = {
         "Tin nhắn quá dài (tối đa {limit} KB), nên chưa được gửi. Bạn vui lòng rút gọn lại.",
         "That message is too long ({limit} KB at most) and was not sent. Please shorten it.",
     ),
+    "messenger.share_location": (
+        "📍 Hãy nhập địa chỉ hoặc tên địa điểm (ví dụ: 12 Lê Lợi, phường Thuận Hóa), "
+        "hoặc dán đường dẫn Google Maps của vị trí.",
+        "📍 Please type the address or the name of the place (for example: 12 Le Loi, "
+        "Thuan Hoa ward), or paste a Google Maps link to it.",
+    ),
+    "messenger.pick_number": (
+        "Bấm một nút hoặc trả lời bằng một số từ 1 đến {count}.",
+        "Tap a button or reply with a number from 1 to {count}.",
+    ),
+    "messenger.pick_action": ("Chọn thao tác:", "Choose an action:"),
 }

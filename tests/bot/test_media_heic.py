@@ -10,7 +10,7 @@ from PIL import ExifTags, Image
 
 from bot.media import MediaStore
 from bot.media_budget import HEIF_BYTES_PER_PIXEL, STRIP_BYTES, decode_cost
-from handlers.model import PhotoProblem, PhotoRef, RejectedFile
+from handlers import PhotoProblem, PhotoRef, RejectedFile
 from tests.support.images import DAI_NOI_LAT, DAI_NOI_LON, has_gps, heic, heic_bomb
 
 

@@ -8,8 +8,7 @@ from typing import Any
 import pytest
 
 from bot.app import Services
-from handlers import role_commands
-from handlers.model import Channel
+from handlers import Channel, role_commands
 from storage.staff import ROLES
 from tests.support.chat import Chat
 from tests.support.clock import FakeClock
@@ -91,4 +90,3 @@ async def test_the_menu_buttons_run_their_commands(
     first, _, last = title.removeprefix("📊 Thống kê phản ánh ").partition(" – ")
     days = datetime.strptime(last, "%d/%m/%Y") - datetime.strptime(first, "%d/%m/%Y")
     assert days == timedelta(days=6)  # the button's seven days, not /stats' default 30
-

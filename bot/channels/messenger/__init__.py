@@ -19,7 +19,7 @@ from bot.channels.messenger.client import MessengerClient, MessengerSettings, Un
 from bot.channels.messenger.parse import Kind, MessengerInput, incoming
 from bot.channels.messenger.render import Delivery, Purpose, delivery, render, request_body
 from bot.core import MediaStore
-from handlers.model import Channel, IncomingMessage, PhotoProblem, PhotoRef, RejectedFile, Reply
+from handlers import Channel, IncomingMessage, PhotoProblem, PhotoRef, RejectedFile, Reply
 from storage.db import Database
 
 log = logging.getLogger(__name__)

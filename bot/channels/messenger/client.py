@@ -26,7 +26,7 @@ import aiohttp
 from yarl import URL
 
 from bot.config import Runtime
-from handlers.model import PhotoProblem
+from handlers import PhotoProblem
 
 log = logging.getLogger(__name__)
 

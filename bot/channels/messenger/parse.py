@@ -29,7 +29,7 @@ from enum import StrEnum
 from typing import Any
 
 from bot.channels.commands import split_command
-from handlers.model import Channel, GeoPoint, IncomingMessage, PhotoProblem, PhotoRef, RejectedFile
+from handlers import Channel, GeoPoint, IncomingMessage, PhotoProblem, PhotoRef, RejectedFile
 
 GET_STARTED = "GET_STARTED"
 REF = re.compile(r"^[A-Za-z0-9_=-]{1,250}$")

@@ -26,8 +26,7 @@ from enum import StrEnum
 from typing import Any
 
 from bot.channels.text import split_text
-from handlers.i18n import TEXTS, say
-from handlers.model import Choice, Reply, Venue
+from handlers import Choice, Reply, Venue, say
 
 MAX_TEXT = 2000
 MAX_QUICK = 13
@@ -38,18 +37,6 @@ MAX_PAYLOAD = 1000
 ACTION_PREFIX = "act:"
 WINDOW = timedelta(hours=24)
 MAP_URL = "https://www.google.com/maps/search/?api=1&query={lat:.6f},{lon:.6f}"
-
-TEXTS["messenger.share_location"] = (
-    "📍 Hãy nhập địa chỉ hoặc tên địa điểm (ví dụ: 12 Lê Lợi, phường Thuận Hóa), "
-    "hoặc dán đường dẫn Google Maps của vị trí.",
-    "📍 Please type the address or the name of the place (for example: 12 Le Loi, "
-    "Thuan Hoa ward), or paste a Google Maps link to it.",
-)
-TEXTS["messenger.pick_number"] = (
-    "Bấm một nút hoặc trả lời bằng một số từ 1 đến {count}.",
-    "Tap a button or reply with a number from 1 to {count}.",
-)
-TEXTS["messenger.pick_action"] = ("Chọn thao tác:", "Choose an action:")
 
 
 class Purpose(StrEnum):

@@ -14,7 +14,7 @@ from bot.channels.messenger.client import MessengerClient, MessengerSettings, Un
 from bot.channels.messenger.parse import parse_body
 from bot.channels.messenger.render import Purpose
 from bot.media import MediaStore
-from handlers.model import Channel, Choice, PhotoProblem, Reply
+from handlers import Channel, Choice, PhotoProblem, Reply
 from storage.db import Database
 from tests.support.clock import FakeClock
 from tests.support.fake_messenger import (

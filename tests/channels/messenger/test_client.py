@@ -18,7 +18,7 @@ from bot.channels.messenger.client import (
     Unreachable,
 )
 from bot.channels.messenger.render import Delivery, Purpose, delivery, render, request_body
-from handlers.model import Choice, PhotoProblem, Reply
+from handlers import Choice, PhotoProblem, Reply
 from tests.support.clock import FakeClock
 from tests.support.fake_messenger import (
     APP_SECRET,

@@ -17,7 +17,7 @@ from bot.channels.messenger.parse import (
     parse_body,
     parse_event,
 )
-from handlers.model import Channel, GeoPoint, PhotoProblem, PhotoRef, RejectedFile
+from handlers import Channel, GeoPoint, PhotoProblem, PhotoRef, RejectedFile
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "messenger"
 

@@ -14,7 +14,7 @@ from bot.channels.messenger.render import (
     render,
     request_body,
 )
-from handlers.model import Choice, Reply, Venue
+from handlers import Choice, Reply, Venue
 from tests.support.clock import FakeClock
 
 SHA = "ab" * 32

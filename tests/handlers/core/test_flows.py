@@ -8,10 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from handlers import Reply
+from handlers import Choice, Reply
 from handlers.core import router
 from handlers.core.flow import CHOICES_KEY, Flow, Step
-from handlers.core.model import Choice
 from handlers.report import issue
 from storage.db import Database
 from tests.handlers.report.test_not_a_report import flow_of
