@@ -21,7 +21,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from bot.config import load_settings
-from handlers.alert_issue import draft, issue
+from handlers.alerts.issue import draft, issue
 from storage import models
 from storage.db import Database
 from tests.conftest import CONFIG
