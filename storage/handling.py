@@ -16,6 +16,7 @@ from sqlalchemy import func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import models
+from storage.crisis import acknowledges
 from storage.records import OPEN_STATUSES, ReportRecord
 from storage.reports import _report
 from storage.repositories import _insert_for
@@ -71,6 +72,12 @@ class Handling:
                 note=change.note,
             )
         )
+        if acknowledges(change.actor, change.actor_user_id, change.new_status):
+            await self._session.execute(
+                update(models.Report)
+                .where(models.Report.id == report_id, models.Report.acknowledged_at.is_(None))
+                .values(acknowledged_at=change.at)
+            )
 
     async def attach_photo(self, report_id: int, photo_id: int) -> None:
         """Attach an already stored photo (a result photo, an answer's photo)."""

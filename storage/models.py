@@ -109,6 +109,7 @@ class Report(Base):
         Index("ix_report_status_deadline", "status", "deadline_at"),
         Index("ix_report_unit_code_status", "unit_code", "status"),
         Index("ix_report_ward_street", "ward", "street"),
+        Index("ix_report_urgent_acknowledged", "urgent", "acknowledged_at"),
     )
 
     id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
@@ -144,6 +145,14 @@ class Report(Base):
     # operator approved the text and photos for showing unredacted.
     public_id: Mapped[str | None] = mapped_column(String(16), unique=True)
     approved_at: Mapped[datetime | None] = mapped_column(When)
+    # Crisis (migration 0014): an SOS and what it said, its first acknowledgement by a
+    # person, the last time its unit was told while nobody had it; a hidden identity.
+    urgent: Mapped[bool] = mapped_column(Boolean, default=False, server_default="false")
+    confidential: Mapped[bool] = mapped_column(Boolean, default=False, server_default="false")
+    people: Mapped[int | None] = mapped_column(SmallInteger)
+    needs: Mapped[str | None] = mapped_column(String(80))
+    acknowledged_at: Mapped[datetime | None] = mapped_column(When)
+    urgent_sent_at: Mapped[datetime | None] = mapped_column(When)
 
 
 class ReportPhoto(Base):
@@ -566,3 +575,19 @@ class WorkerHeartbeat(Base):
     holder: Mapped[str] = mapped_column(String(40), primary_key=True)
     started_at: Mapped[datetime] = mapped_column(When)
     seen_at: Mapped[datetime] = mapped_column(When)
+
+
+class CrisisArea(Base):
+    """Crisis mode switched on for a ward (or ``*``, the whole city), and when it ended."""
+
+    __tablename__ = "crisis_area"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    area: Mapped[str] = mapped_column(String(40))
+    reason: Mapped[str | None] = mapped_column(Text)
+    # "operator", or "alert:<id>" when an Extreme alert switched it on.
+    source: Mapped[str] = mapped_column(String(40))
+    started_by: Mapped[str] = mapped_column(String(40))
+    started_at: Mapped[datetime] = mapped_column(When)
+    ended_by: Mapped[str | None] = mapped_column(String(40))
+    ended_at: Mapped[datetime | None] = mapped_column(When, index=True)

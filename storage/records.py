@@ -83,6 +83,10 @@ class NewReport:
     photo_ids: tuple[int, ...] = ()
     place: str | None = None
     street: str | None = None
+    urgent: bool = False
+    confidential: bool = False
+    people: int | None = None
+    needs: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,6 +130,11 @@ class ReportRecord:
     disputed: bool = False
     public_id: str | None = None
     approved_at: datetime | None = None
+    urgent: bool = False
+    confidential: bool = False
+    people: int | None = None
+    needs: tuple[str, ...] = ()
+    acknowledged_at: datetime | None = None
     photos: tuple[PhotoRecord, ...] = field(default=())
     events: tuple[EventRecord, ...] = field(default=())
 

@@ -80,6 +80,10 @@ class Reports:
             created_at=new.created_at,
             deadline_at=new.deadline_at,
             public_id=new_public_id(),
+            urgent=new.urgent,
+            confidential=new.confidential,
+            people=new.people,
+            needs=",".join(new.needs) or None,
         )
         self._session.add(row)
         await self._session.flush()
@@ -242,6 +246,11 @@ def _report(
         disputed=bool(row.disputed),
         public_id=row.public_id,
         approved_at=row.approved_at,
+        urgent=bool(row.urgent),
+        confidential=bool(row.confidential),
+        people=row.people,
+        needs=tuple(row.needs.split(",")) if row.needs else (),
+        acknowledged_at=row.acknowledged_at,
         photos=photos,
         events=events,
     )

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from storage.alert_subscriptions import Subscriptions
 from storage.alerts import Alerts
 from storage.buttons import Buttons
+from storage.crisis import Crisis
 from storage.delivery import DeliveryQueue
 from storage.handling import Handling
 from storage.leases import Leases
@@ -49,6 +50,7 @@ class Store:
     zalo_windows: ZaloWindows
     zalo_tokens: ZaloTokens
     leases: Leases
+    crisis: Crisis
 
     @classmethod
     def bound(cls, session: AsyncSession) -> Store:
@@ -73,6 +75,7 @@ class Store:
             ops=OpsAccess(session),
             ops_queue=OpsQueue(session),
             leases=Leases(session),
+            crisis=Crisis(session),
             zalo_events=ZaloEvents(session),
             zalo_windows=ZaloWindows(session),
             zalo_tokens=ZaloTokens(session),
