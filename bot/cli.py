@@ -11,6 +11,7 @@ from collections.abc import Awaitable, Callable, Sequence
 
 from bot import (
     alerts_cli,
+    crisis_cli,
     dialog_eval,
     logs,
     open311_cli,
@@ -57,6 +58,7 @@ def build_parser() -> argparse.ArgumentParser:
     services_cli.add_commands(commands, common)
     alerts_cli.add_commands(commands, common)
     ops_cli.add_commands(commands, common)
+    crisis_cli.add_commands(commands, common)
     open311_cli.add_commands(commands, common)
     qr_cli.add_command(commands, common)
     commands.add_parser("nlu", help="train, test or try the language model (huebot nlu -h)")
@@ -105,6 +107,7 @@ RUNNERS: dict[str, Callable[[argparse.Namespace, Runtime], Awaitable[int]]] = {
     "units": staff_cli.run,
     "alert": alerts_cli.run,
     "ops": ops_cli.run,
+    "crisis": crisis_cli.run,
     "open311": open311_cli.run,
     "qr": qr_cli.run,
 }
