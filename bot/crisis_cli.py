@@ -16,7 +16,7 @@ from typing import Any
 from bot.app import sync_units
 from bot.config import Runtime
 from bot.inbound import utc_now
-from handlers.city import City
+from handlers import City
 from storage.crisis import WHOLE_CITY
 from storage.db import Database
 from storage.reports import ticket_code
