@@ -281,6 +281,20 @@ def _level(
     return None
 
 
+def who(text: str) -> tuple[int | None, tuple[str, ...]]:
+    """How many people a message says are there, and who needs particular help.
+
+    Args:
+        text: An answer such as "3 người, 1 cụ già" (any message).
+
+    Returns:
+        The number (or None) and the needs, in a fixed order.
+    """
+    folded = _NOT_HURT.sub(" ", " ".join(fold(normalize(text)).split()))
+    needs = tuple(name for name, pattern in _NEEDS.items() if pattern.search(folded))
+    return count_people(folded), needs
+
+
 def count_people(folded: str) -> int | None:
     """How many people a folded message says are there ("2 nguoi gia va 3 chau" -> 5).
 

@@ -119,6 +119,31 @@ class Crisis:
         )
         return bool(getattr(result, "rowcount", 0))
 
+    async def describe(self, report_id: int, people: int | None, needs: tuple[str, ...]) -> None:
+        """Keep who is there (an SOS's answer), without forgetting what was known."""
+        values: dict[str, object] = {}
+        if people is not None:
+            values["people"] = people
+        if needs:
+            values["needs"] = ",".join(needs)
+        if values:
+            await self._session.execute(
+                update(models.Report).where(models.Report.id == report_id).values(**values)
+            )
+
+    async def claim_escalation(self, report_id: int, now: datetime) -> bool:
+        """Take the one escalation of an urgent report nobody acknowledged in time."""
+        result = await self._session.execute(
+            update(models.Report)
+            .where(
+                models.Report.id == report_id,
+                models.Report.acknowledged_at.is_(None),
+                models.Report.urgent_escalated_at.is_(None),
+            )
+            .values(urgent_escalated_at=now)
+        )
+        return bool(getattr(result, "rowcount", 0))
+
     async def unacknowledged(
         self, now: datetime, every: timedelta, limit: int = 200
     ) -> Sequence[Unacknowledged]:

@@ -153,6 +153,7 @@ class Report(Base):
     needs: Mapped[str | None] = mapped_column(String(80))
     acknowledged_at: Mapped[datetime | None] = mapped_column(When)
     urgent_sent_at: Mapped[datetime | None] = mapped_column(When)
+    urgent_escalated_at: Mapped[datetime | None] = mapped_column(When)
 
 
 class ReportPhoto(Base):

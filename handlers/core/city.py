@@ -131,6 +131,53 @@ class Category(_Strict):
         return timedelta(hours=self.deadline_hours or 0)
 
 
+class EmergencyNumber(_Strict):
+    """A national emergency number and what it is for."""
+
+    number: str = Field(pattern=r"^[0-9 ]{3,15}$")
+    name: Names
+
+
+class CrisisSettings(_Strict):
+    """Where an SOS goes and how fast a person must take it on.
+
+    ``unit`` (civil defence) receives every SOS, and the ward's committee gets a copy
+    when the place is known. Until an official acknowledges it, the unit is told again
+    every ``resend_every`` and the supervisors after ``acknowledge_within``.
+    """
+
+    unit: Code = "ptds"
+    acknowledge_within: str = "15m"
+    resend_every: str = "5m"
+    deadline: str = "4h"
+    numbers: list[EmergencyNumber] = [
+        EmergencyNumber(number="112", name=Names(vi="tìm kiếm cứu nạn", en="search and rescue")),
+        EmergencyNumber(number="114", name=Names(vi="cứu hỏa, cứu nạn", en="fire and rescue")),
+        EmergencyNumber(number="115", name=Names(vi="cấp cứu", en="ambulance")),
+    ]
+
+    @field_validator("acknowledge_within", "resend_every", "deadline")
+    @classmethod
+    def _valid_duration(cls, value: str) -> str:
+        parse_duration(value)
+        return value
+
+    @property
+    def acknowledge_in(self) -> timedelta:
+        """How long an urgent report may wait for a person before supervisors hear."""
+        return parse_duration(self.acknowledge_within)
+
+    @property
+    def resolve_in(self) -> timedelta:
+        """The deadline of an urgent report."""
+        return parse_duration(self.deadline)
+
+    @property
+    def resend(self) -> timedelta:
+        """How often the unit is told again while nobody has the report."""
+        return parse_duration(self.resend_every)
+
+
 class City(_Strict):
     """Everything the handlers need to know about the city."""
 
@@ -140,6 +187,7 @@ class City(_Strict):
     units: list[Unit] = Field(min_length=1)
     wards: list[Ward] = []
     categories: list[Category]
+    crisis: CrisisSettings = CrisisSettings()
 
     @field_validator("timezone")
     @classmethod
@@ -165,6 +213,7 @@ class City(_Strict):
             for ward_code, unit_code in cat.ward_units.items():
                 _known(ward_code, ward_codes, f"category {cat.code} ward_units key")
                 _known(unit_code, unit_codes, f"category {cat.code} ward_units[{ward_code}]")
+        _known(self.crisis.unit, unit_codes, "crisis unit")
         return self
 
     def unit(self, code: str) -> Unit:

@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 from handlers.alerts import texts as alert_texts
 from handlers.core import channel_texts, dialog_texts
 from handlers.core import texts as core_texts
+from handlers.crisis import texts as crisis_texts
 from handlers.handling import staff_texts
 from handlers.handling import texts as handling_texts
 from handlers.report import texts as report_texts
@@ -125,6 +126,7 @@ TEXTS: Final = Catalogue(
     staff_texts.TEXTS,
     alert_texts.TEXTS,
     service_texts.TEXTS,
+    crisis_texts.TEXTS,
 )
 
 

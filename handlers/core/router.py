@@ -20,6 +20,8 @@ from handlers.core.context import Context, Turn
 from handlers.core.conversation import MENU_FLOW, end, keep
 from handlers.core.flow import CHOICES_KEY, Flow, Handler, Step, argument
 from handlers.core.model import IncomingMessage, Reply
+from handlers.crisis import flows as crisis_flows
+from handlers.crisis import sos
 from handlers.handling import flows as handling_flows
 from handlers.report import deep_link, issue
 from handlers.report import flows as report_flows
@@ -84,6 +86,7 @@ CORE = Flow(
 )
 FLOWS: tuple[Flow, ...] = (
     CORE,
+    *crisis_flows.FLOWS,
     *handling_flows.FLOWS,
     *alert_flows.FLOWS,
     *service_flows.FLOWS,
@@ -166,6 +169,12 @@ async def _route(turn: Turn, message: IncomingMessage, conversation: Conversatio
     if message.choice is not None and (step := await _button(turn, message, conversation)):
         return step
     flow = BY_NAME.get(conversation.flow) if conversation is not None else None
+    if (
+        flow is not None
+        and flow.name != sos.FLOW
+        and (rescue := await sos.interrupt(turn, message))
+    ):
+        return rescue  # a clear call for rescue comes before any open dialog
     if flow is not None and flow.on_message is not None:
         if (step := await flow.on_message(turn, message, conversation)) is not None:
             return step
@@ -234,6 +243,8 @@ async def _idle(turn: Turn, message: IncomingMessage) -> Step:
         return _stale(turn)
     if not message.text:
         return await issue.start(turn, message)
+    if (rescue := await sos.detect(turn, message)) is not None:
+        return rescue
     if (handled := await alert_flows.on_text(turn, message.text)) is not None:
         return Step.stay(handled)
     parse = await turn.ctx.nlu.parse(message.text)

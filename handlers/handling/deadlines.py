@@ -14,6 +14,7 @@ from datetime import date, timedelta
 from handlers.core.context import Context
 from handlers.core.i18n import format_time, say
 from handlers.core.model import Choice, Reply
+from handlers.crisis import urgent
 from handlers.handling import notices
 from storage.handling import Change
 from storage.records import ReportRecord, Status
@@ -30,6 +31,7 @@ class TickResult:
     escalated: int = 0
     digests: int = 0
     closed_unrated: int = 0
+    urgent: int = 0
 
 
 async def tick(ctx: Context, digest_hour: int) -> TickResult:
@@ -39,6 +41,7 @@ async def tick(ctx: Context, digest_hour: int) -> TickResult:
         escalated=await escalate(ctx),
         digests=await digest(ctx, digest_hour),
         closed_unrated=await close_unrated(ctx),
+        urgent=await urgent.tick(ctx),
     )
 
 

@@ -10,9 +10,11 @@ from handlers.core.conversation import MENU_FLOW, HandOver, hand_over
 from handlers.core.flow import Step
 from handlers.core.i18n import say
 from handlers.core.model import Choice, Reply
+from handlers.crisis import urgent
 from handlers.handling import notices
 from handlers.handling.assignment import action_buttons, send_assignment
 from handlers.handling.citizen_replies import ANSWER_FLOW
+from storage.crisis import acknowledges
 from storage.handling import Change
 from storage.records import ConversationRecord, ReportRecord, Status
 
@@ -34,9 +36,14 @@ CONFIRMED_NOTE = "rejection confirmed by a supervisor"
 
 
 async def _apply(turn: Turn, report: ReportRecord, change: Change) -> bool:
-    """Apply an official's change; the author's open answer to a question ends with it."""
+    """Apply an official's change; the author's open answer to a question ends with it.
+
+    The first time a person takes an urgent report on, its author is told at once.
+    """
     if not await turn.ctx.store.handling.change(report.id, change):
         return False
+    if acknowledges(change.actor, change.actor_user_id, change.new_status):
+        await urgent.acknowledged(turn.ctx, report)
 
     def answering(current: ConversationRecord | None) -> bool:
         return bool(

@@ -38,6 +38,7 @@ def upgrade() -> None:
     op.add_column("report", sa.Column("needs", sa.String(length=80), nullable=True))
     op.add_column("report", sa.Column("acknowledged_at", WHEN, nullable=True))
     op.add_column("report", sa.Column("urgent_sent_at", WHEN, nullable=True))
+    op.add_column("report", sa.Column("urgent_escalated_at", WHEN, nullable=True))
     # Reports taken on before this revision: their first acknowledging event.
     op.execute(
         "UPDATE report SET acknowledged_at = (SELECT min(e.at) FROM report_event e"
@@ -68,6 +69,7 @@ def downgrade() -> None:
     op.drop_table("crisis_area")
     op.drop_index("ix_report_urgent_acknowledged", table_name="report")
     for column in (
+        "urgent_escalated_at",
         "urgent_sent_at",
         "acknowledged_at",
         "needs",

@@ -1,0 +1,1 @@
+"""Emergencies: an SOS taken at once, the urgent lane, crisis mode for an area."""
