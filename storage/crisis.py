@@ -90,6 +90,15 @@ class Crisis:
         result = await self._session.execute(query.values(ended_at=now, ended_by=actor))
         return int(getattr(result, "rowcount", 0) or 0)
 
+    async def end_from(self, source: str, *, actor: str, now: datetime) -> int:
+        """Switch off the areas ``source`` switched on (an alert being cancelled)."""
+        result = await self._session.execute(
+            update(models.CrisisArea)
+            .where(models.CrisisArea.ended_at.is_(None), models.CrisisArea.source == source)
+            .values(ended_at=now, ended_by=actor)
+        )
+        return int(getattr(result, "rowcount", 0) or 0)
+
     async def active(self) -> Sequence[CrisisRecord]:
         """The areas in crisis mode now, oldest first."""
         rows = await self._session.scalars(

@@ -18,12 +18,14 @@ from handlers.core.city import City
 from handlers.core.model import reply_to_dict
 from nlu import fold
 from storage.alerts import REPLACED, AlertContent, Audience
+from storage.crisis import WHOLE_CITY
 from storage.store import Store
 
 URGENCIES = ("Immediate", "Expected", "Future", "Past", "Unknown")
 CERTAINTIES = ("Observed", "Likely", "Possible", "Unlikely", "Unknown")
 PRIORITY = {"Extreme": 0, "Severe": 1, "Moderate": 2, "Minor": 2}  # routine notices are 3-5
 EVERYONE_SEVERITIES = frozenset({"Extreme", "Severe"})
+CRISIS_SEVERITY = "Extreme"  # switches crisis mode on for the alert's area
 DEFAULT_EXPIRY = timedelta(hours=24)
 BROADCASTER_ROLES = frozenset({"broadcaster", "admin"})
 LANGUAGES = ("vi", "en")
@@ -102,6 +104,7 @@ async def issue(
     content, shortened = fit_to_message(content, city)
     if content.references_id is not None:
         await store.alerts.close(content.references_id, now, REPLACED)
+        await store.crisis.end_from(f"alert:{content.references_id}", actor="alert", now=now)
     alert_id = await store.alerts.create(content, now)
     payloads = {
         ("*" if language == "vi" else language): {
@@ -115,7 +118,18 @@ async def issue(
     )
     if watcher is not None:
         await store.alerts.watch(alert_id, watcher)
+    if content.severity == CRISIS_SEVERITY:
+        await _crisis_on(store, content, alert_id, now)
     return Issued(alert_id, count, shortened)
+
+
+async def _crisis_on(store: Store, content: AlertContent, alert_id: int, now: datetime) -> None:
+    """An Extreme alert puts its wards (or the city) in crisis mode until it is cancelled."""
+    areas = [WHOLE_CITY] if content.whole_city else list(content.wards)
+    for area in areas:
+        await store.crisis.start(
+            area, source=f"alert:{alert_id}", actor="alert", now=now, reason=content.headline
+        )
 
 
 async def cancel(store: Store, alert_id: int, now: datetime) -> int | None:
@@ -126,6 +140,7 @@ async def cancel(store: Store, alert_id: int, now: datetime) -> int | None:
     """
     if await store.alerts.get(alert_id) is None:
         return None
+    await store.crisis.end_from(f"alert:{alert_id}", actor="alert", now=now)
     return await store.alerts.close(alert_id, now)
 
 

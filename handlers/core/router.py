@@ -21,7 +21,7 @@ from handlers.core.conversation import MENU_FLOW, end, keep
 from handlers.core.flow import CHOICES_KEY, Flow, Handler, Step, argument
 from handlers.core.model import IncomingMessage, Reply
 from handlers.crisis import flows as crisis_flows
-from handlers.crisis import sos
+from handlers.crisis import mode, sos
 from handlers.handling import flows as handling_flows
 from handlers.report import deep_link, issue
 from handlers.report import flows as report_flows
@@ -49,7 +49,7 @@ async def _start(turn: Turn, message: IncomingMessage, _: Conversation) -> Step:
     """``/start`` ends whatever was open; ``/start <id>`` opens a deep link's report."""
     if payload := argument(message):
         return await deep_link.start(turn, payload)
-    return Step.end(help_flow.welcome(turn))
+    return Step.end(await mode.lead(turn, help_flow.welcome(turn)))
 
 
 async def _cancel(turn: Turn, message: IncomingMessage, conversation: Conversation) -> Step:
@@ -64,7 +64,7 @@ async def _lang(turn: Turn, message: IncomingMessage, _: Conversation) -> Step:
 
 
 async def _help(turn: Turn, _: IncomingMessage, __: Conversation) -> Step:
-    return Step.stay(help_flow.help_text(turn))
+    return Step.stay(await mode.lead(turn, help_flow.help_text(turn)))
 
 
 async def _menu(turn: Turn, message: IncomingMessage, conversation: Conversation) -> Step:
@@ -74,7 +74,7 @@ async def _menu(turn: Turn, message: IncomingMessage, conversation: Conversation
     if message.choice == "menu:mine":
         return Step.stay(await report_flows.my_reports(turn))
     if message.choice == "menu:help":
-        return Step.stay(help_flow.help_text(turn))
+        return Step.stay(await mode.lead(turn, help_flow.help_text(turn)))
     return _stale(turn)
 
 
@@ -187,7 +187,7 @@ async def _command(turn: Turn, message: IncomingMessage, conversation: Conversat
     for handler in COMMANDS.get((message.command or "").lower(), ()):
         if (step := await handler(turn, message, conversation)) is not None:
             return step
-    return Step.stay(help_flow.help_text(turn))
+    return Step.stay(await mode.lead(turn, help_flow.help_text(turn)))
 
 
 async def _button(turn: Turn, message: IncomingMessage, conversation: Conversation) -> Step | None:
@@ -274,16 +274,16 @@ async def _by_intent(turn: Turn, message: IncomingMessage, parse: dict[str, Any]
 
 async def _short_answer(turn: Turn, intent: str, confidence: float) -> list[Reply]:
     if confidence < MIN_INTENT_CONFIDENCE:
-        return help_flow.not_understood(turn)
+        return await mode.lead(turn, help_flow.not_understood(turn))
     if intent == "greet":
-        return help_flow.welcome(turn)
+        return await mode.lead(turn, help_flow.welcome(turn))
     if intent == "help":
-        return help_flow.help_text(turn)
+        return await mode.lead(turn, help_flow.help_text(turn))
     if intent == "check_status":
         return await report_flows.my_reports(turn)
     if intent in FIXED_ANSWERS:
         return [Reply(turn.say(FIXED_ANSWERS[intent]))]
-    return help_flow.not_understood(turn)
+    return await mode.lead(turn, help_flow.not_understood(turn))
 
 
 def _entities(parse: dict[str, Any], entity: str) -> list[str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from handlers.core.context import Turn
 from handlers.core.flow import Flow, Step
 from handlers.core.model import IncomingMessage
-from handlers.crisis import sos
+from handlers.crisis import mode, sos
 from storage.records import ConversationRecord
 
 
@@ -14,6 +14,14 @@ async def _sos(turn: Turn, message: IncomingMessage, _: ConversationRecord | Non
     return await sos.begin(turn, (message.text or "").strip() or None)
 
 
+async def _crisis(turn: Turn, message: IncomingMessage, _: ConversationRecord | None) -> Step:
+    """``crisis:alerts``: the alerts in force."""
+    if message.choice == "crisis:alerts":
+        return Step.stay(await mode.alerts_in_force(turn))
+    return Step.stay([])
+
+
+CRISIS = Flow(name="crisis", buttons={"crisis": _crisis})
 SOS = Flow(
     name=sos.FLOW,
     states=tuple(sos.State),
@@ -21,4 +29,4 @@ SOS = Flow(
     buttons={"sos": sos.on_button},
     on_message=sos.on_message,
 )
-FLOWS = (SOS,)
+FLOWS = (SOS, CRISIS)

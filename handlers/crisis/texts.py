@@ -99,4 +99,20 @@ TEXTS: Final[Mapping[str, tuple[str, str]]] = {
         "🚨 Urgent message {code} to {unit} has not been taken on after {minutes} minutes: "
         "{place}.",
     ),
+    "crisis.banner": (
+        "⚠️ {area} đang trong tình trạng khẩn cấp. Nếu bạn hoặc người bên cạnh cần cứu hộ, "
+        "bấm SOS.",
+        "⚠️ {area} is in a state of emergency. If you or someone with you needs rescue, press SOS.",
+    ),
+    "crisis.alerts": ("📢 Cảnh báo hiện hành", "📢 Alerts in force"),
+    "crisis.no_alerts": (
+        "Hiện không có cảnh báo nào còn hiệu lực.",
+        "There is no alert in force right now.",
+    ),
+    "crisis.report_later": (
+        "Lưu ý: {area} đang trong tình trạng khẩn cấp, nên đơn vị có thể trả lời phản ánh "
+        "này sau khi qua khẩn cấp. Nếu có người gặp nguy hiểm, xin bấm SOS hoặc gọi 112.",
+        "Please note: {area} is in a state of emergency, so the unit may answer this report "
+        "after the emergency. If anyone is in danger, press SOS or call 112.",
+    ),
 }

@@ -24,7 +24,9 @@ from storage.handling import Change
 from storage.records import NewReport, ReportRecord, Status
 
 CATEGORY = "disaster"
-SOS = 1  # outbox priority: ahead of URGENT (3) and ROUTINE (5) notices
+# Outbox priority (lower first, claimed by priority then id): ahead of an Extreme alert (0),
+# so an SOS never waits behind a whole-city fan-out.
+SOS = -1
 
 
 def numbers(turn: Turn) -> str:

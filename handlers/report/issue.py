@@ -14,6 +14,7 @@ from handlers.core.context import Turn
 from handlers.core.flow import Step
 from handlers.core.i18n import format_duration
 from handlers.core.model import Choice, GeoPoint, IncomingMessage, Reply
+from handlers.crisis import mode
 from handlers.handling.assignment import assign
 from handlers.report import duplicates
 from handlers.report import place as report_place
@@ -282,7 +283,10 @@ async def submit(turn: Turn, draft: Draft) -> Step:
         unit=unit.name.in_language(turn.language),
         deadline=turn.time(report.deadline_at),
     )
+    filed = [Reply(text)]
+    if (later := await mode.later_note(turn, report.ward)) is not None:
+        filed.append(later)
     if (second := draft.second_problem()) is not None:
         offer = Reply(turn.say("report.second_problem", problem=second.text))
-        return await advance(turn, second, [Reply(text), offer])
-    return Step.end([Reply(text)])
+        return await advance(turn, second, [*filed, offer])
+    return Step.end(filed)
