@@ -8,6 +8,7 @@ from handlers.core.context import Context
 from handlers.core.i18n import format_time, say
 from handlers.core.model import Choice, Reply
 from handlers.handling import notices
+from handlers.report import confidential
 from storage.handling import Change
 from storage.records import ReportRecord, Status
 
@@ -71,15 +72,18 @@ def assignment(
     body = say(
         language,
         "assign.body",
-        text=report.text,
+        text=confidential.text_for_staff(report),
         place=place_line(ctx, report, language),
         map=map_link(report),
         deadline=format_time(report.deadline_at, ctx.city.zone, language),
         priority=priority,
     )
     text = f"{title(ctx, report, language)}\n{body}"
+    contact = confidential.contact_for_staff(report, contact)
     if contact:
         text += say(language, "contact.line", phone=contact)
+    if report.confidential:
+        text += "\n" + say(language, "confidential.staff")
     if heading:
         text = f"{heading}\n\n{text}"
     photos = [Reply("", image_sha256=photo.sha256) for photo in report.photos[:MAX_PHOTOS]]

@@ -32,6 +32,7 @@ class Draft:
     street: str | None = None
     ward_options: list[str] = field(default_factory=list)
     typed_point: bool = False
+    confidential: bool = False
 
     @property
     def has_place(self) -> bool:
@@ -76,6 +77,7 @@ class Draft:
             category=self.also_category,
             category_fixed=True,
             photo_offered=True,
+            confidential=self.confidential,
         )
 
     def to_data(self) -> dict[str, Any]:

@@ -16,7 +16,7 @@ from handlers.core.i18n import format_duration
 from handlers.core.model import Choice, GeoPoint, IncomingMessage, Reply
 from handlers.crisis import mode
 from handlers.handling.assignment import assign
-from handlers.report import duplicates
+from handlers.report import confidential, duplicates
 from handlers.report import place as report_place
 from handlers.report import split as report_split
 from handlers.report.categories import all_categories, category_label, suggest_categories
@@ -59,7 +59,10 @@ async def proceed(turn: Turn, state: State, draft: Draft, message: IncomingMessa
         return await on_choice(turn, state, draft, message.choice)
     notes = await absorb_photos(turn, draft, message)
     notes += _absorb_location(turn, draft, message.location)
-    if message.text:
+    if message.text and confidential.asked(message.text):
+        draft.confidential = True
+        notes.append(confidential.noted(turn))
+    if message.text and not confidential.only_asks(message.text):
         if state == State.CONFIRM and message.text.strip().lower() in YES_WORDS:
             return await submit(turn, draft)
         notes += await _absorb_text(turn, state, draft, message.text.strip())
@@ -80,6 +83,8 @@ async def on_choice(turn: Turn, state: State, draft: Draft, payload: str) -> Ste
     elif action == "change":
         draft.category = None
         return _step(State.CATEGORY, draft, [all_categories(turn)])
+    elif action == "confidential":
+        draft.confidential = not draft.confidential
     elif action == "skip_photo":
         draft.photo_offered = True
     elif action == "follow":
@@ -244,10 +249,13 @@ def _summary(turn: Turn, draft: Draft) -> Reply:
     if draft.also_text and draft.also_category:
         also = category_label(turn, draft.also_category)
         text += "\n" + turn.say("report.also_noted", problem=draft.also_text, category=also)
+    if draft.confidential:
+        text += "\n" + turn.say("confidential.summary")
     choices = (
         Choice(turn.say("report.send"), "report:send"),
         Choice(turn.say("report.change_category"), "report:change"),
         Choice(turn.say("place.change"), "report:place"),
+        confidential.choice(turn, draft),
         Choice(turn.say("report.cancel"), "cancel"),
     )
     return Reply(text, choices)
@@ -274,6 +282,7 @@ async def submit(turn: Turn, draft: Draft) -> Step:
             photo_ids=tuple(draft.photo_ids),
             place=draft.place_vi,
             street=draft.street,
+            confidential=draft.confidential,
         )
     )
     await assign(turn.ctx, report, turn.user.id)

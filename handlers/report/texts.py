@@ -57,6 +57,24 @@ TEXTS: Final[Mapping[str, tuple[str, str]]] = {
     "report.send": ("✅ Gửi phản ánh", "✅ Send report"),
     "report.change_category": ("✏️ Đổi loại", "✏️ Change kind"),
     "report.cancel": ("✖️ Hủy", "✖️ Cancel"),
+    "confidential.on": ("🔒 Giữ bí mật danh tính", "🔒 Keep my identity confidential"),
+    "confidential.off": ("🔓 Không cần giữ bí mật", "🔓 No need to keep it confidential"),
+    "confidential.noted": (
+        "🔒 HueBot sẽ giữ bí mật danh tính của bạn: cán bộ xử lý chỉ thấy nội dung phản ánh "
+        "(số điện thoại và tên trong nội dung được che), không thấy tên, số điện thoại hay "
+        "tài khoản của bạn. Mọi trao đổi vẫn qua HueBot.",
+        "🔒 HueBot will keep your identity confidential: the officers handling it see only "
+        "the report (phone numbers and names in it are hidden), never your name, phone "
+        "number or account. All messages still go through HueBot.",
+    ),
+    "confidential.summary": (
+        "🔒 Danh tính của bạn được giữ bí mật.",
+        "🔒 Your identity is kept confidential.",
+    ),
+    "confidential.staff": (
+        "🔒 Người phản ánh đề nghị giữ bí mật danh tính. Mọi trao đổi xin qua HueBot.",
+        "🔒 The author asked to keep their identity confidential. Please reply through HueBot.",
+    ),
     "report.filed": (
         "Đã tiếp nhận phản ánh {code}. Cảm ơn bạn!\n"
         "Đơn vị xử lý: {unit}\n"

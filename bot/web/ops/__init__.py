@@ -20,6 +20,7 @@ from bot.web.ops import (
     auth,
     basemap,
     figures,
+    identity,
     maps,
     metrics,
     open311,
@@ -73,6 +74,7 @@ def _dashboard(router: web.UrlDispatcher) -> None:
     router.add_get("/ops/queue", queue.queue_page)
     router.add_get("/ops/queue.csv", queue.queue_csv)
     router.add_get("/ops/reports/{code}", report.report_page)
+    router.add_post("/ops/reports/{code}/identity", identity.identity)  # before {action}
     router.add_post("/ops/reports/{code}/{action}", actions.act)
     router.add_get("/ops/map", maps.map_page)
     router.add_get("/ops/api/map", maps.map_points)

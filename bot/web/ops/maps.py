@@ -17,6 +17,7 @@ from bot.web.ops.html import attrs, esc, page, query_string
 from bot.web.ops.queue import scoped_filter
 from bot.web.ops.state import language_of, ops_of, user_of
 from bot.web.ops.texts import t
+from handlers.report.confidential import text_for_staff as staff_text
 from storage.ops_queue import MAX_ROWS
 from storage.records import Status
 
@@ -69,7 +70,7 @@ async def map_points(request: web.Request) -> web.StreamResponse:
                 "category": city.category(r.category).name.in_language(language)
                 if r.category in city.categories_by_code
                 else r.category,
-                "text": r.text[:140],
+                "text": staff_text(r)[:140],
             },
         }
         for r in reports

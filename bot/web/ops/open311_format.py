@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 from aiohttp import web
 
 from handlers import City
-from handlers.report.redaction import public_point, public_text
+from handlers.report.redaction import public_point, public_text, redact
 from storage.ops_queue import LastEvent
 from storage.records import OPEN_STATUSES, ReportRecord
 
@@ -84,7 +84,7 @@ def _full(report: ReportRecord, notes: Notes, media_base: str) -> dict[str, Any]
     photo = report.photos[0].sha256 if report.photos else None
     return {
         "status_notes": (notes.last.note if notes.last else None) or report.status,
-        "description": report.text,
+        "description": redact(report.text) if report.confidential else report.text,
         "service_notice": report.code,
         "address": report.address,
         "lat": report.latitude,

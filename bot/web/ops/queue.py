@@ -13,6 +13,7 @@ from bot.web.ops.html import attrs, badge, esc, local_time, page, pager, query_s
 from bot.web.ops.state import Ops, language_of, ops_of, report_units, user_of
 from bot.web.ops.texts import t
 from handlers import City
+from handlers.report.confidential import text_for_staff as staff_text
 from storage.ops_queue import MAX_ROWS, QueueFilter
 from storage.records import OPEN_STATUSES, ReportRecord
 
@@ -98,7 +99,7 @@ def _row(report: ReportRecord, city: City, now: datetime, language: str) -> str:
         badge(report.status, language),
         f'<span class="{"late" if overdue else "left"}">{esc(time_left(report, now, language))}'
         "</span>",
-        f'<span class="snippet">{esc(report.text[:90])}</span>',
+        f'<span class="snippet">{esc(staff_text(report)[:90])}</span>',
     )
     row_class = "overdue" if overdue else ""
     tds = "".join(
@@ -149,7 +150,7 @@ def _csv_row(ops: Ops, report: ReportRecord, now: datetime) -> tuple[object, ...
         report.ward or "", report.status, iso(report.deadline_at), iso(report.resolved_at),
         "yes" if overdue else "no", report.latitude or "", report.longitude or "",
         report.address or "", "" if report.satisfied is None else report.satisfied,
-        _defused(report.text),
+        _defused(staff_text(report)),
     )  # fmt: skip
 
 

@@ -6,11 +6,12 @@ from aiohttp import web
 
 from bot.web.ops.actions import allowed_actions, forms
 from bot.web.ops.basemap import BASEMAP_URL, allow_tile_referrer
-from bot.web.ops.html import attrs, badge, esc, local_time, page
+from bot.web.ops.html import attrs, badge, csrf_field, esc, local_time, page
 from bot.web.ops.queue import time_left
 from bot.web.ops.state import Ops, language_of, may_see, ops_of, user_of
 from bot.web.ops.texts import t
 from handlers import City
+from handlers.report.redaction import redact
 from storage.records import EventRecord, ReportRecord, Status
 
 STATUSES = {status.value for status in Status}
@@ -30,7 +31,7 @@ async def report_page(request: web.Request) -> web.StreamResponse:
     now = ops.clock()
     main = (
         _summary(report, ops.city, language, now)
-        + _section(t(language, "detail.text"), f'<p class="text">{esc(report.text)}</p>')
+        + _section(t(language, "detail.text"), _text(request, report, language))
         + _section(t(language, "detail.photos"), _photos(report, language))
         + _section(t(language, "detail.place"), _place(report, ops, language))
         + _section(t(language, "detail.rating"), _rating(report, language))
@@ -44,6 +45,24 @@ async def report_page(request: web.Request) -> web.StreamResponse:
     back = f'<a class="back" href="/ops/queue">{esc(t(language, "detail.back"))}</a>'
     body = f'{back}<div class="detail"><div class="main">{main}</div><aside>{side}</aside></div>'
     return allow_tile_referrer(page(request, report.code, body, "queue"), ops.config.tile_url)
+
+
+def _text(request: web.Request, report: ReportRecord, language: str) -> str:
+    """The report's words; a confidential one redacted, with the admins' identity button."""
+    if not report.confidential:
+        return f'<p class="text">{esc(report.text)}</p>'
+    html = (
+        f'<p class="badge">{esc(t(language, "confidential.badge"))}</p>'
+        f'<p class="muted">{esc(t(language, "confidential.note"))}</p>'
+        f'<p class="text">{esc(redact(report.text))}</p>'
+    )
+    if user_of(request).role == "admin":
+        href = f"/ops/reports/{report.code}/identity"
+        html += (
+            f'<form method="post" {attrs(action=href)}>{csrf_field(request)}'
+            f'<button type="submit">{esc(t(language, "identity.show"))}</button></form>'
+        )
+    return html
 
 
 def _refusal(language: str) -> str:

@@ -89,6 +89,26 @@ UI: dict[str, tuple[str, str]] = {
     "detail.created": ("Tiếp nhận", "Received"),
     "detail.deadline": ("Hạn xử lý", "Deadline"),
     "detail.channel": ("Kênh", "Channel"),
+    "confidential.badge": ("🔒 Giữ bí mật danh tính", "🔒 Identity confidential"),
+    "confidential.note": (
+        "Người phản ánh đề nghị giữ bí mật danh tính: nội dung đã che số điện thoại và tên. "
+        "Mọi trao đổi qua HueBot.",
+        "The author asked to keep their identity confidential: phone numbers and names in the "
+        "text are hidden. Reply through HueBot.",
+    ),
+    "identity.show": ("Xem danh tính (được ghi lại)", "Show the identity (this is recorded)"),
+    "identity.title": ("Danh tính người phản ánh", "The author's identity"),
+    "identity.recorded": (
+        "Lần xem này đã được ghi vào lịch sử của phản ánh.",
+        "This look has been written to the report's history.",
+    ),
+    "identity.name": ("Tên", "Name"),
+    "identity.phone": ("Số điện thoại", "Phone"),
+    "identity.account": ("Tài khoản", "Account"),
+    "identity.admins_only": (
+        "Chỉ quản trị viên trung tâm điều hành được xem danh tính.",
+        "Only the operations centre's admins may see the identity.",
+    ),
     "detail.actions": ("Xử lý", "Handle"),
     "detail.no_actions": (
         "Phản ánh ở trạng thái này không còn thao tác nào.",
