@@ -144,7 +144,7 @@ def _named(code: str, figures: Figures, names: Names | None) -> dict[str, Any]:
 def as_table(stats: Stats, city: City) -> str:
     """An aligned table: the total first, then each unit, category and ward."""
     header = ("SCOPE", "CODE", *(title for title, _ in COLUMNS), "P50 H", "P90 H")
-    header += ("ON TIME", "SATISFIED", "RATED")
+    header += ("ON TIME", "SATISFIED", "RATED", "ACK P50 H", "URGENT ACK P50 H")
     rows = [header] + [_table_row(scope, code, f) for scope, code, f in scoped(stats)]
     widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
     lines = [_title(stats, city), ""]
@@ -163,7 +163,8 @@ def _table_row(scope: str, code: str, f: Figures) -> tuple[str, ...]:
     counts = tuple(str(getattr(f, name)) for _, name in COLUMNS)
     durations = (hours(f.resolve_p50_seconds), hours(f.resolve_p90_seconds))
     shares = (percent(f.on_time_share), percent(f.satisfaction_rate), str(f.rated))
-    return (scope, code or DASH, *counts, *durations, *shares)
+    acks = (hours(f.ack_p50_seconds), hours(f.urgent_ack_p50_seconds))
+    return (scope, code or DASH, *counts, *durations, *shares, *acks)
 
 
 def _title(stats: Stats, city: City) -> str:

@@ -32,13 +32,17 @@ def as_csv(stats: Stats) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     rates = ("resolve_p50_hours", "resolve_p90_hours", "on_time_share", "satisfaction_rate")
-    writer.writerow(("scope", "code", *CSV_COUNTS, *rates))
+    writer.writerow(("scope", "code", *CSV_COUNTS, *rates, *ACK_HOURS))
     for scope, code, f in scoped(stats):
         counts = [getattr(f, name) for name in CSV_COUNTS]
         durations = [_csv_hours(f.resolve_p50_seconds), _csv_hours(f.resolve_p90_seconds)]
         shares = [_csv_rate(f.on_time_share), _csv_rate(f.satisfaction_rate)]
-        writer.writerow((scope, code, *counts, *durations, *shares))
+        acks = [_csv_hours(getattr(f, name.replace("_hours", "_seconds"))) for name in ACK_HOURS]
+        writer.writerow((scope, code, *counts, *durations, *shares, *acks))
     return out.getvalue().rstrip("\n")
+
+
+ACK_HOURS = ("ack_p50_hours", "ack_p90_hours", "urgent_ack_p50_hours", "urgent_ack_p90_hours")
 
 
 def _csv_hours(seconds: float | None) -> str:

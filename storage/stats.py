@@ -47,13 +47,21 @@ DEFINITIONS: dict[str, str] = {
     "whole seconds (each time truncated to the second), interpolated linearly between "
     "ranks like PostgreSQL percentile_cont; null when nothing was resolved",
     "resolve_p90_seconds": "90th percentile of the same durations, same method",
+    "urgent": "of those, urgent reports (an SOS)",
+    "ack_p50_seconds": "median of acknowledged_at - created_at over the non-urgent ones a "
+    "person has taken on (first move to in progress, more information asked or resolved by "
+    "an official), same method; the figure iHanoi's rules hold to 8 working hours",
+    "ack_p90_seconds": "90th percentile of the same durations",
+    "urgent_ack_p50_seconds": "median of acknowledged_at - created_at over the urgent ones "
+    "taken on, same method; iHanoi's rules hold urgent cases to 4 hours",
+    "urgent_ack_p90_seconds": "90th percentile of the same durations",
     "on_time_share": "on_time / resolved; null when nothing was resolved",
     "satisfaction_rate": "satisfied / rated; null when nobody answered",
 }
 
 _COUNTS = (
     "received", "handled", "rejected", "transferred", "open", "overdue",
-    "resolved", "on_time", "late", "rated", "satisfied", "units_involved",
+    "resolved", "on_time", "late", "rated", "satisfied", "units_involved", "urgent",
 )  # fmt: skip
 
 Key = InstrumentedAttribute[str] | InstrumentedAttribute[str | None] | None
@@ -150,8 +158,13 @@ class Figures:
     rated: int = 0
     satisfied: int = 0
     units_involved: int = 0
+    urgent: int = 0
     resolve_p50_seconds: float | None = None
     resolve_p90_seconds: float | None = None
+    ack_p50_seconds: float | None = None
+    ack_p90_seconds: float | None = None
+    urgent_ack_p50_seconds: float | None = None
+    urgent_ack_p90_seconds: float | None = None
 
     @property
     def on_time_share(self) -> float | None:
@@ -210,10 +223,18 @@ class Statistics:
 
     async def _grouped(self, query: StatsQuery, now: datetime, key: Key) -> dict[Any, Figures]:
         counts = (await self._session.execute(_counts(query, now, key))).mappings().all()
-        ranked = (await self._session.execute(_ranked(query, key))).mappings().all()
-        durations = _percentiles(ranked)
+        report = models.Report
+        spans = (
+            _ranked(query, key),
+            _ranked(query, key, report.acknowledged_at, report.urgent.is_(False)),
+            _ranked(query, key, report.acknowledged_at, report.urgent.is_(True)),
+        )
+        durations = [
+            _percentiles((await self._session.execute(span)).mappings().all()) for span in spans
+        ]
+        none = (None, None)
         return {
-            row["key"]: _figures(row, durations.get(row["key"], (None, None)))
+            row["key"]: _figures(row, *(found.get(row["key"], none) for found in durations))
             for row in counts
             if row["received"]
         }
@@ -253,6 +274,7 @@ def _counts(query: StatsQuery, now: datetime, key: Key) -> Select[Any]:
         func.count(report.satisfied),
         _count_if(report.satisfied.is_(True)),
         func.count(distinct(report.unit_code)),
+        _count_if(report.urgent.is_(True)),
     ]
     labelled = [column.label(name) for column, name in zip(columns, _COUNTS, strict=True)]
     counted = select(_key(key), *labelled).where(*_cohort(query))
@@ -263,10 +285,19 @@ def _key(key: Key) -> ColumnElement[Any]:
     return (key if key is not None else literal(None)).label("key")
 
 
-def _ranked(query: StatsQuery, key: Key) -> Select[Any]:
-    """The only resolve durations percentile_cont needs: ranks floor and ceil of 1+p(n-1)."""
+def _ranked(
+    query: StatsQuery,
+    key: Key,
+    end: InstrumentedAttribute[datetime | None] = models.Report.resolved_at,
+    *where: ColumnElement[bool],
+) -> Select[Any]:
+    """The only durations percentile_cont needs: ranks floor and ceil of 1 + p(n-1).
+
+    A duration runs from created_at to ``end`` (resolved by default, or the first
+    acknowledgement), over the cohort's reports that have one and match ``where``.
+    """
     report = models.Report
-    seconds = SecondsBetween(report.resolved_at, report.created_at)
+    seconds = SecondsBetween(end, report.created_at)
     partition = [key] if key is not None else None
     ranked = (
         select(
@@ -275,7 +306,7 @@ def _ranked(query: StatsQuery, key: Key) -> Select[Any]:
             func.row_number().over(partition_by=partition, order_by=seconds).label("rank"),
             func.count().over(partition_by=partition).label("size"),
         )
-        .where(*_cohort(query), report.resolved_at.is_not(None))
+        .where(*_cohort(query), end.is_not(None), *where)
         .subquery()
     )
     wanted = [  # floor and ceil of (size - 1) * p, plus one
@@ -308,9 +339,22 @@ def _interpolate(values: dict[int, int], size: int, fraction: tuple[int, int]) -
     return below + (values[low + 2] - below) * rest / den
 
 
-def _figures(row: Mapping[str, Any], durations: Sequence[float | None]) -> Figures:
+def _figures(
+    row: Mapping[str, Any],
+    resolve: Sequence[float | None],
+    ack: Sequence[float | None],
+    urgent_ack: Sequence[float | None],
+) -> Figures:
     counts = {name: int(row[name] or 0) for name in _COUNTS}
-    return Figures(**counts, resolve_p50_seconds=durations[0], resolve_p90_seconds=durations[1])
+    return Figures(
+        **counts,
+        resolve_p50_seconds=resolve[0],
+        resolve_p90_seconds=resolve[1],
+        ack_p50_seconds=ack[0],
+        ack_p90_seconds=ack[1],
+        urgent_ack_p50_seconds=urgent_ack[0],
+        urgent_ack_p90_seconds=urgent_ack[1],
+    )
 
 
 def _rows(groups: dict[Any, Figures]) -> tuple[tuple[str, Figures], ...]:

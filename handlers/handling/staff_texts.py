@@ -37,6 +37,12 @@ TEXTS: Final[Mapping[str, tuple[str, str]]] = {
         "• Open: {open}, of which overdue: {overdue}",
     ),
     "stats.units": ("• Đơn vị tham gia: {units}", "• Units involved: {units}"),
+    "stats.ack": (
+        "• Tới khi có người tiếp nhận: trung vị {p50} giờ · 90% trong {p90} giờ; tin khẩn: "
+        "trung vị {u50} giờ · 90% trong {u90} giờ",
+        "• Until a person takes it on: median {p50} h · 90% within {p90} h; urgent: median "
+        "{u50} h · 90% within {u90} h",
+    ),
     "stats.time": (
         "• Thời gian xử lý: trung vị {p50} giờ · 90% xong trong {p90} giờ",
         "• Time to resolve: median {p50} h · 90% within {p90} h",

@@ -111,6 +111,14 @@ def summary_lines(total: Figures, language: str) -> list[str]:
         say(language, "stats.open", **counts),
         say(language, "stats.units", units=counts["units_involved"]),
         say(language, "stats.time", **times),
+        say(
+            language,
+            "stats.ack",
+            p50=hours(total.ack_p50_seconds, language),
+            p90=hours(total.ack_p90_seconds, language),
+            u50=hours(total.urgent_ack_p50_seconds, language),
+            u90=hours(total.urgent_ack_p90_seconds, language),
+        ),
         say(language, "stats.on_time", share=percent(total.on_time_share, language), **counts),
         say(
             language,

@@ -49,8 +49,24 @@ def generate(city: City, count: int, seed: int = 2026, now: datetime = NOW) -> l
             "created_at": created,
             "deadline_at": deadline,
         }
-        rows.append(row | _outcome(rng, created, deadline, now))
+        row |= _outcome(rng, created, deadline, now)
+        rows.append(row | _acknowledgement(random.Random(seed * 100_003 + i), row, now))
     return rows
+
+
+def _acknowledgement(rng: random.Random, row: Row, now: datetime) -> Row:
+    """Urgent now and then (disasters), and when a person first took it on, if one did.
+
+    A separate generator per row, so the other fields stay what they were for a seed.
+    """
+    urgent = row["category"] == "disaster" and rng.random() < 0.5
+    taken = row["status"] in {"in_progress", "need_info", "resolved", "closed", "reopened"}
+    if not taken:
+        return {"urgent": urgent, "acknowledged_at": None}
+    until = min(row["resolved_at"] or now, now)
+    span = max(int((until - row["created_at"]).total_seconds()), 1)
+    moment = row["created_at"] + timedelta(seconds=rng.randrange(1, span + 1))
+    return {"urgent": urgent, "acknowledged_at": moment}
 
 
 def _outcome(rng: random.Random, created: datetime, deadline: datetime, now: datetime) -> Row:
@@ -134,6 +150,9 @@ def figures(rows: list[Row], now: datetime) -> dict[str, Any]:
         "units_involved": len({r["unit_code"] for r in rows}),
         "resolve_p50_seconds": statistics.median(durations) if durations else None,
         "resolve_p90_seconds": _p90(durations),
+        "urgent": sum(r["urgent"] for r in rows),
+        **_acknowledged(rows, urgent=False, prefix="ack"),
+        **_acknowledged(rows, urgent=True, prefix="urgent_ack"),
         "on_time_share": len(on_time) / len(resolved) if resolved else None,
         "satisfaction_rate": len(satisfied) / len(rated) if rated else None,
     }
@@ -143,3 +162,15 @@ def _p90(durations: list[int]) -> float | None:
     if len(durations) < 2:
         return float(durations[0]) if durations else None
     return statistics.quantiles(durations, n=10, method="inclusive")[8]
+
+
+def _acknowledged(rows: list[Row], urgent: bool, prefix: str) -> dict[str, float | None]:
+    durations = [
+        int(r["acknowledged_at"].timestamp()) - int(r["created_at"].timestamp())
+        for r in rows
+        if r["acknowledged_at"] is not None and r["urgent"] == urgent
+    ]
+    return {
+        f"{prefix}_p50_seconds": statistics.median(durations) if durations else None,
+        f"{prefix}_p90_seconds": _p90(durations),
+    }

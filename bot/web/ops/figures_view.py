@@ -10,7 +10,7 @@ from handlers.handling.stats_view import DASH, category_name, hours, number, per
 from storage.stats import Figures, Stats
 
 HEADS = ("fig.received", "fig.handled", "fig.open", "fig.overdue", "fig.p50", "fig.p90",
-         "fig.on_time", "fig.satisfaction")  # fmt: skip
+         "fig.on_time", "fig.satisfaction", "fig.ack", "fig.urgent_ack")  # fmt: skip
 
 
 def _hours(seconds: float | None, language: str) -> str:
@@ -25,7 +25,17 @@ def _values(f: Figures, language: str) -> tuple[str, ...]:
         number(f.overdue, language), _hours(f.resolve_p50_seconds, language),
         _hours(f.resolve_p90_seconds, language), percent(f.on_time_share, language),
         percent(f.satisfaction_rate, language),
+        _span(f.ack_p50_seconds, f.ack_p90_seconds, language),
+        _span(f.urgent_ack_p50_seconds, f.urgent_ack_p90_seconds, language),
     )  # fmt: skip
+
+
+def _span(p50: float | None, p90: float | None, language: str) -> str:
+    """ "1,5 / 6,0 giờ": the median and the 90th percentile."""
+    if p50 is None:
+        return DASH
+    unit = " h" if language == "en" else " giờ"
+    return f"{hours(p50, language)} / {hours(p90, language)}{unit}"
 
 
 def cards(total: Figures, language: str) -> str:

@@ -150,6 +150,11 @@ UI: dict[str, tuple[str, str]] = {
     "fig.p90": ("90% xử lý trong", "90th percentile"),
     "fig.on_time": ("Đúng hạn", "On time"),
     "fig.satisfaction": ("Hài lòng", "Satisfied"),
+    "fig.ack": ("Tới khi tiếp nhận (trung vị / 90%)", "Until taken on (median / 90%)"),
+    "fig.urgent_ack": (
+        "Tin khẩn: tới khi tiếp nhận (trung vị / 90%)",
+        "Urgent: until taken on (median / 90%)",
+    ),
     "fig.daily": ("Theo ngày (14 ngày gần nhất)", "Daily (last 14 days)"),
     "fig.weekly": ("Theo tuần (12 tuần gần nhất)", "Weekly (last 12 weeks)"),
     "fig.league": ("Bảng xếp hạng đơn vị", "Unit league table"),
