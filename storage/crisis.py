@@ -18,7 +18,8 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import models
-from storage.records import OPEN_STATUSES, Status
+from storage.records import OPEN_STATUSES, ReportRecord, Status
+from storage.reports import _report
 
 # A person took the report on when one of these is their first move.
 ACKNOWLEDGING = frozenset({Status.IN_PROGRESS, Status.NEED_INFO, Status.RESOLVED})
@@ -114,6 +115,17 @@ class Crisis:
             select(models.CrisisArea).order_by(models.CrisisArea.id.desc()).limit(limit)
         )
         return [_crisis(row) for row in rows]
+
+    async def open_urgent(self, units: Sequence[str] = (), limit: int = 100) -> list[ReportRecord]:
+        """Open urgent reports (of ``units``; () for every unit), oldest first."""
+        query = select(models.Report).where(
+            models.Report.urgent.is_(True),
+            models.Report.status.in_([str(status) for status in OPEN_STATUSES]),
+        )
+        if units:
+            query = query.where(models.Report.unit_code.in_(units))
+        query = query.order_by(models.Report.created_at, models.Report.id).limit(limit)
+        return [_report(row) for row in await self._session.scalars(query)]
 
     async def acknowledge(self, report_id: int, now: datetime) -> bool:
         """Record the first time a person took the report on.

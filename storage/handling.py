@@ -88,21 +88,21 @@ class Handling:
         )
 
     async def unit_queue(self, unit_code: str, offset: int, limit: int) -> Sequence[ReportRecord]:
-        """A unit's open reports, oldest deadline first."""
+        """A unit's open reports: urgent ones first, then the oldest deadline first."""
         return await self._reports(
             models.Report.unit_code == unit_code,
             models.Report.status.in_(OPEN_STATUSES),
-            order=(models.Report.deadline_at, models.Report.id),
+            order=(models.Report.urgent.desc(), models.Report.deadline_at, models.Report.id),
             offset=offset,
             limit=limit,
         )
 
     async def overdue(self, now: datetime, limit: int = 100) -> Sequence[ReportRecord]:
-        """Open reports past their deadline, most overdue first."""
+        """Open reports past their deadline: urgent ones first, then the most overdue."""
         return await self._reports(
             models.Report.status.in_(OPEN_STATUSES),
             models.Report.deadline_at < now,
-            order=(models.Report.deadline_at, models.Report.id),
+            order=(models.Report.urgent.desc(), models.Report.deadline_at, models.Report.id),
             limit=limit,
         )
 

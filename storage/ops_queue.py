@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, or_, select
+from sqlalchemy import ColumnElement, Select, case, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import models
@@ -202,4 +202,6 @@ def _ordered(query: Select[Any], sort: str) -> Select[Any]:
     descending = sort.startswith("-")
     column = SORTS.get(sort.lstrip("-"), R.created_at)
     first = column.desc() if descending else column.asc()
-    return query.order_by(first, R.id.desc() if descending else R.id.asc())
+    # Open urgent reports (an SOS) stay on top whatever the sort.
+    pinned = case((R.urgent.is_(True) & R.status.in_(sorted(OPEN_STATUSES)), 0), else_=1)
+    return query.order_by(pinned, first, R.id.desc() if descending else R.id.asc())

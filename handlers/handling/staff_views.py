@@ -65,4 +65,5 @@ def _line(turn: Turn, report: ReportRecord) -> str:
     status = turn.say(f"status.{report.status}")
     deadline = format_time(report.deadline_at, turn.ctx.city.zone, turn.language)
     late = " ⏰" if report.deadline_at < turn.ctx.now else ""
-    return f"• {report.code} · {category} · {status} · {deadline}{late}"
+    sos = "🆘 " if report.urgent else ""
+    return f"• {sos}{report.code} · {category} · {status} · {deadline}{late}"

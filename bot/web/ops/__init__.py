@@ -19,6 +19,7 @@ from bot.web.ops import (
     alerts,
     auth,
     basemap,
+    crisis,
     figures,
     identity,
     maps,
@@ -81,6 +82,8 @@ def _dashboard(router: web.UrlDispatcher) -> None:
     router.add_get("/ops/api/basemap", basemap.base_map_json)
     router.add_get("/ops/figures", figures.figures_page)
     router.add_get("/ops/figures.csv", figures.figures_csv)
+    router.add_get("/ops/crisis", crisis.crisis_page)
+    router.add_post("/ops/crisis", crisis.switch)
     router.add_get("/ops/alerts", alerts.alerts_page)
     router.add_get("/ops/api/alerts", alerts.alerts_progress)
     router.add_post("/ops/alerts/preview", alerts.preview)

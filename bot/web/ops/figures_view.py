@@ -25,12 +25,12 @@ def _values(f: Figures, language: str) -> tuple[str, ...]:
         number(f.overdue, language), _hours(f.resolve_p50_seconds, language),
         _hours(f.resolve_p90_seconds, language), percent(f.on_time_share, language),
         percent(f.satisfaction_rate, language),
-        _span(f.ack_p50_seconds, f.ack_p90_seconds, language),
-        _span(f.urgent_ack_p50_seconds, f.urgent_ack_p90_seconds, language),
+        span(f.ack_p50_seconds, f.ack_p90_seconds, language),
+        span(f.urgent_ack_p50_seconds, f.urgent_ack_p90_seconds, language),
     )  # fmt: skip
 
 
-def _span(p50: float | None, p90: float | None, language: str) -> str:
+def span(p50: float | None, p90: float | None, language: str) -> str:
     """ "1,5 / 6,0 giờ": the median and the 90th percentile."""
     if p50 is None:
         return DASH

@@ -18,7 +18,7 @@ from handlers import City
 from storage.records import UserRecord
 
 NAV = (("queue", "/ops/queue"), ("map", "/ops/map"), ("figures", "/ops/figures"),
-       ("alerts", "/ops/alerts"))  # fmt: skip
+       ("alerts", "/ops/alerts"), ("crisis", "/ops/crisis"))  # fmt: skip
 ASSETS = "/ops-static"
 STYLES = ("vendor/leaflet.css", "vendor/MarkerCluster.css", "vendor/MarkerCluster.Default.css",
           "ops.css")  # fmt: skip

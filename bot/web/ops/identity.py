@@ -54,4 +54,3 @@ async def identity(request: web.Request) -> web.StreamResponse:
 def _private(response: web.Response) -> web.Response:
     response.headers["Cache-Control"] = "no-store"
     return response
-

@@ -71,6 +71,7 @@ async def map_points(request: web.Request) -> web.StreamResponse:
                 if r.category in city.categories_by_code
                 else r.category,
                 "text": staff_text(r)[:140],
+                "urgent": r.urgent,
             },
         }
         for r in reports

@@ -90,8 +90,9 @@ def _row(report: ReportRecord, city: City, now: datetime, language: str) -> str:
     ward = city.ward(report.ward) if report.ward else None
     category = city.categories_by_code.get(report.category)
     overdue = report.status in OPEN_STATUSES and report.deadline_at < now
+    sos = "🆘 " if report.urgent else ""
     cells = (
-        f'<a href="/ops/reports/{esc(report.code)}">{esc(report.code)}</a>',
+        f'{sos}<a href="/ops/reports/{esc(report.code)}">{esc(report.code)}</a>',
         esc(span(now - report.created_at, language)),
         esc(category.name.in_language(language) if category else report.category),
         f"<span {attrs(title=unit_name)}>{esc(short_unit(unit_name))}</span>",
@@ -101,7 +102,8 @@ def _row(report: ReportRecord, city: City, now: datetime, language: str) -> str:
         "</span>",
         f'<span class="snippet">{esc(staff_text(report)[:90])}</span>',
     )
-    row_class = "overdue" if overdue else ""
+    row_class = "urgent" if report.urgent and report.status in OPEN_STATUSES else ""
+    row_class = row_class or ("overdue" if overdue else "")
     tds = "".join(
         f"<td {attrs(data_label=t(language, f'col.{name}'))}>{cell}</td>"
         for (name, _), cell in zip(COLUMNS, cells, strict=True)

@@ -153,7 +153,8 @@
 
   function popup(properties) {
     var box = element("div");
-    var link = element("a", properties.code, { href: "/ops/reports/" + encodeURIComponent(properties.code) });
+    var label = (properties.urgent ? "🆘 " : "") + properties.code;
+    var link = element("a", label, { href: "/ops/reports/" + encodeURIComponent(properties.code) });
     var title = element("strong");
     title.appendChild(link);
     box.appendChild(title);
@@ -172,9 +173,12 @@
         var bounds = [];
         collection.features.forEach(function (feature) {
           var c = feature.geometry.coordinates;
-          var point = marker(feature.properties.status, [c[1], c[0]], 7);
+          // An SOS is never folded into a cluster: larger, ringed in red, always visible.
+          var urgent = feature.properties.urgent === true;
+          var point = marker(feature.properties.status, [c[1], c[0]], urgent ? 11 : 7);
+          if (urgent) { point.setStyle({ color: "#dc2626", weight: 3 }); }
           point.bindPopup(popup(feature.properties));
-          cluster.addLayer(point);
+          (urgent ? map : cluster).addLayer(point);
           bounds.push([c[1], c[0]]);
         });
         map.addLayer(cluster);
