@@ -20,7 +20,6 @@ from tests.delivery.support import build_worker
 from tests.support.clock import FakeClock
 from tests.support.fake_telegram import FakeTelegram, eventually
 from tests.support.fake_zalo import ZaloCitizen
-from tests.support.outbox import Mailbox
 
 SOS = "cuu voi nuoc len nhanh qua, nha toi o Kim Long, co 3 chau nho"
 OFFICIAL, COMMITTEE = 9_001, 9_002
