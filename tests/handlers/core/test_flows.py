@@ -18,7 +18,16 @@ from tests.support.chat import Chat
 
 ROOT = Path(__file__).resolve().parents[3]
 WRITER = ROOT / "handlers" / "core" / "conversation.py"
-STORED_FLOWS = {"menu", "official", "answer", "rating_comment", "alert", "alert_sub", "service", "sos"}
+STORED_FLOWS = {
+    "menu",
+    "official",
+    "answer",
+    "rating_comment",
+    "alert",
+    "alert_sub",
+    "service",
+    "sos",
+}
 
 
 def _conversation_writes(path: Path) -> list[int]:
