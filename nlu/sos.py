@@ -7,7 +7,7 @@ English) and returns a ``Distress`` when someone may be in danger now, else ``No
   danger, people or someone vulnerable; or words that mean a life is at risk on their own
   ("mắc kẹt", "ngập tới mái", "bị cuốn trôi", "trapped", "drowning").
 * ``POSSIBLE``: a call alone ("cứu với!!"), a weaker plea ("giúp với", "khẩn cấp",
-  "please help") beside a danger, or a danger beside people ("nước lên, nhà có 2 người
+  "help us") beside a danger, or a danger beside people ("nước lên, nhà có 2 người
   già", "người bị thương chảy máu"). People write "cứu với" about slow wifi too, so the bot asks
   before it raises an alarm.
 
@@ -70,13 +70,11 @@ _WEAK_CALL = _words(
     r"nguy cap",
     r"emergency",
     r"urgent",
-    r"please help",
     r"cuu (?:ho|tro)",
     r"can (?:ho tro|giup do) (?:gap|khan cap|ngay)",
     r"can (?:xuong|ghe|thuyen|ca no)",
     r"(?:need|send) a boat",
-    r"help (?:us|me)",
-    r"help",
+    r"help us",  # "help", "please help", "help me" are politeness in an English report
 )
 _ROADSIDE = _words(r"xe", r"o to", r"giao thong", r"keo xe", r"xe may", r"lop", r"car", r"tow")
 _LIFE_AT_RISK = _words(

@@ -59,6 +59,7 @@ def test_a_call_without_danger_or_a_danger_without_a_call_is_asked_about(text: s
         "help",
         "/help",
         "help me",
+        "please help, the street is flooded",
         "số điện thoại cứu hộ là bao nhiêu",
         "xe hỏng giữa đường cần cứu hộ",
         "bị kẹt xe ở cầu Trường Tiền",
