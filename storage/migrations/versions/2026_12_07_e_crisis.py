@@ -1,7 +1,7 @@
 """crisis: urgent reports and their first acknowledgement, confidential reports, crisis areas
 
-Revision ID: 0014
-Revises: 0010
+Revision ID: 0015
+Revises: 0014
 Create Date: 2026-12-07
 
 A report may be urgent (an SOS: the people there and who needs help are kept) and
@@ -16,8 +16,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0014"
-down_revision: str | None = "0010"
+revision: str = "0015"
+down_revision: str | None = "0014"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
