@@ -15,7 +15,7 @@ from typing import Any
 
 from bot.app import sync_units
 from bot.config import Runtime
-from bot.inbound import utc_now
+from bot.core.clock import utc_now
 from handlers import City
 from storage.crisis import WHOLE_CITY
 from storage.db import Database

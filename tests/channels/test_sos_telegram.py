@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.app import open_scheduler
 from bot.delivery.worker import DeliveryWorker
 from tests.channels.citizen import Citizen
 from tests.channels.conftest import Telegram
@@ -68,7 +69,7 @@ async def test_an_sos_reaches_the_unit_and_the_ward_at_once_and_is_chased_until_
     to_unit = "\n".join(texts_to(telegram, OFFICIAL))
     assert "TIN KHẨN" in to_unit and "Kim Long" in to_unit and "2 người: người già" in to_unit
 
-    scheduler, filed_at = telegram.services.scheduler(), telegram.clock()
+    scheduler, filed_at = open_scheduler(telegram.services), telegram.clock()
     for minutes, nudges, alarms in ((5, 1, 0), (15, 2, 1)):
         telegram.clock.now = filed_at + timedelta(minutes=minutes)
         await scheduler.tick()

@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from bot.app import open_scheduler
 from bot.delivery.worker import DeliveryWorker
 from tests.channels.test_zalo_dialogs import Zalo, citizen, fake_zalo, zalo  # noqa: F401
 from tests.delivery.support import build_worker
@@ -71,7 +72,7 @@ async def test_a_zalo_sos_without_diacritics_reaches_civil_defence_and_the_ward(
     assert "3 người: trẻ em" in unit and "Kim Long" in unit
 
     clock.now += timedelta(minutes=5)
-    await zalo.services.scheduler().tick()
+    await open_scheduler(zalo.services).tick()
     await eventually(lambda: any("chưa có ai nhận" in t for t in fake_telegram.texts(OFFICIAL)))
     update = citizen.text("nuoc van len, da len tang 2")
     await zalo.replies_after(1, update)

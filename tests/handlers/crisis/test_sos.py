@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from bot.app import open_scheduler
 from handlers import GeoPoint
 from storage.db import Database
 from tests.support.chat import Chat
@@ -114,7 +115,7 @@ async def test_nobody_acknowledging_resends_every_five_minutes_and_escalates_onc
     code = code_in(texts(await citizen.send("cuu voi nuoc ngap toi mai o Kim Long")))
     filed = clock.now
     await unit.read()
-    scheduler = services.scheduler()
+    scheduler = open_scheduler(services)
     for minutes, again, escalated in ((4, 0, 0), (5, 1, 0), (9, 0, 0), (10, 1, 0), (15, 1, 1)):
         clock.now = filed + timedelta(minutes=minutes)
         await scheduler.tick()
@@ -144,5 +145,5 @@ async def test_two_schedulers_nudge_once(
     code = code_in(texts(await citizen.send("cuu voi nuoc ngap toi mai o Kim Long")))
     await unit.read()
     clock.now += timedelta(minutes=5)
-    await asyncio.gather(services.scheduler().tick(), services.scheduler().tick())
+    await asyncio.gather(open_scheduler(services).tick(), open_scheduler(services).tick())
     assert texts(await unit.read()).count(f"Tin khẩn {code} chưa có ai nhận") == 1
