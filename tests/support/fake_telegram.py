@@ -3,8 +3,11 @@
 ``FakeTelegram`` speaks the Bot API's wire protocol (form or multipart POSTs to
 ``/bot<token>/<method>``, ``{"ok": ..., "result": ...}`` answers, files under
 ``/file/bot<token>/<path>``) for the methods HueBot uses, and records every request
-so tests assert on what was sent. ``fail`` scripts error answers (429 with
-``retry_after``, 5xx); chats in ``blocked`` get 403 like a citizen who blocked the bot.
+(with the moment it arrived) so tests assert on what was sent. ``fail`` scripts error
+answers (429 with ``retry_after``, 5xx); chats in ``blocked`` get 403 like a citizen who
+blocked the bot. ``strict(...)`` (opt-in) enforces Telegram's limit exactly as the
+benchmark's fake does (``bench.fake_bot_api.SlidingLimits``): a message that would
+break it is answered 429 and counted in ``violations``.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from typing import Any
 
 from aiohttp import web
 
+from bench.fake_bot_api import SlidingLimits
 from tests.support.fake_telegram_menus import CommandMenus
 
 TOKEN = "123456789:TEST-token_for_the_fake_server"
@@ -28,6 +32,7 @@ USERNAME = "HueTestBot"
 JSON_FIELDS = {"reply_markup", "allowed_updates", "commands", "link_preview_options", "scope"}
 GET_FILE_LIMIT = 20 * 1024 * 1024
 VENUE_REQUIRED = ("chat_id", "latitude", "longitude", "title", "address")
+MESSAGES = {"sendMessage", "sendPhoto", "sendVenue"}  # what the platform's limit counts
 
 
 @dataclass
@@ -39,6 +44,7 @@ class Call:
     files: dict[str, bytes] = field(default_factory=dict)
     ok: bool = True  # False when the fake answered with an error
     message_id: int = 0  # the message a successful send made
+    at: float = 0.0  # when it arrived (time.monotonic)
 
 
 async def eventually(condition: Callable[[], Any], timeout: float = 15.0) -> Any:
@@ -67,6 +73,18 @@ class FakeTelegram(CommandMenus):
         self.offset = 0  # the highest offset asked for: updates below it are confirmed
         self.base_url = ""
         self.init_menus()
+        self.limits: SlidingLimits | None = None
+
+    def strict(self, per_second: int = 30, window: float = 1.0, per_chat_seconds: float = 1.0,
+               per_group: int = 20, group_window: float = 60.0) -> SlidingLimits:  # fmt: skip
+        """From now on, refuse (429) any message that breaks Telegram's limit."""
+        self.limits = SlidingLimits(per_second, window, per_chat_seconds, per_group, group_window)
+        return self.limits
+
+    @property
+    def violations(self) -> int:
+        """Messages refused under ``strict`` (each one a 429 the real Telegram would send)."""
+        return sum(self.limits.violations.values()) if self.limits else 0
 
     def app(self) -> web.Application:
         """The aiohttp application to serve."""
@@ -135,10 +153,13 @@ class FakeTelegram(CommandMenus):
     async def _api(self, request: web.Request) -> web.Response:
         if request.match_info["token"] != self.token:
             return _error(401, "Unauthorized")
-        method = request.match_info["method"]
+        method, arrived = request.match_info["method"], time.monotonic()
         params, files = await _read_params(request)
-        call = Call(method, params, files)
+        call = Call(method, params, files, at=arrived)
         self.calls.append(call)
+        if self._refused(method, params, arrived):
+            call.ok = False
+            return _error(429, "Too Many Requests: retry after 1", retry_after=1)
         if self._failures.get(method):
             status, body = self._failures[method].pop(0)
             call.ok = False
@@ -151,6 +172,11 @@ class FakeTelegram(CommandMenus):
         if isinstance(result, dict) and "message_id" in result:
             call.message_id = int(result["message_id"])
         return web.json_response({"ok": True, "result": result})
+
+    def _refused(self, method: str, params: dict[str, Any], arrived: float) -> bool:
+        if self.limits is None or method not in MESSAGES:
+            return False
+        return not self.limits.allow(int(params["chat_id"]), arrived)
 
     async def _file(self, request: web.Request) -> web.StreamResponse:
         if request.match_info["token"] != self.token:
@@ -291,6 +317,8 @@ def _snake(name: str) -> str:
     return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
 
 
-def _error(status: int, description: str) -> web.Response:
-    body = {"ok": False, "error_code": status, "description": description}
+def _error(status: int, description: str, **parameters: Any) -> web.Response:
+    body: dict[str, Any] = {"ok": False, "error_code": status, "description": description}
+    if parameters:
+        body["parameters"] = parameters
     return web.json_response(body, status=status)
