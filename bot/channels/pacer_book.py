@@ -16,10 +16,9 @@ import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, NamedTuple, Protocol
+from typing import NamedTuple, Protocol
 
-if TYPE_CHECKING:
-    from bot.channels.pacer import Limits
+from bot.channels.pacer_limits import Limits
 
 CATCH_UP_SECONDS = 0.02  # a grant that comes late may be followed this much sooner
 PRUNE_AT = 10_000
