@@ -1,13 +1,9 @@
 """A fake Telegram Bot API server over real HTTP, and a fake citizen who makes updates.
 
-``FakeTelegram`` speaks the Bot API's wire protocol (form or multipart POSTs to
-``/bot<token>/<method>``, ``{"ok": ..., "result": ...}`` answers, files under
-``/file/bot<token>/<path>``) for the methods HueBot uses, and records every request
-(with the moment it arrived) so tests assert on what was sent. ``fail`` scripts error
-answers (429 with ``retry_after``, 5xx); chats in ``blocked`` get 403 like a citizen who
-blocked the bot. ``strict(...)`` (opt-in) enforces Telegram's limit exactly as the
-benchmark's fake does (``bench.fake_bot_api.SlidingLimits``): a message that would
-break it is answered 429 and counted in ``violations``.
+``FakeTelegram`` speaks the Bot API (POSTs to ``/bot<token>/<method>``, ``{"ok", "result"}``
+answers, files under ``/file/bot<token>/<path>``) for the methods HueBot uses and records
+every request (and when it arrived). ``fail`` scripts errors (429, 5xx); chats in
+``blocked`` get 403; ``strict()`` enforces Telegram's limit (fake_telegram_strict.py).
 """
 
 from __future__ import annotations
@@ -23,8 +19,8 @@ from typing import Any
 
 from aiohttp import web
 
-from bench.fake_bot_api import SlidingLimits
 from tests.support.fake_telegram_menus import CommandMenus
+from tests.support.fake_telegram_strict import TOO_MANY, StrictMode
 
 TOKEN = "123456789:TEST-token_for_the_fake_server"
 BOT_ID = 123456789
@@ -32,7 +28,6 @@ USERNAME = "HueTestBot"
 JSON_FIELDS = {"reply_markup", "allowed_updates", "commands", "link_preview_options", "scope"}
 GET_FILE_LIMIT = 20 * 1024 * 1024
 VENUE_REQUIRED = ("chat_id", "latitude", "longitude", "title", "address")
-MESSAGES = {"sendMessage", "sendPhoto", "sendVenue"}  # what the platform's limit counts
 
 
 @dataclass
@@ -57,7 +52,7 @@ async def eventually(condition: Callable[[], Any], timeout: float = 15.0) -> Any
     return value
 
 
-class FakeTelegram(CommandMenus):
+class FakeTelegram(CommandMenus, StrictMode):
     """The Bot API as HueBot sees it (command menus: ``tests/support/fake_telegram_menus.py``)."""
 
     def __init__(self, token: str = TOKEN) -> None:
@@ -73,18 +68,6 @@ class FakeTelegram(CommandMenus):
         self.offset = 0  # the highest offset asked for: updates below it are confirmed
         self.base_url = ""
         self.init_menus()
-        self.limits: SlidingLimits | None = None
-
-    def strict(self, per_second: int = 30, window: float = 1.0, per_chat_seconds: float = 1.0,
-               per_group: int = 20, group_window: float = 60.0) -> SlidingLimits:  # fmt: skip
-        """From now on, refuse (429) any message that breaks Telegram's limit."""
-        self.limits = SlidingLimits(per_second, window, per_chat_seconds, per_group, group_window)
-        return self.limits
-
-    @property
-    def violations(self) -> int:
-        """Messages refused under ``strict`` (each one a 429 the real Telegram would send)."""
-        return sum(self.limits.violations.values()) if self.limits else 0
 
     def app(self) -> web.Application:
         """The aiohttp application to serve."""
@@ -159,7 +142,7 @@ class FakeTelegram(CommandMenus):
         self.calls.append(call)
         if self._refused(method, params, arrived):
             call.ok = False
-            return _error(429, "Too Many Requests: retry after 1", retry_after=1)
+            return web.json_response(TOO_MANY, status=429)
         if self._failures.get(method):
             status, body = self._failures[method].pop(0)
             call.ok = False
@@ -172,11 +155,6 @@ class FakeTelegram(CommandMenus):
         if isinstance(result, dict) and "message_id" in result:
             call.message_id = int(result["message_id"])
         return web.json_response({"ok": True, "result": result})
-
-    def _refused(self, method: str, params: dict[str, Any], arrived: float) -> bool:
-        if self.limits is None or method not in MESSAGES:
-            return False
-        return not self.limits.allow(int(params["chat_id"]), arrived)
 
     async def _file(self, request: web.Request) -> web.StreamResponse:
         if request.match_info["token"] != self.token:
@@ -317,8 +295,6 @@ def _snake(name: str) -> str:
     return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
 
 
-def _error(status: int, description: str, **parameters: Any) -> web.Response:
-    body: dict[str, Any] = {"ok": False, "error_code": status, "description": description}
-    if parameters:
-        body["parameters"] = parameters
+def _error(status: int, description: str) -> web.Response:
+    body = {"ok": False, "error_code": status, "description": description}
     return web.json_response(body, status=status)
