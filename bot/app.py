@@ -188,21 +188,29 @@ def open_zalo(services: Services[Runtime]) -> ZaloChannel | None:
 def open_delivery(
     services: Services[Runtime], telegram: TelegramChannel | None, zalo: ZaloChannel | None = None
 ) -> DeliveryWorker | None:
-    """The outbox's delivery worker (docs/alerts.md), pushing to the configured channels."""
+    """The outbox's delivery worker (docs/alerts.md), pushing to the configured channels.
+
+    Each running channel lends its sender and its pacer: chat replies and outbox rows go
+    through one client and one pacer per messenger.
+    """
+    from bot.delivery.senders import Poster, Sender
     from bot.delivery.setup import open_worker
 
-    settings = telegram.settings if telegram is not None else None
-    if zalo is None or not services.runtime.settings.delivery.enabled:
-        return open_worker(services.runtime, services.database, services.media, settings)
-    sender = zalo.sender()
+    if not services.runtime.settings.delivery.enabled:
+        return None
+    senders: list[Sender] = []
+    posters: dict[str, Poster] = {}
+    pacers = {}
+    for channel in (telegram, zalo):
+        if channel is not None:
+            sender = channel.sender()
+            senders.append(sender)
+            posters[sender.channel] = sender
+            pacers[sender.channel] = channel.pacer
     return open_worker(
-        services.runtime,
-        services.database,
-        services.media,
-        settings,
-        extra_senders=[sender],
-        extra_posters={"zalo": sender},
-    )
+        services.runtime, services.database, services.media, None,
+        extra_senders=senders, extra_posters=posters, pacers=pacers,
+    )  # fmt: skip
 
 
 async def serve(runtime: Runtime, host: str, port: int) -> None:

@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
 
-from bot.delivery.buckets import Throttle
+from bot.channels.pacer import Pacer, Priority
 from bot.delivery.senders import Poster
 from handlers.alerts.render import ChannelFigures, Progress, progress_text
 from storage.alerts import ACTIVE, AlertRecord
@@ -43,10 +43,10 @@ class ProgressReporter:
     """Posts and edits progress messages; marks broadcasts finished."""
 
     def __init__(
-        self, database: Database, posters: Mapping[str, Poster], throttles: Mapping[str, Throttle],
+        self, database: Database, posters: Mapping[str, Poster], pacers: Mapping[str, Pacer],
         clock: Callable[[], datetime], every: float,
     ) -> None:  # fmt: skip
-        self._db, self._posters, self._throttles = database, posters, throttles
+        self._db, self._posters, self._pacers = database, posters, pacers
         self._clock, self._every = clock, timedelta(seconds=every)
         self._samples: dict[int, tuple[float, int]] = {}
 
@@ -72,8 +72,9 @@ class ProgressReporter:
         poster = self._posters.get(watcher.channel) if watcher else None
         if watcher is not None and poster is not None and (poster.editable or done or not ref):
             text = progress_text(progress, watcher.language, done)
-            throttle = self._throttles.get(watcher.channel)
-            ref = await poster.post(watcher.external_id, text, ref, throttle) or ref
+            pacer = self._pacers.get(watcher.channel)
+            lane = pacer.lane(Priority.ALERT) if pacer is not None else None
+            ref = await poster.post(watcher.external_id, text, ref, lane) or ref
         async with self._db.unit_of_work() as store:
             await store.alerts.save_progress(alert.id, ref, now if done else None)
         if done:

@@ -1,13 +1,13 @@
-"""One channel's pump: claim rows ahead, pace them through the throttle, send, record.
+"""One channel's pump: claim rows ahead, pace them through the channel's pacer, send, record.
 
 A feeder keeps about ``claim_seconds`` of traffic claimed ahead (at the channel's rate),
 so claiming never stalls sending. The dispatcher takes rows in claim order (priority,
-then age) and takes each row's first token itself before it starts the send, so sends
-in flight are really on the wire and stopping never waits for the bucket. A row whose
+then age) and takes each row's first permit from the pacer itself before it starts the
+send, so sends in flight are really on the wire and stopping never waits for the pacer.
+The pacer is the messenger's only one: chat replies share it and go first. A row whose
 chat must wait (1 message a second per chat) is set aside until then instead of holding
-up the rest. At most ``max_in_flight`` sends run at once. A 429
-pauses the whole channel's bucket and puts the row back in line; every other outcome
-goes to the recorder.
+up the rest. At most ``max_in_flight`` sends run at once. A 429 pauses the whole
+channel and puts the row back in line; every other outcome goes to the recorder.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime, timedelta
 
-from bot.delivery.buckets import Throttle, Ticket
+from bot.channels.pacer import Pacer, Permit, Priority
 from bot.delivery.recorder import Recorder
 from bot.delivery.senders import Outcome, Result, Sender
 from bot.delivery.settings import DeliveryConfig
@@ -34,20 +34,28 @@ log = logging.getLogger(__name__)
 
 CHAT_WAIT_SLACK = 0.05  # a chat free within this is sent now
 MAX_CLAIM = 1000
+ROUTINE = 5  # outbox priorities below this are urgent (handlers.notices)
+
+
+def priority_of(item: Claimed) -> Priority:
+    """Where an outbox row stands in the pacer's line: alerts and urgent notices first."""
+    if item.alert_id is not None or item.priority < ROUTINE:
+        return Priority.ALERT
+    return Priority.ROUTINE
 
 
 class Pump:
     """Delivers one channel's outbox rows."""
 
     def __init__(
-        self, sender: Sender, throttle: Throttle, database: Database, recorder: Recorder,
+        self, sender: Sender, pacer: Pacer, database: Database, recorder: Recorder,
         config: DeliveryConfig, worker_id: str, clock: Callable[[], datetime],
     ) -> None:  # fmt: skip
         self.channel = sender.channel
-        self._sender, self._throttle, self._recorder = sender, throttle, recorder
+        self._sender, self._pacer, self._recorder = sender, pacer, recorder
         self._db = database
         self._config, self._worker, self._clock = config, worker_id, clock
-        rate = throttle.limits.messages_per_second
+        rate = pacer.limits.rate
         self._batch = max(1, min(MAX_CLAIM, round(rate * config.claim_seconds)))
         self._ready: deque[Claimed] = deque()
         self._later: list[tuple[float, int, Claimed]] = []
@@ -90,7 +98,7 @@ class Pump:
 
     async def _feed(self) -> None:
         while True:
-            if len(self._held) < self._batch and not self._throttle.paused:
+            if len(self._held) < self._batch and not self._pacer.paused:
                 rows = await self._claim(self._batch * 2 - len(self._held))
                 if rows:
                     self._ready.extend(rows)
@@ -116,12 +124,12 @@ class Pump:
     async def _dispatch(self) -> None:
         while True:
             await self._slots.acquire()
-            item = await self._next()
-            task = asyncio.create_task(self._send(item))
+            item, permit = await self._next()
+            task = asyncio.create_task(self._send(item, permit))
             self._in_flight.add(task)
             task.add_done_callback(self._in_flight.discard)
 
-    async def _next(self) -> Claimed:
+    async def _next(self) -> tuple[Claimed, Permit]:
         while True:
             now = time.monotonic()
             due = []
@@ -132,9 +140,17 @@ class Pump:
                 self._hungry.set()
             item = self._ready.popleft() if self._ready else None
             if item is not None and self._sendable(item):
-                if await self._throttle.take_if_chat_free(item.user_key, CHAT_WAIT_SLACK):
-                    return item
-                self._set_aside(item, now + self._throttle.chat_delay(item.user_key))
+                pacer, chat = self._pacer, item.user_key
+                if pacer.chat_delay(chat) <= CHAT_WAIT_SLACK:
+                    permit = await pacer.try_acquire(chat, priority_of(item), CHAT_WAIT_SLACK)
+                    if permit is not None and self._sendable(item):
+                        return item, permit
+                    if permit is not None:
+                        await permit.release()
+                        continue
+                delay = pacer.chat_delay(chat)
+                wait = delay if delay != float("inf") else pacer.limits.per_chat_seconds
+                self._set_aside(item, time.monotonic() + wait)
             elif item is None:
                 await self._sleep_until_work()
 
@@ -157,24 +173,25 @@ class Pump:
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._wake.wait(), timeout)
 
-    async def _send(self, item: Claimed) -> None:
+    async def _send(self, item: Claimed, permit: Permit) -> None:
+        lane = self._pacer.lane(priority_of(item), permit)
         try:
-            result = await self._sender.deliver(item, Ticket(self._throttle))
+            result = await self._sender.deliver(item, lane)
         except Exception as exc:  # a sender bug must not stop the pump
             log.exception("delivery %s: outbox %s: sender error", self.channel, item.id)
             result = Result(Outcome.RETRY, item.parts_done, f"error: {type(exc).__name__}")
         finally:
+            await lane.close()
             self._slots.release()
         if result.outcome is Outcome.RATE_LIMITED:
-            self._rate_limited(item, result)
+            await self._rate_limited(item, result)
             return
         held = self._held.pop(item.id, None) is not None
         if held or result.outcome is Outcome.SENT:  # dropped meanwhile, but it went out
             self._recorder.add(item, result)
 
-    def _rate_limited(self, item: Claimed, result: Result) -> None:
-        log.warning("delivery %s: 429, pausing %.0fs", self.channel, result.retry_after)
-        self._throttle.pause(result.retry_after)
+    async def _rate_limited(self, item: Claimed, result: Result) -> None:
+        await self._pacer.pause(result.retry_after)
         if item.id not in self._held:
             return
         again = replace(item, parts_done=result.parts_done)

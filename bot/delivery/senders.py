@@ -1,13 +1,14 @@
 """What the worker asks of a messenger: the ``Sender`` protocol and the outcomes.
 
 A sender turns one outbox row (a list of replies for one chat) into platform calls,
-taking a token from the channel's ``Throttle`` before each call, and says what became
-of it; the worker records the outcome. A new messenger (Zalo) is one class with
+each inside a slot of the channel's pacer (``bot.channels.pacer.Lane``), and says what
+became of it; the worker records the outcome. A new messenger (Zalo) is one class with
 ``channel``, ``deliver`` and ``close`` (and ``post``/``editable`` to show progress).
 """
 
 from __future__ import annotations
 
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Protocol
@@ -15,14 +16,14 @@ from typing import Protocol
 from storage.delivery import Claimed
 
 
-class Pacer(Protocol):
-    """What a sender asks of the channel's throttle (``Throttle`` or a ``Ticket``)."""
+class Lane(Protocol):
+    """What a sender asks of the channel's pacer (a ``bot.channels.pacer.Lane``)."""
 
-    async def take(self, chat: str) -> None:
-        """Wait until one more message to ``chat`` is allowed."""
+    def slot(self, chat: str) -> AbstractAsyncContextManager[object]:
+        """``async with pacer.slot(chat):`` around one platform call to ``chat``."""
         ...
 
-    def pause(self, seconds: float) -> None:
+    async def pause(self, seconds: float) -> None:
         """Send nothing on this channel for ``seconds`` (the platform said 429)."""
         ...
 
@@ -52,7 +53,7 @@ class Sender(Protocol):
 
     channel: str
 
-    async def deliver(self, item: Claimed, throttle: Pacer) -> Result:
+    async def deliver(self, item: Claimed, throttle: Lane) -> Result:
         """Send the row's replies in order, skipping the first ``item.parts_done`` messages."""
         ...
 
@@ -68,7 +69,7 @@ class Poster(Protocol):
     editable: bool
 
     async def post(
-        self, user_key: str, text: str, ref: str | None, throttle: Pacer | None
+        self, user_key: str, text: str, ref: str | None, throttle: Lane | None
     ) -> str | None:
         """Show ``text`` in one chat: edit message ``ref`` if the platform can, else send.
 

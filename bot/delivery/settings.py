@@ -1,8 +1,12 @@
-"""The ``delivery`` section of config.yml: rates per messenger, leases, retries."""
+"""The ``delivery`` section of config.yml: limits per messenger, leases, retries."""
 
 from __future__ import annotations
 
+import os
+
 from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from bot.channels.pacer import Limits
 
 TELEGRAM_FREE_RATE = 30.0
 TELEGRAM_PAID_RATE = 1000.0
@@ -13,20 +17,32 @@ class _Strict(BaseModel):
 
 
 class ChannelRate(_Strict):
-    """How fast one messenger may be sent to.
+    """How fast one messenger may be sent to, as the platform counts it: strictly.
 
-    ``messages_per_second`` is for the whole bot (this process: with several processes,
-    give each its share). ``per_chat_*`` limits one private chat, ``per_group_per_minute``
-    one group chat. ``paid_broadcast`` (Telegram) sends alerts with
-    ``allow_paid_broadcast``, which lifts the overall limit to 1000/s for a fee.
+    ``messages_per_second`` is for the whole bot: at most that many in any sliding
+    second (shared by every process through Redis when ``REDIS_URL`` is set; see
+    docs/alerts.md). ``per_chat_per_second`` limits one chat (one message per
+    ``1/per_chat_per_second`` seconds), ``per_group_per_minute`` one group chat in any
+    minute. ``margin_seconds`` widens each window for uneven clocks. ``paid_broadcast``
+    (Telegram) sends alerts with ``allow_paid_broadcast``, which lifts the overall limit
+    to 1000/s for a fee.
     """
 
-    messages_per_second: float = Field(default=TELEGRAM_FREE_RATE, gt=0, le=10000)
-    burst: int = Field(default=1, ge=1, le=1000)
+    messages_per_second: int = Field(default=int(TELEGRAM_FREE_RATE), ge=1, le=10000)
     per_chat_per_second: float = Field(default=1.0, gt=0)
-    per_chat_burst: int = Field(default=3, ge=1)
-    per_group_per_minute: float = Field(default=20.0, gt=0)
+    per_group_per_minute: int = Field(default=20, ge=1)
+    margin_seconds: float = Field(default=0.005, ge=0, le=1)
     paid_broadcast: bool = False
+
+    def limits(self, groups: bool = True) -> Limits:
+        """The pacer's limits."""
+        return Limits(
+            per_second=self.messages_per_second,
+            per_chat_seconds=1.0 / self.per_chat_per_second,
+            per_group_per_minute=self.per_group_per_minute,
+            margin_seconds=self.margin_seconds,
+            groups=groups,
+        )  # fmt: skip
 
 
 class DeliveryConfig(_Strict):
@@ -34,7 +50,7 @@ class DeliveryConfig(_Strict):
 
     enabled: bool = True
     telegram: ChannelRate = ChannelRate()
-    zalo: ChannelRate = ChannelRate(messages_per_second=10, per_chat_burst=1)
+    zalo: ChannelRate = ChannelRate(messages_per_second=10)
     claim_seconds: float = Field(default=2.0, gt=0, le=60)
     lease_seconds: float = Field(default=30.0, ge=1, le=3600)
     poll_seconds: float = Field(default=0.5, gt=0, le=60)
@@ -44,6 +60,7 @@ class DeliveryConfig(_Strict):
     backoff_seconds: float = Field(default=5.0, gt=0)
     backoff_max_seconds: float = Field(default=900.0, gt=0)
     progress_seconds: float = Field(default=3.0, gt=0)
+    redis_url: str | None = None  # REDIS_URL in the environment wins
 
     @model_validator(mode="after")
     def _telegram_limit(self) -> DeliveryConfig:
@@ -60,3 +77,20 @@ class DeliveryConfig(_Strict):
     def rate_of(self, channel: str) -> ChannelRate | None:
         """The limits of a pushed channel (None for the web chat, which is polled)."""
         return {"telegram": self.telegram, "zalo": self.zalo}.get(channel)
+
+
+def limits_of(config: DeliveryConfig, channel: str) -> Limits:
+    """The pacer's limits of a pushed channel (Zalo has no group chats).
+
+    Raises:
+        ValueError: The channel is not pushed (the web chat is polled).
+    """
+    rate = config.rate_of(channel)
+    if rate is None:
+        raise ValueError(f"no delivery rate for channel {channel!r}")
+    return rate.limits(groups=channel == "telegram")
+
+
+def redis_url(config: DeliveryConfig) -> str | None:
+    """Where the pacers share their limits: REDIS_URL, else ``delivery.redis_url``."""
+    return os.environ.get("REDIS_URL") or config.redis_url

@@ -6,6 +6,7 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from bot.channels.pacer import Pacer
 from bot.config import Runtime
 from bot.core import MediaStore
 from bot.core.clock import utc_now
@@ -22,6 +23,7 @@ def open_worker(
     runtime: Runtime, database: Database, media: MediaStore,
     telegram: TelegramSettings | None, clock: Callable[[], datetime] = utc_now,
     *, extra_senders: Sequence[Sender] = (), extra_posters: Mapping[str, Poster] | None = None,
+    pacers: Mapping[str, Pacer] | None = None,
 ) -> DeliveryWorker | None:  # fmt: skip
     """The worker for the channels that are configured (None when delivery is disabled).
 
@@ -33,6 +35,8 @@ def open_worker(
         clock: Where "now" comes from.
         extra_senders: Senders of other channels (Zalo's, from its channel).
         extra_posters: Progress posters of other channels, by channel name.
+        pacers: The channels' pacers, by channel name (a running channel lends its own so
+            replies and outbox rows share it); the worker makes the missing ones.
 
     Returns:
         The worker, not yet started.
@@ -40,9 +44,9 @@ def open_worker(
     config = runtime.settings.delivery
     if not config.enabled:
         return None
-    senders: list[Sender] = []
+    senders: list[Sender] = list(extra_senders)
     posters: dict[str, Poster] = {"webchat": WebchatPoster(database, clock)}
-    if telegram is not None:
+    if telegram is not None and not any(s.channel == "telegram" for s in senders):
         from bot.channels.telegram.sender import TelegramSender
 
         sender = TelegramSender(
@@ -51,6 +55,5 @@ def open_worker(
         )  # fmt: skip
         senders.append(sender)
         posters["telegram"] = sender
-    senders += list(extra_senders)
     posters.update(extra_posters or {})
-    return DeliveryWorker(database, config, senders, posters, clock)
+    return DeliveryWorker(database, config, senders, posters, clock, pacers=pacers)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from bot.delivery.senders import Pacer
+from bot.delivery.senders import Lane
 from handlers import Channel, Reply, reply_to_dict
 from storage.db import Database
 
@@ -29,7 +29,7 @@ class WebchatPoster:
         self._db, self._clock = database, clock
 
     async def post(
-        self, user_key: str, text: str, ref: str | None, throttle: Pacer | None
+        self, user_key: str, text: str, ref: str | None, throttle: Lane | None
     ) -> str | None:
         """Queue ``text`` for the page's next poll."""
         now = self._clock()

@@ -14,12 +14,13 @@ import logging
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import datetime, timedelta
 
-from bot.delivery.buckets import Throttle
+from bot.channels.pacer import Pacer
+from bot.channels.pacer_redis import live_processes, open_pacer
 from bot.delivery.progress import ProgressReporter
 from bot.delivery.pump import Pump
 from bot.delivery.recorder import Recorder
 from bot.delivery.senders import Poster, Sender
-from bot.delivery.settings import ChannelRate, DeliveryConfig
+from bot.delivery.settings import DeliveryConfig, limits_of, redis_url
 from bot.leases import holder_name
 from storage.db import Database
 
@@ -40,17 +41,22 @@ class DeliveryWorker:
     def __init__(
         self, database: Database, config: DeliveryConfig, senders: Sequence[Sender],
         posters: Mapping[str, Poster], clock: Callable[[], datetime], name: str | None = None,
+        pacers: Mapping[str, Pacer] | None = None,
     ) -> None:  # fmt: skip
         self.name = name or worker_name()
         self._db, self._config, self._clock, self._senders = database, config, clock, senders
-        self.throttles = {s.channel: Throttle(_rate(config, s.channel)) for s in senders}
+        given = dict(pacers or {})
+        self._own = [s.channel for s in senders if s.channel not in given]
+        url, processes = redis_url(config), live_processes(database)
+        own = {c: open_pacer(limits_of(config, c), c, url, processes) for c in self._own}
+        self.pacers: dict[str, Pacer] = {**own, **given}
         self.recorder = Recorder(database, config, clock)
         self.pumps = [
-            Pump(s, self.throttles[s.channel], database, self.recorder, config, self.name, clock)
+            Pump(s, self.pacers[s.channel], database, self.recorder, config, self.name, clock)
             for s in senders
         ]
         self.progress = ProgressReporter(
-            database, posters, self.throttles, clock, config.progress_seconds
+            database, posters, self.pacers, clock, config.progress_seconds
         )
         self._loops: list[asyncio.Task[None]] = []
         self._pumping: list[asyncio.Task[None]] = []
@@ -78,6 +84,8 @@ class DeliveryWorker:
                 await store.delivery.release(unsent, self._clock())
         for sender in self._senders:
             await sender.close()
+        for channel in self._own:  # the channels close the pacers they lent
+            await self.pacers[channel].close()
         log.info("delivery worker %s stopped (%d rows handed back)", self.name, len(unsent))
 
     @property
@@ -121,10 +129,3 @@ class DeliveryWorker:
         for task in tasks:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
-
-
-def _rate(config: DeliveryConfig, channel: str) -> ChannelRate:
-    rate = config.rate_of(channel)
-    if rate is None:
-        raise ValueError(f"no delivery rate for channel {channel!r}")
-    return rate

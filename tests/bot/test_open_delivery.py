@@ -1,17 +1,19 @@
-"""The composition root gives the delivery worker the Zalo channel's sender."""
+"""The composition root gives the delivery worker the Zalo channel's sender and pacer."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from bot.app import Services, open_delivery
+from bot.channels.pacer import Limits, Pacer
 
 
 class _ZaloSide:
-    """What open_delivery asks of the Zalo channel: its sender."""
+    """What open_delivery asks of the Zalo channel: its sender and its pacer."""
 
     def __init__(self, sender: Any) -> None:
         self._sender = sender
+        self.pacer = Pacer(Limits(per_second=10, groups=False), name="zalo")
 
     def sender(self) -> Any:
         return self._sender
@@ -25,8 +27,9 @@ class _Sender:
 
 
 async def test_zalo_sender_joins_the_worker(services: Services):
-    worker = open_delivery(services, None, _ZaloSide(_Sender()))  # type: ignore[arg-type]
+    zalo = _ZaloSide(_Sender())
+    worker = open_delivery(services, None, zalo)  # type: ignore[arg-type]
     assert worker is not None
-    assert "zalo" in worker.throttles
+    assert worker.pacers["zalo"] is zalo.pacer  # replies and outbox rows share it
     without = open_delivery(services, None)
-    assert without is not None and "zalo" not in without.throttles
+    assert without is not None and "zalo" not in without.pacers

@@ -55,8 +55,7 @@ async def start(services: Services, fake_zalo: FakeZalo, clock: FakeClock) -> As
         channel = ZaloChannel(services, settings, clock=clock)
         await channel.tokens.bootstrap()
         sender = channel.sender()
-        rate = ChannelRate(messages_per_second=500, burst=10, per_chat_per_second=100,
-                           per_chat_burst=20)  # fmt: skip
+        rate = ChannelRate(messages_per_second=500, per_chat_per_second=100)
         posters = {"zalo": sender, "webchat": WebchatPoster(services.database, clock)}
         worker = DeliveryWorker(services.database, fast_config(zalo=rate), [sender], posters,
                                 clock)  # fmt: skip

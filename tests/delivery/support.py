@@ -28,7 +28,7 @@ from tests.support.fake_telegram import TOKEN, FakeTelegram
 
 def fast_config(**changes: Any) -> DeliveryConfig:
     """Delivery settings for tests: quick polls, a generous rate."""
-    rate = ChannelRate(messages_per_second=500, burst=5, paid_broadcast=True)
+    rate = ChannelRate(messages_per_second=500, per_chat_per_second=50, paid_broadcast=True)
     values: dict[str, Any] = {"telegram": rate, "poll_seconds": 0.02, "progress_seconds": 0.1,
                               "backoff_seconds": 5, "max_attempts": 3}  # fmt: skip
     values.update(changes)

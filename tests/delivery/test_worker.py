@@ -63,13 +63,11 @@ async def test_a_429_pauses_the_whole_channel_for_retry_after_then_goes_on(
     for user in people:
         await enqueue(database, user, "Thông báo", clock())
     fake_telegram.fail("sendMessage", 429, "Too Many Requests: retry after 1", retry_after=1)
-    worker = await start_worker(fast_config(max_in_flight=1))
-    pauses: list[float] = []
-    throttle = worker.throttles["telegram"]
-    original = throttle.pause
-    throttle.pause = lambda seconds: (pauses.append(seconds), original(seconds))[1]  # type: ignore[method-assign]
+    await start_worker(fast_config(max_in_flight=1))
     await until_statuses(database, sent=5)
-    assert pauses == [1.0]
+    refused, *accepted = fake_telegram.sent()
+    assert not refused.ok and all(call.ok for call in accepted)
+    assert min(call.at for call in accepted) >= refused.at + 1.0  # the whole channel waited
     assert delivered(fake_telegram) == Counter(range(4001, 4006))
     assert {row.Outbox.attempts for row in await rows(database)} == {1}  # a 429 is no attempt
 
@@ -248,7 +246,7 @@ async def test_a_retry_sends_only_the_parts_not_yet_sent(
     payload = {"replies": [reply_to_dict(Reply(t)) for t in ("Phần 1", "Phần 2", "Phần 3")]}
     async with database.unit_of_work() as store:
         await store.outbox.enqueue(user, "status", payload, clock())
-    rate = ChannelRate(messages_per_second=100, paid_broadcast=True, per_chat_burst=5)
+    rate = ChannelRate(messages_per_second=100, paid_broadcast=True, per_chat_per_second=50)
     worker = build_worker(database, fake, clock, tmp_path, fast_config(telegram=rate))
     await worker.start()
     try:
@@ -277,3 +275,20 @@ async def test_stopping_hands_unsent_rows_back_at_once(
     await worker.stop()
     counts = await status_counts(database)
     assert set(counts) == {"sent", "pending"} and counts["sent"] == len(delivered(fake_telegram))
+
+
+async def test_against_telegrams_strict_limit_nothing_is_refused(
+    database: Database, clock: FakeClock, fake_telegram: FakeTelegram, start_worker: StartWorker
+):
+    limits = fake_telegram.strict(per_second=20)
+    people = await add_users(database, "telegram", range(6001, 6051), clock())
+    for user in people:
+        await enqueue(database, user, "Cảnh báo", clock())
+    group = (await add_users(database, "telegram", (-6100,), clock()))[0]
+    for text in ("một", "hai", "ba"):  # one group chat: 1 a second at most
+        await enqueue(database, group, text, clock())
+    strict = ChannelRate(messages_per_second=20, paid_broadcast=False)
+    await start_worker(fast_config(telegram=strict))
+    await until_statuses(database, sent=53)
+    assert fake_telegram.violations == 0 and limits.busiest == 20
+    assert delivered(fake_telegram) == Counter([*range(6001, 6051), -6100, -6100, -6100])

@@ -1,10 +1,9 @@
 """A fake Telegram Bot API server over real HTTP, and a fake citizen who makes updates.
 
-``FakeTelegram`` speaks the Bot API's wire protocol (form or multipart POSTs to
-``/bot<token>/<method>``, ``{"ok": ..., "result": ...}`` answers, files under
-``/file/bot<token>/<path>``) for the methods HueBot uses, and records every request
-so tests assert on what was sent. ``fail`` scripts error answers (429 with
-``retry_after``, 5xx); chats in ``blocked`` get 403 like a citizen who blocked the bot.
+``FakeTelegram`` speaks the Bot API (POSTs to ``/bot<token>/<method>``, ``{"ok", "result"}``
+answers, files under ``/file/bot<token>/<path>``) for the methods HueBot uses and records
+every request (and when it arrived). ``fail`` scripts errors (429, 5xx); chats in
+``blocked`` get 403; ``strict()`` enforces Telegram's limit (fake_telegram_strict.py).
 """
 
 from __future__ import annotations
@@ -21,6 +20,7 @@ from typing import Any
 from aiohttp import web
 
 from tests.support.fake_telegram_menus import CommandMenus
+from tests.support.fake_telegram_strict import TOO_MANY, StrictMode
 
 TOKEN = "123456789:TEST-token_for_the_fake_server"
 BOT_ID = 123456789
@@ -39,6 +39,7 @@ class Call:
     files: dict[str, bytes] = field(default_factory=dict)
     ok: bool = True  # False when the fake answered with an error
     message_id: int = 0  # the message a successful send made
+    at: float = 0.0  # when it arrived (time.monotonic)
 
 
 async def eventually(condition: Callable[[], Any], timeout: float = 15.0) -> Any:
@@ -51,7 +52,7 @@ async def eventually(condition: Callable[[], Any], timeout: float = 15.0) -> Any
     return value
 
 
-class FakeTelegram(CommandMenus):
+class FakeTelegram(CommandMenus, StrictMode):
     """The Bot API as HueBot sees it (command menus: ``tests/support/fake_telegram_menus.py``)."""
 
     def __init__(self, token: str = TOKEN) -> None:
@@ -135,10 +136,13 @@ class FakeTelegram(CommandMenus):
     async def _api(self, request: web.Request) -> web.Response:
         if request.match_info["token"] != self.token:
             return _error(401, "Unauthorized")
-        method = request.match_info["method"]
+        method, arrived = request.match_info["method"], time.monotonic()
         params, files = await _read_params(request)
-        call = Call(method, params, files)
+        call = Call(method, params, files, at=arrived)
         self.calls.append(call)
+        if self._refused(method, params, arrived):
+            call.ok = False
+            return web.json_response(TOO_MANY, status=429)
         if self._failures.get(method):
             status, body = self._failures[method].pop(0)
             call.ok = False

@@ -24,6 +24,7 @@ from telegram.ext import CallbackContext, TypeHandler
 
 from bot.channels.base import Channel
 from bot.channels.gave_up import Apology
+from bot.channels.pacer_redis import live_processes, open_pacer
 from bot.channels.telegram.bot import Caller, Sleep, TelegramSettings, bot_commands
 from bot.channels.telegram.bot import build_application as build_ptb
 from bot.channels.telegram.io import TelegramIO
@@ -34,7 +35,9 @@ from bot.channels.telegram.pipeline import Pipeline
 from bot.channels.telegram.polling import Poller
 from bot.channels.telegram.queue import UpdateQueue, Worker
 from bot.channels.telegram.render import Outgoing, render
+from bot.channels.telegram.sender import TelegramApi, TelegramSender
 from bot.core import Services, utc_now
+from bot.delivery.settings import limits_of, redis_url
 from handlers import IncomingMessage, Reply
 from storage.telegram import QueuedUpdate
 
@@ -68,9 +71,16 @@ class TelegramChannel(Channel[dict[str, Any], Outgoing]):
         self.queue = UpdateQueue(
             services.database, settings.bot_id, clock, settings.album_wait, apology
         )
+        delivery = services.runtime.settings.delivery
+        self.pacer = open_pacer(  # replies and the outbox share it
+            limits_of(delivery, "telegram"), "telegram", redis_url(delivery),
+            live_processes(services.database),
+        )  # fmt: skip
+        self.api = TelegramApi(settings, services.media, connections=delivery.max_in_flight)
+        self._services, self._clock = services, clock
         self._io = io = TelegramIO(
             self.application.bot, self.caller, services.database, services.media, clock,
-            settings.max_download_bytes,
+            settings.max_download_bytes, self.api, self.pacer,
         )  # fmt: skip
         self.menus = RoleMenus(self.application.bot, services.database, self.caller, menu_interval)
         self._pipeline = Pipeline(services.inbox, services.database, io, settings.bot_id, clock)
@@ -81,6 +91,14 @@ class TelegramChannel(Channel[dict[str, Any], Outgoing]):
         self._workers_done: list[asyncio.Task[None]] = []
         self._stopping = asyncio.Event()
         self.ready = asyncio.Event()
+
+    def sender(self) -> TelegramSender:
+        """The delivery worker's sender: the channel's client (and pacer, see ``pacer``)."""
+        services, delivery = self._services, self._services.runtime.settings.delivery
+        return TelegramSender(
+            self.settings, services.database, services.media, self._clock,
+            paid_broadcast=delivery.telegram.paid_broadcast, api=self.api,
+        )  # fmt: skip
 
     async def start(self) -> None:
         """Begin serving in the background."""
@@ -95,6 +113,8 @@ class TelegramChannel(Channel[dict[str, Any], Outgoing]):
         for task in self._tasks:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
+        await self.pacer.close()
+        await self.api.close()
         await self.application.shutdown()
 
     async def parse(self, raw: dict[str, Any]) -> list[IncomingMessage]:

@@ -1,24 +1,27 @@
 """The Telegram adapter's calls: fetch files, answer and disarm buttons, send replies.
 
 Replies are rendered by ``telegram.render`` and their buttons get callback tokens
-from the store (one short transaction) before anything is sent.
+from the store (one short transaction) before anything is sent. They go out through the
+same client and the same pacer as the outbox's rows (``sender.py``), ahead of them.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Callable
 from datetime import datetime
 
+import aiohttp
 from telegram import Bot, LinkPreviewOptions
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden
 
 from bot.channels.buttons import issue_token
-from bot.channels.telegram.bot import Caller
+from bot.channels.pacer import Pacer, Priority
+from bot.channels.telegram.bot import Backoff, Caller, Unavailable
 from bot.channels.telegram.parse import ButtonPress, FileRef
-from bot.channels.telegram.render import Outgoing, chosen, markup, render
+from bot.channels.telegram.render import Outgoing, chosen, render
+from bot.channels.telegram.sender import ApiError, TelegramApi
 from bot.core import MediaStore
 from handlers import Channel, PhotoProblem, PhotoRef, RejectedFile, Reply, Venue
 from storage.db import Database
@@ -26,6 +29,7 @@ from storage.db import Database
 log = logging.getLogger(__name__)
 
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
+ATTEMPTS = 5  # network errors and 5xx, as the Caller does
 
 
 class Blocked(Exception):
@@ -43,9 +47,11 @@ class TelegramIO:
         media: MediaStore,
         clock: Callable[[], datetime],
         max_download_bytes: int,
+        api: TelegramApi,
+        pacer: Pacer,
     ) -> None:
         self._bot, self._call, self._db, self._media = bot, caller, database, media
-        self._clock = clock
+        self._clock, self._api, self.pacer = clock, api, pacer
         self._limit = min(max_download_bytes, media.max_bytes)
 
     async def fetch(self, files: tuple[FileRef, ...]) -> tuple[PhotoRef | RejectedFile, ...]:
@@ -108,12 +114,14 @@ class TelegramIO:
             return
         messages, tokens = await self._prepare(user_key, replies)
         for message in messages:
+            if not (message.html or message.photo_sha256 or message.venue):
+                continue
             try:
-                await self._send_one(chat_id, message, tokens)
-            except Forbidden as exc:
-                raise Blocked(str(chat_id)) from exc
-            except BadRequest as exc:
-                log.warning("telegram message to chat %s refused: %s", chat_id, exc.message)
+                await self._send_one(chat_id, user_key, message, tokens)
+            except ApiError as exc:
+                if exc.status == 403:
+                    raise Blocked(str(chat_id)) from exc
+                log.warning("telegram message to chat %s refused: %s", chat_id, exc.status)
 
     async def _prepare(
         self, user_key: str, replies: list[Reply]
@@ -132,30 +140,31 @@ class TelegramIO:
                     )
         return messages, tokens
 
-    async def _send_one(self, chat_id: int, out: Outgoing, tokens: dict[str, str]) -> None:
-        if out.venue is not None:
-            await self._send_venue(chat_id, out.venue)
-            return
-        keyboard = markup(out, tokens)
-        path = self._media.public_path(out.photo_sha256) if out.photo_sha256 else None
-        if path is not None:
-            data = await asyncio.to_thread(path.read_bytes)
-            await self._call("sendPhoto", chat_id, lambda: self._bot.send_photo(
-                chat_id, data, caption=out.html or None, parse_mode=ParseMode.HTML,
-                reply_markup=keyboard,
-            ))  # fmt: skip
-            return
-        if out.photo_sha256:
-            log.warning("telegram photo %s missing from the media store", out.photo_sha256[:12])
-        if not out.html:
-            return
-        await self._call("sendMessage", chat_id, lambda: self._bot.send_message(
-            chat_id, out.html, parse_mode=ParseMode.HTML, reply_markup=keyboard,
-            link_preview_options=NO_PREVIEW,
-        ))  # fmt: skip
+    async def _send_one(self, chat_id: int, user_key: str, out: Outgoing,
+                        tokens: dict[str, str]) -> None:  # fmt: skip
+        """One message through the channel's pacer, first in line; waits out 429s.
 
-    async def _send_venue(self, chat_id: int, venue: Venue) -> None:
-        await self._call("sendVenue", chat_id, lambda: self._bot.send_venue(
-            chat_id, latitude=venue.latitude, longitude=venue.longitude, title=venue.title,
-            address=venue.address,
-        ))  # fmt: skip
+        Raises:
+            ApiError: Telegram refused it for good (403, 400).
+            Unavailable: Telegram could not be reached after all attempts.
+        """
+        backoff = Backoff()
+        for attempt in range(1, ATTEMPTS + 1):
+            try:
+                async with self.pacer.slot(user_key, Priority.REPLY):
+                    await self._api.send(chat_id, out, tokens, False)
+                return
+            except ApiError as exc:
+                if exc.status in (400, 403):
+                    raise
+                if exc.status == 429:
+                    await self.pacer.pause(max(exc.retry_after, 1.0))
+                    continue
+                log.warning("telegram reply to chat %s: %s (attempt %d)", chat_id, exc.status,
+                            attempt)  # fmt: skip
+            except (aiohttp.ClientError, TimeoutError) as exc:
+                log.warning("telegram reply to chat %s: %s (attempt %d)", chat_id,
+                            type(exc).__name__, attempt)  # fmt: skip
+            if attempt < ATTEMPTS:
+                await self._call.sleep(backoff.next())
+        raise Unavailable("sendMessage")

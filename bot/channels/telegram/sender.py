@@ -1,7 +1,9 @@
-"""The delivery worker's Telegram sender: outbox rows to Bot API calls, at the bucket's pace.
+"""The Bot API client of every message HueBot sends on Telegram, and the outbox's sender.
 
-It speaks the Bot API directly over one aiohttp session (JSON bodies, the same
-``telegram.render`` as replies in a dialog). python-telegram-bot is not used on this
+``TelegramApi`` speaks the Bot API directly over one aiohttp session (JSON bodies, the
+same ``telegram.render`` for replies in a dialog and for outbox rows); the channel's
+replies (``io.py``) and the delivery worker's ``TelegramSender`` share it and the
+channel's pacer. python-telegram-bot is not used on this
 path: measured on loopback, a PTB ``send_message`` cost about 2.8 ms of CPU against 0.1 ms
 for a plain aiohttp request, which caps a process near 300 messages a second, well
 below a paid broadcast's 1000. Errors come back as ``Result``s, never raised: 429 with
@@ -24,7 +26,7 @@ from bot.channels.buttons import issue_token
 from bot.channels.telegram.bot import TelegramSettings
 from bot.channels.telegram.render import Outgoing, escape, markup, render
 from bot.core import MediaStore
-from bot.delivery.senders import Outcome, Pacer, Result
+from bot.delivery.senders import Lane, Outcome, Result
 from handlers import Channel, Venue, reply_from_dict
 from storage.db import Database
 from storage.delivery import Claimed
@@ -44,8 +46,91 @@ class ApiError(Exception):
         self.status, self.description, self.retry_after = status, description, retry_after
 
 
+class TelegramApi:
+    """The Bot API over one aiohttp session: the one client of replies and outbox rows."""
+
+    def __init__(
+        self, settings: TelegramSettings, media: MediaStore, *, connections: int = 64,
+        timeout: float = 30.0,
+    ) -> None:  # fmt: skip
+        self._base = f"{settings.api_base_url}{settings.token}/"
+        self._media, self._connections = media, connections
+        self._timeout = aiohttp.ClientTimeout(total=timeout)
+        self._session: aiohttp.ClientSession | None = None
+        self._file_ids: dict[str, str] = {}
+
+    async def send(self, chat_id: int, out: Outgoing, tokens: dict[str, str], paid: bool) -> None:
+        """Send one rendered message (text, photo or venue) with its buttons.
+
+        Raises:
+            ApiError: Telegram refused it (429, 403, 400...).
+            aiohttp.ClientError, TimeoutError: Telegram could not be reached.
+        """
+        if out.venue is not None:
+            await self.call("sendVenue", {"chat_id": chat_id, **_venue(out.venue, paid)})
+            return
+        body: dict[str, Any] = {"chat_id": chat_id, "parse_mode": "HTML"}
+        keyboard = markup(out, tokens)
+        if keyboard is not None:
+            body["reply_markup"] = keyboard.to_dict()
+        if paid:
+            body["allow_paid_broadcast"] = True
+        if out.photo_sha256 and await self._send_photo(out, body):
+            return
+        if out.html:
+            await self.call("sendMessage", {**body, "text": out.html,
+                                            "link_preview_options": NO_PREVIEW})  # fmt: skip
+
+    async def _send_photo(self, out: Outgoing, body: dict[str, Any]) -> bool:
+        sha = str(out.photo_sha256)
+        caption = {"caption": out.html} if out.html else {}
+        if sha in self._file_ids:
+            await self.call("sendPhoto", {**body, **caption, "photo": self._file_ids[sha]})
+            return True
+        path = self._media.public_path(sha)
+        if path is None:
+            log.warning("telegram photo %s missing from the media store", sha[:12])
+            return False
+        form = aiohttp.FormData()
+        for key, value in {**body, **caption}.items():
+            form.add_field(key, value if isinstance(value, str) else json.dumps(value))
+        form.add_field("photo", await asyncio.to_thread(path.read_bytes), filename="photo.jpg")
+        message = await self.call("sendPhoto", form)
+        self._file_ids[sha] = str(message["photo"][-1]["file_id"])
+        return True
+
+    async def call(self, method: str, body: dict[str, Any] | aiohttp.FormData) -> Any:
+        """One Bot API call; its ``result``.
+
+        Raises:
+            ApiError: The answer was ``ok: false`` (or not JSON).
+        """
+        session = self._http()
+        kwargs = {"data": body} if isinstance(body, aiohttp.FormData) else {"json": body}
+        async with session.post(f"{self._base}{method}", **kwargs) as response:
+            try:
+                answer = await response.json(content_type=None)
+            except ValueError:
+                raise ApiError(response.status, "not JSON") from None
+        if not isinstance(answer, dict) or not answer.get("ok"):
+            raise _api_error(response.status, answer)
+        return answer["result"]
+
+    async def close(self) -> None:
+        """Close the HTTP session."""
+        if self._session is not None:
+            await self._session.close()
+            self._session = None
+
+    def _http(self) -> aiohttp.ClientSession:
+        if self._session is None:
+            connector = aiohttp.TCPConnector(limit=self._connections)
+            self._session = aiohttp.ClientSession(connector=connector, timeout=self._timeout)
+        return self._session
+
+
 class TelegramSender:
-    """Sends outbox rows to Telegram chats."""
+    """Sends outbox rows to Telegram chats (through the channel's client when it lends one)."""
 
     channel = "telegram"
     editable = True
@@ -53,25 +138,22 @@ class TelegramSender:
     def __init__(
         self, settings: TelegramSettings, database: Database, media: MediaStore,
         clock: Callable[[], datetime], *, paid_broadcast: bool = False,
-        connections: int = 64, timeout: float = 30.0,
+        connections: int = 64, api: TelegramApi | None = None,
     ) -> None:  # fmt: skip
-        self._base = f"{settings.api_base_url}{settings.token}/"
-        self._db, self._media, self._clock = database, media, clock
-        self._paid, self._connections = paid_broadcast, connections
-        self._timeout = aiohttp.ClientTimeout(total=timeout)
-        self._session: aiohttp.ClientSession | None = None
-        self._file_ids: dict[str, str] = {}
+        self._owns_api = api is None
+        self.api = api or TelegramApi(settings, media, connections=connections)
+        self._db, self._clock, self._paid = database, clock, paid_broadcast
         self._rendered: dict[tuple[int, str], list[Outgoing]] = {}
 
-    async def deliver(self, item: Claimed, throttle: Pacer) -> Result:
+    async def deliver(self, item: Claimed, throttle: Lane) -> Result:
         """Send one row's messages in order, from ``item.parts_done`` on."""
         messages = self._messages(item)
         tokens = await self._tokens(item.user_key, messages)
         paid = self._paid and item.alert_id is not None
         for index in range(item.parts_done, len(messages)):
-            await throttle.take(item.user_key)
             try:
-                await self._send(int(item.user_key), messages[index], tokens, paid)
+                async with throttle.slot(item.user_key):
+                    await self.api.send(int(item.user_key), messages[index], tokens, paid)
             except ApiError as exc:
                 return _result(exc, index)
             except (aiohttp.ClientError, TimeoutError) as exc:
@@ -95,31 +177,37 @@ class TelegramSender:
         return messages
 
     async def post(
-        self, user_key: str, text: str, ref: str | None, throttle: Pacer | None
+        self, user_key: str, text: str, ref: str | None, throttle: Lane | None
     ) -> str | None:
         """Edit message ``ref`` in the chat to show ``text`` (or send it if that fails)."""
-        if throttle is not None:
-            await throttle.take(user_key)
         body: dict[str, Any] = {"chat_id": int(user_key), "text": escape(text)}
         body.update(parse_mode="HTML", link_preview_options=NO_PREVIEW)
         if ref is not None:
             try:
-                await self._call("editMessageText", {**body, "message_id": int(ref)})
+                await self._paced(throttle, user_key, "editMessageText",
+                                  {**body, "message_id": int(ref)})  # fmt: skip
                 return ref
             except ApiError as exc:
                 if exc.status == 429 and throttle is not None:
-                    throttle.pause(max(exc.retry_after, 1.0))
+                    await throttle.pause(max(exc.retry_after, 1.0))
                 if NOT_MODIFIED in exc.description or exc.status == 429:
                     return ref
                 log.info("telegram progress message %s not edited: %s", ref, exc.status)
-        message = await self._call("sendMessage", body)
+        message = await self._paced(throttle, user_key, "sendMessage", body)
         return str(message["message_id"])
 
+    async def _paced(
+        self, throttle: Lane | None, user_key: str, method: str, body: dict[str, Any]
+    ) -> Any:
+        if throttle is None:
+            return await self.api.call(method, body)
+        async with throttle.slot(user_key):
+            return await self.api.call(method, body)
+
     async def close(self) -> None:
-        """Close the HTTP session."""
-        if self._session is not None:
-            await self._session.close()
-            self._session = None
+        """Close the HTTP session (unless the channel lent it)."""
+        if self._owns_api:
+            await self.api.close()
 
     async def _tokens(self, user_key: str, messages: list[Outgoing]) -> dict[str, str]:
         """Callback tokens for the buttons (officials' notices have some; alerts none)."""
@@ -132,58 +220,6 @@ class TelegramSender:
             return {
                 p: await issue_token(buttons, Channel.TELEGRAM, user_key, p, now) for p in payloads
             }
-
-    async def _send(self, chat_id: int, out: Outgoing, tokens: dict[str, str], paid: bool) -> None:
-        if out.venue is not None:
-            await self._call("sendVenue", {"chat_id": chat_id, **_venue(out.venue, paid)})
-            return
-        body: dict[str, Any] = {"chat_id": chat_id, "parse_mode": "HTML"}
-        keyboard = markup(out, tokens)
-        if keyboard is not None:
-            body["reply_markup"] = keyboard.to_dict()
-        if paid:
-            body["allow_paid_broadcast"] = True
-        if out.photo_sha256 and await self._send_photo(out, body):
-            return
-        if out.html:
-            await self._call("sendMessage", {**body, "text": out.html,
-                                             "link_preview_options": NO_PREVIEW})  # fmt: skip
-
-    async def _send_photo(self, out: Outgoing, body: dict[str, Any]) -> bool:
-        sha = str(out.photo_sha256)
-        caption = {"caption": out.html} if out.html else {}
-        if sha in self._file_ids:
-            await self._call("sendPhoto", {**body, **caption, "photo": self._file_ids[sha]})
-            return True
-        path = self._media.public_path(sha)
-        if path is None:
-            log.warning("telegram photo %s missing from the media store", sha[:12])
-            return False
-        form = aiohttp.FormData()
-        for key, value in {**body, **caption}.items():
-            form.add_field(key, value if isinstance(value, str) else json.dumps(value))
-        form.add_field("photo", await asyncio.to_thread(path.read_bytes), filename="alert.jpg")
-        message = await self._call("sendPhoto", form)
-        self._file_ids[sha] = str(message["photo"][-1]["file_id"])
-        return True
-
-    async def _call(self, method: str, body: dict[str, Any] | aiohttp.FormData) -> Any:
-        session = self._http()
-        kwargs = {"data": body} if isinstance(body, aiohttp.FormData) else {"json": body}
-        async with session.post(f"{self._base}{method}", **kwargs) as response:
-            try:
-                answer = await response.json(content_type=None)
-            except ValueError:
-                raise ApiError(response.status, "not JSON") from None
-        if not isinstance(answer, dict) or not answer.get("ok"):
-            raise _api_error(response.status, answer)
-        return answer["result"]
-
-    def _http(self) -> aiohttp.ClientSession:
-        if self._session is None:
-            connector = aiohttp.TCPConnector(limit=self._connections)
-            self._session = aiohttp.ClientSession(connector=connector, timeout=self._timeout)
-        return self._session
 
 
 def _venue(venue: Venue, paid: bool) -> dict[str, Any]:

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot.channels.base import Channel
 from bot.channels.gave_up import Apology
+from bot.channels.pacer_redis import live_processes, open_pacer
 from bot.channels.zalo.client import ZaloClient, ZaloHttp
 from bot.channels.zalo.io import ZaloIO
 from bot.channels.zalo.parse import parse_event
@@ -28,6 +29,7 @@ from bot.channels.zalo.settings import ZaloSettings
 from bot.channels.zalo.tokens import Sleep, TokenKeeper, TokenUnavailable
 from bot.channels.zalo.webhook import Intake
 from bot.core import Services, utc_now
+from bot.delivery.settings import limits_of, redis_url
 from handlers import IncomingMessage, Reply
 from storage.zalo import QueuedEvent
 
@@ -55,7 +57,14 @@ class ZaloChannel(Channel[dict[str, Any], Outgoing]):
         self.http = ZaloHttp()
         self.tokens = TokenKeeper(settings, services.database, self.http, clock, sleep=sleep)
         self.client = ZaloClient(settings, self.http, self.tokens)
-        self.io = ZaloIO(self.client, services.database, services.media, clock, settings)
+        delivery = services.runtime.settings.delivery
+        self.pacer = open_pacer(  # replies and the outbox share it
+            limits_of(delivery, "zalo"), "zalo", redis_url(delivery),
+            live_processes(services.database),
+        )  # fmt: skip
+        self.io = ZaloIO(
+            self.client, services.database, services.media, clock, settings, self.pacer
+        )
         apology = Apology(services.database, services.runtime.settings.city, "zalo", clock)
         self.queue = EventQueue(services.database, clock, apology)
         self.intake = Intake(settings, self.queue, clock)
@@ -84,6 +93,7 @@ class ZaloChannel(Channel[dict[str, Any], Outgoing]):
                 self._task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await self._task
+        await self.pacer.close()
         await self.http.close()
 
     async def parse(self, raw: dict[str, Any]) -> list[IncomingMessage]:

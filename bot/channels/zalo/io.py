@@ -9,12 +9,14 @@ Images go out as uploaded attachments; an upload's id is reused for the same pho
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from datetime import datetime
 
 from bot.channels.buttons import issue_text
+from bot.channels.pacer import Limits, Pacer, Priority
 from bot.channels.zalo.client import (
     IMAGE_TYPES,
     MAX_UPLOAD,
@@ -29,10 +31,13 @@ from bot.channels.zalo.parse import ImageRef
 from bot.channels.zalo.render import Outgoing, image_body, info_request_body, render, text_body
 from bot.channels.zalo.settings import ZaloSettings
 from bot.core import MediaStore
+from bot.delivery.senders import Lane
 from handlers import Channel, PhotoProblem, PhotoRef, RejectedFile, Reply
 from storage.db import Database
 
 log = logging.getLogger(__name__)
+
+RATE_PAUSE = 60.0  # Zalo's -32 counts calls per minute
 
 
 class NotFollowing(Exception):
@@ -52,10 +57,11 @@ class ZaloIO:
 
     def __init__(
         self, client: ZaloClient, database: Database, media: MediaStore,
-        clock: Callable[[], datetime], settings: ZaloSettings,
+        clock: Callable[[], datetime], settings: ZaloSettings, pacer: Pacer | None = None,
     ) -> None:  # fmt: skip
         self.client, self._db, self._media, self._clock = client, database, media, clock
         self._settings = settings
+        self.pacer = pacer or Pacer(Limits(per_second=10, groups=False), name="zalo")
         self._limit = min(settings.max_download_bytes, media.max_bytes)
         self._attachments: dict[str, str] = {}
 
@@ -87,7 +93,8 @@ class ZaloIO:
         return prepared
 
     async def send_one(self, user_key: str, item: Prepared) -> str | None:
-        """Send one message; returns Zalo's message id (None: nothing to send, no photo).
+        """Send one message (the caller holds the pacer's slot); returns Zalo's message id
+        (None: nothing to send, no photo).
 
         Raises:
             ZaloError: Zalo refused it.
@@ -105,6 +112,9 @@ class ZaloIO:
     async def send(self, user_key: str, replies: list[Reply]) -> None:
         """Answer a citizen's message: send the replies in order; a refused one is skipped.
 
+        Each message goes through the channel's pacer first in line (a reply to someone
+        who just wrote), the same pacer the outbox's messages wait in.
+
         Raises:
             NotFollowing: The citizen cannot be reached; nothing more was sent.
             Unavailable: Zalo could not be reached, or asked us to slow down.
@@ -118,12 +128,22 @@ class ZaloIO:
         finally:
             await self.count(user_key, sent)
 
+    @contextlib.asynccontextmanager
+    async def paced(self, user_key: str, lane: Lane | None = None) -> AsyncIterator[None]:
+        """A reply's slot in the pacer (the sender's ``lane`` when it gives one)."""
+        context = lane.slot(user_key) if lane else self.pacer.slot(user_key, Priority.REPLY)
+        async with context:
+            yield
+
     async def _send_checked(self, user_key: str, item: Prepared) -> str | None:
         try:
-            return await self.send_one(user_key, item)
+            async with self.paced(user_key):
+                return await self.send_one(user_key, item)
         except ZaloError as exc:
             if exc.code == NOT_FOLLOWING:
                 raise NotFollowing(user_key) from exc
+            if exc.code == RATE_LIMITED:
+                await self.pacer.pause(RATE_PAUSE)
             if exc.code == RATE_LIMITED or exc.code in TOKEN_ERRORS:
                 raise Unavailable(str(exc)) from exc
             log.warning("zalo message to %s refused: %s", user_key, exc.code)
@@ -132,7 +152,8 @@ class ZaloIO:
     async def request_info(self, user_key: str, language: str) -> None:
         """Send Zalo's form asking the citizen to share their name and phone."""
         body = info_request_body(user_key, language, self._settings.info_image_url)
-        await self.client.send(body)
+        async with self.paced(user_key):
+            await self.client.send(body)
         await self.count(user_key, 1)
 
     async def count(self, user_key: str, sent: int) -> None:

@@ -25,17 +25,15 @@ from bot.channels.zalo.client import (
     Unavailable,
     ZaloError,
 )
-from bot.channels.zalo.io import Prepared, ZaloIO
+from bot.channels.zalo.io import RATE_PAUSE, Prepared, ZaloIO
 from bot.channels.zalo.render import Outgoing
 from bot.channels.zalo.settings import ZaloSettings
-from bot.delivery.senders import Outcome, Pacer, Result
+from bot.delivery.senders import Lane, Outcome, Result
 from handlers import reply_from_dict
 from storage.db import Database
 from storage.delivery import Claimed
 
 log = logging.getLogger(__name__)
-
-RATE_PAUSE = 60.0  # Zalo's -32 counts calls per minute
 
 
 class ZaloSender:
@@ -50,7 +48,7 @@ class ZaloSender:
     ) -> None:  # fmt: skip
         self._io, self._db, self._settings, self._clock = io, database, settings, clock
 
-    async def deliver(self, item: Claimed, throttle: Pacer) -> Result:
+    async def deliver(self, item: Claimed, throttle: Lane) -> Result:
         """Send one row's messages in order, from ``item.parts_done`` on."""
         replies = [reply_from_dict(r) for r in item.payload.get("replies", [])]
         try:
@@ -62,8 +60,8 @@ class ZaloSender:
             if closed is not None:
                 log.info("outbox %s: %s", item.id, closed)
                 return Result(Outcome.FAILED, index, closed)
-            await throttle.take(item.user_key)
-            result = await self._send(item.user_key, messages[index], index)
+            async with throttle.slot(item.user_key):
+                result = await self._send(item.user_key, messages[index], index)
             if result is not None:
                 return result
         return Result(Outcome.SENT, len(messages))
@@ -96,16 +94,15 @@ class ZaloSender:
         return None
 
     async def post(
-        self, user_key: str, text: str, ref: str | None, throttle: Pacer | None
+        self, user_key: str, text: str, ref: str | None, throttle: Lane | None
     ) -> str | None:
         """Show a broadcaster their alert's progress: Zalo cannot edit, so the reporter
         posts at the start and at the end only (the returned message id says "posted")."""
         if await self.window_closed(user_key) is not None:
             return None
-        if throttle is not None:
-            await throttle.take(user_key)
         try:
-            message_id = await self._io.send_one(user_key, Prepared(Outgoing(text)))
+            async with self._io.paced(user_key, throttle):
+                message_id = await self._io.send_one(user_key, Prepared(Outgoing(text)))
         except (ZaloError, Unavailable) as exc:
             log.info("zalo progress to %s not sent: %s", user_key, type(exc).__name__)
             return None
