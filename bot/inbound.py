@@ -3,7 +3,8 @@
 A channel adapter builds an ``IncomingMessage`` and calls ``Inbox.receive``. The
 update is claimed (platform update id), handled and its replies recorded in one
 transaction: a replay gets the same replies and changes nothing, and a failure
-anywhere leaves nothing half-stored.
+anywhere leaves nothing half-stored. The message's free text is parsed before the
+transaction begins, so the store (on SQLite, its one writer) is held only for its work.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import handlers
 from bot.core.clock import utc_now
@@ -32,6 +34,8 @@ from storage.db import Database
 __all__ = ["Inbox", "Outcome", "StoreUnavailable", "reply_from_dict", "reply_to_dict"]
 
 log = logging.getLogger(__name__)
+
+PREPARSE_MAX = 4096  # a longer text is parsed only if a handler asks for it
 
 
 class StoreUnavailable(Exception):
@@ -83,6 +87,7 @@ class Inbox:
 
     async def _process(self, message: IncomingMessage) -> Outcome:
         now = self._clock()
+        nlu = await self._understood(message)
         async with self._db.unit_of_work() as store:
             claimed = await store.updates.claim(message.channel, message.update_id, now)
             if not claimed:
@@ -94,7 +99,7 @@ class Inbox:
             ctx = Context(
                 store=store,
                 city=self._city,
-                nlu=self._nlu,
+                nlu=nlu,
                 now=now,
                 limits=self._limits,
                 places=self._places,
@@ -105,6 +110,13 @@ class Inbox:
                 message.channel, message.update_id, user.id, [reply_to_dict(r) for r in replies]
             )
         return Outcome(replies, language=user.language)
+
+    async def _understood(self, message: IncomingMessage) -> Parser:
+        """The NLU, having read the message's free text already (outside the transaction)."""
+        text = message.text
+        if not text or message.command or message.choice or len(text) > PREPARSE_MAX:
+            return self._nlu
+        return Preparsed(self._nlu, text, await self._nlu.parse(text))
 
     async def chat_language(self, channel: str, key: str) -> str | None:
         """The language a chat has chosen (None for a chat that never wrote)."""
@@ -124,6 +136,22 @@ class Inbox:
             for row_id, payload in rows
             for reply in payload.get("replies", [])
         ]
+
+
+class Preparsed:
+    """A parser that already knows the answer for one text (others go to ``inner``)."""
+
+    def __init__(self, inner: Parser, text: str, parsed: dict[str, Any]) -> None:
+        self._inner, self._text, self._parsed = inner, text, parsed
+
+    async def parse(self, text: str) -> dict[str, Any]:
+        """The known parse for the message's text; otherwise the inner parser's."""
+        if text == self._text:
+            return dict(self._parsed)
+        return await self._inner.parse(text)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._inner, name)
 
 
 def failure_replies(locale: str | None) -> list[Reply]:

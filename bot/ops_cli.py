@@ -81,9 +81,8 @@ async def _run(args: argparse.Namespace, store: Store, runtime: Runtime) -> int:
 
 
 async def print_failed(store: Store, limit: int) -> int:
-    """List the updates both intake queues gave up on (never their content); 0."""
-    found = [*await store.telegram_updates.failed(limit), *await store.zalo_events.failed(limit)]
-    found.sort(key=lambda f: f.failed_at or f.received_at, reverse=True)
+    """List the updates the intake gave up on, every channel (never their content); 0."""
+    found = await store.intake.failed(limit)
     rows = [("CHANNEL", "UPDATE", "USER", "TRIES", "FAILED AT", "ERROR")]
     rows += [
         (f.channel, f.update_id, f.user_key or "-", str(f.attempts),

@@ -54,7 +54,7 @@ class Leases:
         return await self._release(lambda holder: holder.in_(holders))
 
     async def _release(self, which: Callable[[Any], Any]) -> dict[str, int]:
-        box, tg, za = models.Outbox, models.TelegramUpdate, models.ZaloEvent
+        box, intake = models.Outbox, models.ChannelUpdate
         counts = {
             "outbox": await self._run(
                 update(box)
@@ -63,13 +63,12 @@ class Leases:
                 .values(status="pending", claimed_by=None, claimed_until=None)
             ),
         }
-        for name, row in (("telegram", tg), ("zalo", za)):
-            counts[name] = await self._run(
-                update(row)
-                .where(row.status == "pending", row.locked_by.is_not(None))
-                .where(which(row.locked_by))
-                .values(locked_by=None, locked_until=None)
-            )
+        counts["intake"] = await self._run(
+            update(intake)
+            .where(intake.status == "pending", intake.lease_owner.is_not(None))
+            .where(which(intake.lease_owner))
+            .values(lease_owner=None, lease_until=None)
+        )
         return counts
 
     async def _run(self, statement: object) -> int:

@@ -26,10 +26,10 @@ NAME: Final = column_length(models.User.name)
 PHONE: Final = column_length(models.User.phone)
 EXTERNAL_ID: Final = column_length(models.User.external_id)
 UPDATE_ID: Final = column_length(models.ProcessedUpdate.update_id)
-ZALO_USER: Final = column_length(models.ZaloEvent.user_key)
-ZALO_EVENT_NAME: Final = column_length(models.ZaloEvent.event_name)
-TELEGRAM_CHAT: Final = column_length(models.TelegramUpdate.chat_key)
-MEDIA_GROUP: Final = column_length(models.TelegramUpdate.media_group_id)
+CHAT_KEY: Final = column_length(models.ChannelUpdate.chat_key)
+GROUP_KEY: Final = column_length(models.ChannelUpdate.group_key)
+UPDATE_KIND: Final = column_length(models.ChannelUpdate.kind)
+INTAKE_KEY: Final = column_length(models.ChannelUpdate.update_key)
 FILENAME: Final = 120  # echoed back in a refusal; not stored
 
 

@@ -248,32 +248,41 @@ class Outbox(Base):
     parts_done: Mapped[int] = mapped_column(SmallInteger, default=0, server_default="0")
 
 
-class TelegramUpdate(Base):
-    """A Telegram update as received; the webhook answers once this row is committed.
+class ChannelUpdate(Base):
+    """An update from any messenger as received; the webhook answers once this row is committed.
 
-    Rows are processed in ``update_id`` order, one chat at a time, and then kept as
-    ``done`` (payload emptied) for a while, so a re-delivered update is ignored.
+    ``update_key`` is the platform's own id of the delivery (Telegram ``"<bot>:<update_id>"``,
+    Zalo's ``msg_id``): an update delivered twice is stored once. Rows of one ``chat_key``
+    are processed one at a time in ``(position, id)`` order (``position`` is Telegram's
+    update id, or the Zalo event's time in milliseconds); rows sharing a ``group_key`` (an
+    album) are processed together. Finished rows are kept as ``done`` (payload emptied) for
+    a while, so a re-delivery is recognised; given-up rows stay ``failed`` with their error.
     """
 
-    __tablename__ = "telegram_update"
+    __tablename__ = "channel_update"
     __table_args__ = (
-        Index("ix_telegram_update_bot_id_status_update_id", "bot_id", "status", "update_id"),
-        Index("ix_telegram_update_bot_id_chat_key", "bot_id", "chat_key"),
+        UniqueConstraint("channel", "update_key"),
+        Index("ix_channel_update_channel_status_position", "channel", "status", "position"),
+        Index("ix_channel_update_channel_chat_key_status", "channel", "chat_key", "status"),
     )
 
-    bot_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
-    update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    update_key: Mapped[str] = mapped_column(String(100))
     chat_key: Mapped[str | None] = mapped_column(String(40))
-    media_group_id: Mapped[str | None] = mapped_column(String(64))
+    group_key: Mapped[str | None] = mapped_column(String(64))
+    kind: Mapped[str | None] = mapped_column(String(40))
+    position: Mapped[int] = mapped_column(BigInteger)
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
     status: Mapped[str] = mapped_column(String(10), default="pending")
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     received_at: Mapped[datetime] = mapped_column(When)
-    locked_until: Mapped[datetime | None] = mapped_column(When)
+    next_at: Mapped[datetime | None] = mapped_column(When)
+    lease_owner: Mapped[str | None] = mapped_column(String(40))
+    lease_until: Mapped[datetime | None] = mapped_column(When)
     done_at: Mapped[datetime | None] = mapped_column(When)
-    # Who holds the lease, and why processing was given up (migration 0008).
-    locked_by: Mapped[str | None] = mapped_column(String(40))
     last_error: Mapped[str | None] = mapped_column(String(300))
+
 
 
 class Button(Base):
@@ -502,34 +511,6 @@ class Open311Key(Base):
 
 
 # --- Zalo Official Account (migration 0006; storage/zalo.py) ------------------------------
-
-
-class ZaloEvent(Base):
-    """A signed Zalo webhook event as received; the webhook answers once this row is committed.
-
-    ``event_key`` is Zalo's ``msg_id`` (or, for events without one, a digest of the event's
-    name, user and timestamp): an event delivered twice is stored once. Rows are processed
-    one user at a time in ``(event_at, id)`` order and kept as ``done`` (payload emptied)
-    for a while, so a replayed event is recognised.
-    """
-
-    __tablename__ = "zalo_event"
-    __table_args__ = (Index("ix_zalo_event_status_user_key", "status", "user_key"),)
-
-    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
-    event_key: Mapped[str] = mapped_column(String(100), unique=True)
-    user_key: Mapped[str] = mapped_column(String(40))
-    event_name: Mapped[str] = mapped_column(String(40))
-    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
-    status: Mapped[str] = mapped_column(String(10), default="pending")
-    attempts: Mapped[int] = mapped_column(Integer, default=0)
-    event_at: Mapped[datetime] = mapped_column(When)
-    received_at: Mapped[datetime] = mapped_column(When)
-    locked_until: Mapped[datetime | None] = mapped_column(When)
-    done_at: Mapped[datetime | None] = mapped_column(When)
-    # Who holds the lease, and why processing was given up (migration 0008).
-    locked_by: Mapped[str | None] = mapped_column(String(40))
-    last_error: Mapped[str | None] = mapped_column(String(300))
 
 
 class ZaloWindow(Base):

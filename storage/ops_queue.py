@@ -13,6 +13,7 @@ from sqlalchemy import ColumnElement, Select, case, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import models
+from storage.intake import Intake
 from storage.records import OPEN_STATUSES, ReportRecord
 from storage.reports import _report
 
@@ -142,7 +143,7 @@ class OpsQueue:
             select(seen.channel, func.max(seen.processed_at)).group_by(seen.channel)
         )
         found = {str(ch): _aware(at) for ch, at in rows if at is not None}
-        received = await self._session.scalar(select(func.max(models.TelegramUpdate.received_at)))
+        received = await Intake(self._session).last_received("telegram")
         if received is not None:
             at = _aware(received)
             found["telegram"] = max(at, found.get("telegram", at))

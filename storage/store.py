@@ -12,6 +12,7 @@ from storage.buttons import Buttons
 from storage.crisis import Crisis
 from storage.delivery import DeliveryQueue
 from storage.handling import Handling
+from storage.intake import Intake
 from storage.leases import Leases
 from storage.ops import OpsAccess
 from storage.ops_queue import OpsQueue
@@ -20,8 +21,8 @@ from storage.repositories import Conversations, Outbox, Units, Updates, Users
 from storage.services import ServiceDirectory
 from storage.staff import Staff
 from storage.stats import Statistics
-from storage.telegram import DeepLinks, TelegramUpdates
-from storage.zalo import ZaloEvents, ZaloTokens, ZaloWindows
+from storage.telegram import DeepLinks
+from storage.zalo import ZaloTokens, ZaloWindows
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,7 +38,7 @@ class Store:
     staff: Staff
     stats: Statistics
     handling: Handling
-    telegram_updates: TelegramUpdates
+    intake: Intake
     buttons: Buttons
     deep_links: DeepLinks
     services: ServiceDirectory
@@ -46,7 +47,6 @@ class Store:
     delivery: DeliveryQueue
     ops: OpsAccess
     ops_queue: OpsQueue
-    zalo_events: ZaloEvents
     zalo_windows: ZaloWindows
     zalo_tokens: ZaloTokens
     leases: Leases
@@ -65,7 +65,7 @@ class Store:
             staff=Staff(session),
             stats=Statistics(session),
             handling=Handling(session),
-            telegram_updates=TelegramUpdates(session),
+            intake=Intake(session),
             buttons=Buttons(session),
             deep_links=DeepLinks(session),
             services=ServiceDirectory(session),
@@ -76,7 +76,6 @@ class Store:
             ops_queue=OpsQueue(session),
             leases=Leases(session),
             crisis=Crisis(session),
-            zalo_events=ZaloEvents(session),
             zalo_windows=ZaloWindows(session),
             zalo_tokens=ZaloTokens(session),
         )

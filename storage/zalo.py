@@ -1,41 +1,24 @@
-"""Zalo's inbound event queue, reply windows and the Official Account's tokens.
+"""Zalo's reply windows and the Official Account's tokens.
 
-``ZaloEvents`` makes the webhook fast and lossless: the route commits the signed event
-here and answers 200; a worker claims events one user at a time, in order, processes
-them and marks them done (button texts live in ``storage/buttons.py``, shared by every
-messenger). ``ZaloWindows`` keeps each citizen's last message and how many messages
-went out since (Zalo's free 48-hour reply window).
+Inbound events wait in the intake every channel shares (``storage/intake.py``); button
+texts live in ``storage/buttons.py``, shared by every messenger. ``ZaloWindows`` keeps
+each citizen's last message and how many messages went out since (Zalo's free 48-hour
+reply window).
 ``ZaloTokens`` holds the OA's access and refresh tokens (see bot/channels/zalo/tokens.py).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, delete, exists, func, or_, select, update
+from sqlalchemy import or_, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import aliased
 
-from storage import limits, models
-from storage.failed_updates import FailedUpdate
-
-PENDING, DONE, FAILED = "pending", "done", "failed"
-CANDIDATES = 20
-
-
-@dataclass(frozen=True, slots=True)
-class QueuedEvent:
-    """A stored event waiting to be processed."""
-
-    id: int
-    event_key: str
-    payload: dict[str, Any]
-    attempts: int
-    user_key: str | None = None
+from storage import models
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,111 +36,6 @@ def _insert(session: AsyncSession) -> Any:
 
 def _count(result: Any) -> int:
     return int(getattr(result, "rowcount", 0) or 0)
-
-
-class ZaloEvents:
-    """Signed webhook events, stored before they are acknowledged and processed after."""
-
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
-
-    async def add(
-        self, event_key: str, user_key: str, event_name: str, payload: dict[str, Any],
-        event_at: datetime, now: datetime,
-    ) -> bool:  # fmt: skip
-        """Keep an event; False when it was stored before (a re-delivery or a replay)."""
-        values = {
-            "event_key": limits.fit_key(event_key, limits.UPDATE_ID),
-            "user_key": limits.fit_key(user_key, limits.ZALO_USER),
-            "event_name": limits.clip(event_name, limits.ZALO_EVENT_NAME, mark=""),
-            "payload": payload, "status": PENDING, "attempts": 0, "event_at": event_at,
-            "received_at": now,
-        }  # fmt: skip
-        insert = _insert(self._session)(models.ZaloEvent).values(**values)
-        return bool(_count(await self._session.execute(insert.on_conflict_do_nothing())))
-
-    async def claim(
-        self, now: datetime, lease: timedelta, holder: str | None = None
-    ) -> QueuedEvent | None:
-        """Lease the next event to process: a user's events come out in order.
-
-        An event waits while an earlier one (by ``event_at``, then arrival) of the same
-        user is pending. Returns None when nothing is ready.
-        """
-        row, earlier = models.ZaloEvent, aliased(models.ZaloEvent)
-        blocked = exists().where(
-            earlier.user_key == row.user_key,
-            earlier.status == PENDING,
-            or_(
-                earlier.event_at < row.event_at,
-                and_(earlier.event_at == row.event_at, earlier.id < row.id),
-            ),
-        )
-        query = (
-            select(row)
-            .where(row.status == PENDING)
-            .where(or_(row.locked_until.is_(None), row.locked_until < now))
-            .where(~blocked)
-            .order_by(row.event_at, row.id)
-            .limit(1)
-            .with_for_update(skip_locked=True)
-        )
-        found = await self._session.scalar(query)
-        if found is None:
-            return None
-        found.locked_until, found.attempts = now + lease, found.attempts + 1
-        found.locked_by = holder
-        await self._session.flush()
-        return QueuedEvent(
-            found.id, found.event_key, dict(found.payload), found.attempts, found.user_key
-        )
-
-    async def finish(self, event_id: int, now: datetime) -> None:
-        """Mark an event processed and forget its content (the key stays, for dedupe)."""
-        await self._set(
-            event_id, status=DONE, done_at=now, payload={}, locked_until=None, locked_by=None
-        )
-
-    async def retry_later(
-        self, event_id: int, at: datetime, give_up: bool, error: str | None = None
-    ) -> None:
-        """Processing failed with ``error``: try again at ``at``, or mark it failed (kept)."""
-        values: dict[str, Any] = {
-            "locked_until": at, "locked_by": None, "last_error": (error or "")[:300] or None,
-        }  # fmt: skip
-        if give_up:
-            values.update(status=FAILED, done_at=at)  # kept for the operators until pruned
-        await self._set(event_id, **values)
-
-    async def prune(self, before: datetime) -> int:
-        """Delete events finished before ``before``; return how many."""
-        row = models.ZaloEvent
-        result = await self._session.execute(
-            delete(row).where(row.status != PENDING, row.done_at < before)
-        )
-        return _count(result)
-
-    async def counts(self) -> dict[str, int]:
-        """How many events are pending, done and failed."""
-        row = models.ZaloEvent
-        rows = await self._session.execute(select(row.status, func.count()).group_by(row.status))
-        return {status: int(count) for status, count in rows.all()}
-
-    async def failed(self, limit: int = 50) -> list[FailedUpdate]:
-        """The newest given-up events with their errors, for the operators."""
-        row = models.ZaloEvent
-        rows = await self._session.scalars(
-            select(row).where(row.status == FAILED).order_by(row.done_at.desc()).limit(limit)
-        )
-        return [
-            FailedUpdate("zalo", r.event_key, r.user_key, r.attempts, r.received_at,
-                         r.done_at, r.last_error)
-            for r in rows
-        ]  # fmt: skip
-
-    async def _set(self, event_id: int, **values: Any) -> None:
-        row = models.ZaloEvent
-        await self._session.execute(update(row).where(row.id == event_id).values(**values))
 
 
 class ZaloWindows:

@@ -78,7 +78,7 @@ class Telegram:
 
         async def pending() -> int:
             async with self.services.database.unit_of_work() as store:
-                counts = await store.telegram_updates.counts(self.channel.settings.bot_id)
+                counts = await store.intake.counts("telegram")
             return counts.get("pending", 0)
 
         for _ in range(750):

@@ -17,8 +17,8 @@ MAX_FAKE_SECONDS = 600.0
 
 async def next_retry(database: Any, table: Any) -> datetime | None:
     """When the earliest update put back for a retry (held by no worker) is due."""
-    query = select(func.min(table.locked_until)).where(
-        table.status == "pending", table.locked_by.is_(None), table.locked_until.is_not(None)
+    query = select(func.min(table.next_at)).where(
+        table.status == "pending", table.lease_owner.is_(None), table.next_at.is_not(None)
     )
     async with database.engine.connect() as conn:
         value = await conn.scalar(query)

@@ -27,7 +27,7 @@ async def retry_at(telegram: Telegram) -> datetime:
 
 async def counts(telegram: Telegram) -> dict[str, int]:
     async with telegram.services.database.unit_of_work() as store:
-        return await store.telegram_updates.counts(telegram.channel.settings.bot_id)
+        return await store.intake.counts("telegram")
 
 
 @pytest.mark.parametrize("mode", ["webhook"], indirect=True)

@@ -29,13 +29,13 @@ async def test_a_poisoned_update_is_given_up_quickly_and_the_next_one_answered(
         answered = say("vi", "help")
         waited = await fake_seconds_until(
             lambda: answered in telegram.fake.texts(citizen.id), telegram.clock,
-            telegram.channel.queue.wake, database, models.TelegramUpdate,
+            telegram.channel.queue.wake, database, models.ChannelUpdate,
         )  # fmt: skip
     assert round(waited, 1) == 3.0, f"the next message waited {waited} s for a poisoned one"
     await telegram.settled()
     async with database.unit_of_work() as store:
-        assert await store.telegram_updates.counts(bot_id) == {"failed": 1, "done": 1}
-        [failed] = await store.telegram_updates.failed()
+        assert await store.intake.counts("telegram") == {"failed": 1, "done": 1}
+        [failed] = await store.intake.failed()
     assert failed.attempts == 3 and failed.error and "Cống" not in failed.error
     [apology] = await outbox_texts(database, "telegram", str(citizen.id))
     assert "Xin lỗi" in apology and HOTLINE in apology

@@ -60,7 +60,7 @@ class Zalo:
 
         async def pending() -> int:
             async with self.services.database.unit_of_work() as store:
-                return (await store.zalo_events.counts()).get("pending", 0)
+                return (await store.intake.counts("zalo")).get("pending", 0)
 
         for _ in range(750):
             if await pending() == 0:
@@ -177,7 +177,7 @@ async def test_a_bad_signature_is_refused_and_nothing_is_stored(zalo: Zalo, citi
     assert await zalo.post(event, **{"X-ZEvent-Signature": ""}) == 401
     assert await zalo.post(event | {"app_id": "999"}) == 401
     async with zalo.services.database.unit_of_work() as store:
-        assert await store.zalo_events.counts() == {}
+        assert await store.intake.counts("zalo") == {}
     assert zalo.fake.sent() == []
 
 
@@ -191,7 +191,7 @@ async def test_stale_and_future_events_are_refused(
     clock.advance(minutes=-10)
     assert await zalo.post(ahead) == 400
     async with zalo.services.database.unit_of_work() as store:
-        assert await store.zalo_events.counts() == {}
+        assert await store.intake.counts("zalo") == {}
 
 
 async def test_without_an_oa_secret_key_every_webhook_is_refused(
@@ -263,7 +263,7 @@ async def test_stickers_and_documents_get_a_polite_answer_and_echoes_are_ignored
     assert "“don.pdf” không phải ảnh" in document[0]
     assert await zalo.post(citizen.echo("Xin chào")) == 200
     async with zalo.services.database.unit_of_work() as store:
-        assert (await store.zalo_events.counts()) == {"done": 2}
+        assert (await store.intake.counts("zalo")) == {"done": 2}
     assert await reports(zalo) == []
 
 
@@ -282,5 +282,5 @@ async def test_the_recorded_samples_are_taken_when_signed_as_zalo_signs(
         keys.add(raw.get("message", {}).get("msg_id") or path.name)
     await zalo.settled()
     async with zalo.services.database.unit_of_work() as store:
-        counts = await store.zalo_events.counts()
+        counts = await store.intake.counts("zalo")
     assert counts == {"done": len(keys)}  # the three PHP samples share one msg_id

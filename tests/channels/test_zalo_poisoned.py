@@ -20,13 +20,13 @@ async def test_a_poisoned_event_is_given_up_quickly_and_the_next_one_answered(
         assert await zalo.post(bad) == 200 and await zalo.post(good) == 200
         waited = await fake_seconds_until(
             lambda: len(zalo.fake.texts(citizen.id)) >= 1, zalo.channel.queue._clock,
-            zalo.channel.queue.wake, database, models.ZaloEvent,
+            zalo.channel.queue.wake, database, models.ChannelUpdate,
         )  # fmt: skip
     assert round(waited, 1) == 3.0, f"the next event waited {waited} s for a poisoned one"
     await zalo.settled()
     async with database.unit_of_work() as store:
-        assert await store.zalo_events.counts() == {"failed": 1, "done": 1}
-        [failed] = await store.zalo_events.failed()
+        assert await store.intake.counts("zalo") == {"failed": 1, "done": 1}
+        [failed] = await store.intake.failed()
     assert failed.attempts == 3 and failed.error and failed.user_key == citizen.id
     [apology] = await outbox_texts(database, "zalo", citizen.id)
     assert "Xin lỗi" in apology and "0234 1022" in apology

@@ -30,8 +30,8 @@ def zalo_headers(body: bytes, timestamp: str, key: str = OA_SECRET_KEY) -> dict[
 async def stored(hostile: Hostile) -> tuple[int, int]:
     """How many Telegram updates and Zalo events the store holds."""
     async with hostile.services.database.unit_of_work() as store:
-        telegram = await store.telegram_updates.counts(hostile.telegram.settings.bot_id)
-        zalo = await store.zalo_events.counts()
+        telegram = await store.intake.counts("telegram")
+        zalo = await store.intake.counts("zalo")
     return sum(telegram.values()), sum(zalo.values())
 
 

@@ -18,33 +18,43 @@ from collections.abc import Callable, Coroutine
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from handlers.model import Channel as Messenger
 from telegram import BotCommand, Update
 from telegram.error import TelegramError
 from telegram.ext import CallbackContext, TypeHandler
 
+from bot.channels import buttons as buttons_kit
 from bot.channels.base import Channel
 from bot.channels.gave_up import Apology
+from bot.channels.intake import ChannelIntake, Worker
 from bot.channels.pacer_redis import live_processes, open_pacer
 from bot.channels.telegram.bot import Caller, Sleep, TelegramSettings, bot_commands
 from bot.channels.telegram.bot import build_application as build_ptb
 from bot.channels.telegram.io import TelegramIO
 from bot.channels.telegram.menus import RoleMenus
-from bot.channels.telegram.parse import UPDATE_TYPES, Me, TelegramInput, ignored, merge_album
+from bot.channels.telegram.parse import (
+    UPDATE_TYPES,
+    Me,
+    TelegramInput,
+    arrival,
+    ignored,
+    merge_album,
+)
 from bot.channels.telegram.parse import parse_update as read_update
 from bot.channels.telegram.pipeline import Pipeline
 from bot.channels.telegram.polling import Poller
-from bot.channels.telegram.queue import UpdateQueue, Worker
 from bot.channels.telegram.render import Outgoing, render
 from bot.channels.telegram.sender import TelegramApi, TelegramSender
 from bot.core import Services, utc_now
 from bot.delivery.settings import limits_of, redis_url
 from handlers import IncomingMessage, Reply
-from storage.telegram import QueuedUpdate
+from storage.intake import Claimed
 
 if TYPE_CHECKING:
     from bot.config import Runtime
 
 log = logging.getLogger(__name__)
+
 
 
 class TelegramChannel(Channel[dict[str, Any], Outgoing]):
@@ -68,9 +78,11 @@ class TelegramChannel(Channel[dict[str, Any], Outgoing]):
         self.application.add_handler(TypeHandler(Update, self._read))
         self.caller = Caller(sleep)
         apology = Apology(services.database, services.runtime.settings.city, "telegram", clock)
-        self.queue = UpdateQueue(
-            services.database, settings.bot_id, clock, settings.album_wait, apology
-        )
+        self.queue = ChannelIntake(
+            services.database, "telegram", clock, album_wait=settings.album_wait,
+            gave_up=apology, read=lambda raw: arrival(settings.bot_id, raw),
+        )  # fmt: skip
+        self._db, self._clock = services.database, clock
         delivery = services.runtime.settings.delivery
         self.pacer = open_pacer(  # replies and the outbox share it
             limits_of(delivery, "telegram"), "telegram", redis_url(delivery),
@@ -110,6 +122,7 @@ class TelegramChannel(Channel[dict[str, Any], Outgoing]):
         self.queue.wake()
         if self._workers_done:
             await asyncio.wait(self._workers_done, timeout=grace)
+        await self._hand_back()
         for task in self._tasks:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
@@ -137,7 +150,7 @@ class TelegramChannel(Channel[dict[str, Any], Outgoing]):
         bot = self.application.bot
         await self.caller.forever("getMe", self.application.initialize)
         self._me = Me(bot.id, bot.username)
-        await self.queue.prune()
+        await self._prune()
         self._workers_done = [
             self._spawn(Worker(self.queue, self._process, self._stopping, self._tick).run())
             for _ in range(self._workers)
@@ -182,7 +195,23 @@ class TelegramChannel(Channel[dict[str, Any], Outgoing]):
 
             await self.caller.forever("setMyCommands", set_menu)
 
-    async def _process(self, batch: list[QueuedUpdate]) -> None:
+    async def _prune(self) -> None:
+        """Forget old updates and button tokens."""
+        await self.queue.prune()
+        async with self._db.unit_of_work() as store:
+            before = self._clock() - buttons_kit.KEEP
+            buttons = await store.buttons.prune(Messenger.TELEGRAM, before)
+        log.info("telegram: pruned %d old button tokens", buttons)
+
+    async def _hand_back(self) -> None:
+        """Finish the shared commits and return what no worker took (never raises)."""
+        try:
+            await self.queue.commits.drain()
+            await self.queue.release_held()
+        except Exception as exc:  # the store is down: the leases run out by themselves
+            log.warning("telegram: updates not handed back: %s", type(exc).__name__)
+
+    async def _process(self, batch: list[Claimed]) -> None:
         reads = [await self._translate(item.payload) for item in batch]
         await self._pipeline.handle(merge_album(reads) if len(reads) > 1 else reads[0])
 

@@ -23,7 +23,7 @@ from bot.channels.telegram.parse import ButtonPress, FileRef
 from bot.channels.telegram.render import Outgoing, chosen, render
 from bot.channels.telegram.sender import ApiError, TelegramApi
 from bot.core import MediaStore
-from handlers import Channel, PhotoProblem, PhotoRef, RejectedFile, Reply, Venue
+from handlers import Channel, PhotoProblem, PhotoRef, RejectedFile, Reply
 from storage.db import Database
 
 log = logging.getLogger(__name__)

@@ -27,6 +27,7 @@ from handlers import (
     PhotoRef,
     RejectedFile,
 )
+from storage.intake import Arrival
 
 UPDATE_TYPES = ("message", "edited_message", "callback_query", "my_chat_member")
 OTHER_MEDIA = ("video", "animation", "video_note", "voice", "audio")  # refused as files
@@ -282,6 +283,13 @@ def incoming(
         member=read.member,
         edited=read.kind is Kind.EDITED,
     )
+
+
+def arrival(bot_id: int, raw: dict[str, Any]) -> Arrival:
+    """A raw update as the intake keeps it: keyed ``"<bot id>:<update id>"``, in order."""
+    update_id = int(raw["update_id"])
+    key, group = queue_keys(raw)
+    return Arrival(f"{bot_id}:{update_id}", key, update_id, raw, group)
 
 
 def queue_keys(raw: dict[str, Any]) -> tuple[str | None, str | None]:

@@ -14,9 +14,9 @@ from typing import Any
 from telegram import Bot, Update
 from telegram.error import Conflict, NetworkError, RetryAfter
 
+from bot.channels.intake import ChannelIntake, IntakeUnavailable
 from bot.channels.telegram.bot import Backoff, Sleep, retry_seconds
 from bot.channels.telegram.parse import UPDATE_TYPES
-from bot.channels.telegram.queue import QueueUnavailable, UpdateQueue
 
 log = logging.getLogger(__name__)
 
@@ -24,7 +24,7 @@ log = logging.getLogger(__name__)
 class Poller:
     """Fetches updates with getUpdates and stores them."""
 
-    def __init__(self, bot: Bot, queue: UpdateQueue, sleep: Sleep, timeout: int) -> None:
+    def __init__(self, bot: Bot, queue: ChannelIntake, sleep: Sleep, timeout: int) -> None:
         self._bot, self._queue, self._sleep, self._timeout = bot, queue, sleep, timeout
         self._offset: int | None = None
         self._backoff = Backoff()
@@ -53,8 +53,8 @@ class Poller:
     async def _keep(self, updates: tuple[Update, ...]) -> bool:
         raws: list[dict[str, Any]] = [update.to_dict() for update in updates]
         try:
-            await self._queue.store(raws)
-        except QueueUnavailable:
+            await self._queue.store_raw(raws)
+        except IntakeUnavailable:
             delay = self._backoff.next()
             log.warning("telegram: %d updates not stored; offset kept, again in %ss",
                         len(raws), delay)  # fmt: skip

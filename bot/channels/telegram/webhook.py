@@ -1,7 +1,7 @@
 """The Telegram webhook: check the secret, store the update, answer at once.
 
-The route does no work beyond one idempotent insert (see
-``bot/channels/telegram/queue.py``): 200 once the update is committed, 503 when it
+The route does no work beyond one idempotent insert into the shared intake (see
+``bot/channels/intake.py``): 200 once the update is committed, 503 when it
 could not be (Telegram then delivers it again), 401 without touching anything when
 the ``X-Telegram-Bot-Api-Secret-Token`` header is missing or wrong, 413 as soon as the
 body passes ``MAX_BODY`` (chunked or not), 400 when it is not JSON or nests too deep.
@@ -14,7 +14,7 @@ import logging
 
 from aiohttp import web
 
-from bot.channels.telegram.queue import QueueUnavailable, UpdateQueue
+from bot.channels.intake import ChannelIntake, IntakeUnavailable
 from bot.core.body import BadJson, BodyTooLarge, parse_json, read_bounded
 
 log = logging.getLogger(__name__)
@@ -23,11 +23,11 @@ WEBHOOK_PATH = "/telegram/webhook"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 MAX_BODY = 1024 * 1024  # updates are a few kilobytes; files are fetched separately
 
-QUEUE = web.AppKey("telegram_queue", UpdateQueue)
+QUEUE = web.AppKey("telegram_queue", ChannelIntake)
 SECRET = web.AppKey("telegram_secret", bytes)
 
 
-def setup(app: web.Application, queue: UpdateQueue, secret: str) -> None:
+def setup(app: web.Application, queue: ChannelIntake, secret: str) -> None:
     """Add the webhook route to ``app``.
 
     Raises:
@@ -53,8 +53,8 @@ async def receive(request: web.Request) -> web.Response:
     if not isinstance(raw, dict) or type(raw.get("update_id")) is not int:
         return web.Response(status=400)
     try:
-        await request.app[QUEUE].store([raw])
-    except QueueUnavailable:
+        await request.app[QUEUE].store_raw([raw])
+    except IntakeUnavailable:
         return web.Response(status=503)
     return web.Response(status=200)
 

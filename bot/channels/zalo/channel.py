@@ -15,23 +15,26 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from handlers.model import Channel as Messenger
+
+from bot.channels import buttons as buttons_kit
 from bot.channels.base import Channel
 from bot.channels.gave_up import Apology
+from bot.channels.intake import ChannelIntake, Worker
 from bot.channels.pacer_redis import live_processes, open_pacer
 from bot.channels.zalo.client import ZaloClient, ZaloHttp
 from bot.channels.zalo.io import ZaloIO
 from bot.channels.zalo.parse import parse_event
 from bot.channels.zalo.pipeline import Pipeline
-from bot.channels.zalo.queue import EventQueue, Worker
 from bot.channels.zalo.render import Outgoing, render
 from bot.channels.zalo.sender import ZaloSender
 from bot.channels.zalo.settings import ZaloSettings
 from bot.channels.zalo.tokens import Sleep, TokenKeeper, TokenUnavailable
-from bot.channels.zalo.webhook import Intake
+from bot.channels.zalo.webhook import Intake, open_windows
 from bot.core import Services, utc_now
 from bot.delivery.settings import limits_of, redis_url
 from handlers import IncomingMessage, Reply
-from storage.zalo import QueuedEvent
+from storage.intake import Claimed
 
 if TYPE_CHECKING:
     from bot.config import Runtime
@@ -66,7 +69,9 @@ class ZaloChannel(Channel[dict[str, Any], Outgoing]):
             self.client, services.database, services.media, clock, settings, self.pacer
         )
         apology = Apology(services.database, services.runtime.settings.city, "zalo", clock)
-        self.queue = EventQueue(services.database, clock, apology)
+        self.queue = ChannelIntake(
+            services.database, "zalo", clock, gave_up=apology, on_stored=open_windows
+        )
         self.intake = Intake(settings, self.queue, clock)
         self._pipeline = Pipeline(services.inbox, services.database, self.io, clock)
         self._workers, self._tick, self._keep_fresh = workers, tick, keep_fresh
@@ -119,7 +124,7 @@ class ZaloChannel(Channel[dict[str, Any], Outgoing]):
         while not self._stopping.is_set():  # the store may not answer yet
             try:
                 await self.tokens.bootstrap()
-                await self.queue.prune()
+                await self._prune()
                 break
             except Exception as exc:
                 log.warning("zalo: start-up waits for the store: %s", type(exc).__name__)
@@ -128,10 +133,22 @@ class ZaloChannel(Channel[dict[str, Any], Outgoing]):
                    for _ in range(self._workers)]  # fmt: skip
         log.info("zalo: serving app %s", self.settings.app_id)
         self.ready.set()
-        await asyncio.gather(*(worker.run() for worker in workers), self._upkeep())
+        try:
+            await asyncio.gather(*(worker.run() for worker in workers), self._upkeep())
+        finally:
+            await self.queue.commits.drain()
+            await self.queue.release_held()
 
-    async def _process(self, event: QueuedEvent) -> None:
-        await self._pipeline.handle(parse_event(event.payload))
+    async def _prune(self) -> None:
+        """Forget old events and button texts."""
+        await self.queue.prune()
+        async with self._services.database.unit_of_work() as store:
+            buttons = await store.buttons.prune(Messenger.ZALO, self._clock() - buttons_kit.KEEP)
+        log.info("zalo: pruned %d old button texts", buttons)
+
+    async def _process(self, batch: list[Claimed]) -> None:
+        for event in batch:
+            await self._pipeline.handle(parse_event(event.payload))
 
     async def _upkeep(self) -> None:
         """Refresh the access token ahead of expiry even when nothing is sent."""

@@ -1,7 +1,8 @@
 """The Zalo webhook: check the signature, refuse stale events, store the event, answer at once.
 
 Zalo wants 200 within a couple of seconds, so the route does no work beyond one
-idempotent insert (see ``bot/channels/zalo/queue.py``): 200 once the event is committed
+idempotent insert into the shared intake (see ``bot/channels/intake.py``; a citizen's
+message also opens their reply window in that transaction): 200 once the event is committed
 (or was stored before: a replay changes nothing), 503 when it could not be (Zalo then
 delivers it again). Refused without touching the store:
 
@@ -23,16 +24,18 @@ import itertools
 import logging
 import re
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, Final
 
 from aiohttp import web
 
-from bot.channels.zalo.parse import Kind, parse_event
-from bot.channels.zalo.queue import EventQueue, QueueUnavailable
+from bot.channels.intake import ChannelIntake, IntakeUnavailable
+from bot.channels.zalo.parse import Kind, ZaloInput, parse_event
 from bot.channels.zalo.settings import ZaloSettings
 from bot.channels.zalo.signature import SIGNATURE_HEADER, authentic
 from bot.core.body import BadJson, BodyTooLarge, parse_json, read_bounded
+from storage.intake import Arrival, Stored
+from storage.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +49,7 @@ class Intake:
     """What the route needs: the channel's settings, its queue and the clock."""
 
     def __init__(
-        self, settings: ZaloSettings, queue: EventQueue, clock: Callable[[], datetime]
+        self, settings: ZaloSettings, queue: ChannelIntake, clock: Callable[[], datetime]
     ) -> None:
         self.settings, self.queue, self.clock = settings, queue, clock
 
@@ -114,10 +117,24 @@ async def _accept(intake: Intake, raw: dict[str, Any]) -> web.Response:
         log.debug("zalo webhook: %s event ignored", read.event)
         return web.Response(status=200)
     try:
-        await intake.queue.store(raw, read)
-    except QueueUnavailable:
+        await intake.queue.store([arrival(raw, read, min(sent_at, now))])
+    except IntakeUnavailable:
         return web.Response(status=503)
     return web.Response(status=200)
+
+
+def arrival(raw: dict[str, Any], read: ZaloInput, sent_at: datetime) -> Arrival:
+    """An event as the intake keeps it: keyed by ``msg_id``, in order of its time."""
+    millis = int(sent_at.timestamp() * 1000)
+    return Arrival(read.key, read.user_key, millis, raw, kind=read.event)
+
+
+async def open_windows(store: Store, stored: list[Stored]) -> None:
+    """A citizen's new message opens their reply window (in the storing transaction)."""
+    for one in stored:
+        if one.fresh and parse_event(one.arrival.payload).kind is Kind.MESSAGE:
+            at = datetime.fromtimestamp(one.arrival.position / 1000, UTC)
+            await store.zalo_windows.touch(one.arrival.chat_key or "", at)
 
 
 def _decode(body: bytes) -> dict[str, Any] | None:
