@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from bot.channels.telegram.channel import TelegramChannel
 from handlers import say
@@ -21,7 +21,8 @@ from tests.support.faults import failing_inserts
 async def retry_at(telegram: Telegram) -> datetime:
     """When the (only) stored update may next be claimed."""
     async with telegram.services.database.engine.connect() as conn:
-        value = await conn.scalar(select(models.TelegramUpdate.locked_until))
+        row = models.ChannelUpdate
+        value = await conn.scalar(select(func.coalesce(row.lease_until, row.next_at)))
     return value or datetime.max.replace(tzinfo=UTC)
 
 
@@ -55,7 +56,7 @@ async def test_the_webhook_answers_503_when_the_store_cannot_take_the_update(
     telegram: Telegram, citizen: Citizen
 ):
     update = citizen.text("/help")
-    async with failing_inserts(telegram.services.database, "telegram_update"):
+    async with failing_inserts(telegram.services.database, "channel_update"):
         assert await telegram.post(update, SECRET) == 503
     assert await counts(telegram) == {}
     assert await telegram.post(update, SECRET) == 200  # Telegram delivers it again
@@ -82,7 +83,7 @@ async def test_polling_moves_the_offset_only_past_stored_updates(
 ):
     fake = telegram.fake
     update = citizen.text("/help")
-    async with failing_inserts(telegram.services.database, "telegram_update"):
+    async with failing_inserts(telegram.services.database, "channel_update"):
         fake.push(update)
         await eventually(lambda: len(polls_with(fake, update["update_id"])) >= 2)
         assert fake.offset <= update["update_id"]  # never confirmed while not stored

@@ -22,10 +22,8 @@ async def main(url: str) -> None:
     await Heartbeat(database, lambda: datetime.now(UTC)).beat()
     now = datetime.now(UTC)
     async with database.unit_of_work() as store:
-        updates = await store.telegram_updates.claim(
-            BOT_ID, now, LEASE, timedelta(0), holder_name()
-        )
-        event = await store.zalo_events.claim(now, LEASE, holder_name())
+        updates = await store.intake.claim("telegram", now, LEASE, holder_name())
+        event = await store.intake.claim("zalo", now, LEASE, holder_name())
     print("claimed" if updates and event else "nothing", flush=True)
     await asyncio.sleep(3600)
 

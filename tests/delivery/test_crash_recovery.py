@@ -21,6 +21,7 @@ from bot.leases import Heartbeat
 from handlers.alerts.issue import draft, issue
 from storage import models
 from storage.db import Database
+from storage.intake import Arrival
 from tests.delivery.claimer import BOT_ID
 from tests.delivery.processes import (
     ROOT,
@@ -112,8 +113,12 @@ async def test_queued_updates_of_a_killed_process_are_taken_back_at_restart(
         database = Database(url)
         try:
             async with database.unit_of_work() as store:
-                await store.telegram_updates.add(BOT_ID, 1, {"update_id": 1}, now(), "42")
-                await store.zalo_events.add("msg:1", "42", "user_send_text", {}, now(), now())
+                await store.intake.add(
+                    "telegram", [Arrival(f"{BOT_ID}:1", "42", 1, {"update_id": 1})], now()
+                )
+                await store.intake.add(
+                    "zalo", [Arrival("msg:1", "42", 1, {}, kind="user_send_text")], now()
+                )
             claimer = subprocess.Popen(
                 [sys.executable, "-m", "tests.delivery.claimer", url], cwd=ROOT,
                 env=os.environ.copy(), stdout=subprocess.PIPE,
@@ -140,10 +145,8 @@ async def claimable(database: Database) -> bool:
     """Whether another worker may take the Telegram update and the Zalo event now."""
     moment = now()
     async with database.engine.connect() as conn:
-        for row in (models.TelegramUpdate, models.ZaloEvent):
-            held = await conn.scalar(
-                select(func.count()).where(row.status == "pending", row.locked_until > moment)
-            )
-            if held:
-                return False
-    return True
+        row = models.ChannelUpdate
+        held = await conn.scalar(
+            select(func.count()).where(row.status == "pending", row.lease_until > moment)
+        )
+    return not held
