@@ -18,12 +18,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections import deque
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
 from bot.channels.commits import GroupCommit
+from bot.channels.lanes import Lanes
 from bot.leases import holder_name
 from storage.db import Database
 from storage.intake import Arrival, Claimed, Stored
@@ -59,56 +59,6 @@ class IntakeUnavailable(Exception):
     """The updates could not be stored; the platform must deliver them again."""
 
 
-class Lanes:
-    """Updates leased to this process, one lane per chat: in order, one worker per lane."""
-
-    def __init__(self) -> None:
-        self._lanes: dict[str, deque[Claimed]] = {}
-        self._ready: deque[str] = deque()
-        self._busy: set[str] = set()
-
-    def chats(self) -> set[str]:
-        """The chats this process holds updates of."""
-        return set(self._lanes)
-
-    def add(self, item: Claimed) -> None:
-        """Queue a leased update behind the earlier ones of its chat."""
-        key = item.chat_key or item.update_key
-        if key not in self._lanes:
-            self._lanes[key] = deque()
-            self._ready.append(key)
-        self._lanes[key].append(item)
-
-    def take(self) -> Claimed | None:
-        """The next update of a chat no worker is on (that chat is then busy)."""
-        if not self._ready:
-            return None
-        key = self._ready.popleft()
-        self._busy.add(key)
-        return self._lanes[key].popleft()
-
-    def done(self, item: Claimed) -> None:
-        """The worker finished ``item``: its chat's next update may go."""
-        key = item.chat_key or item.update_key
-        self._busy.discard(key)
-        if self._lanes.get(key):
-            self._ready.append(key)
-        else:
-            self._lanes.pop(key, None)
-
-    def drop(self, item: Claimed) -> list[Claimed]:
-        """Give up the rest of ``item``'s chat (it failed: the store decides the order)."""
-        key = item.chat_key or item.update_key
-        self._busy.discard(key)
-        return list(self._lanes.pop(key, ()))
-
-    def drain(self) -> list[Claimed]:
-        """Everything not yet taken (at stop)."""
-        left = [item for key in self._ready for item in self._lanes.get(key, ())]
-        self._ready.clear()
-        return left
-
-
 class ChannelIntake:
     """One channel's updates: stored, handed to workers, finished or retried."""
 
@@ -126,6 +76,8 @@ class ChannelIntake:
         self._look = True  # the store may hold work that is not in the lanes
         self._waiting: set[str] = set()  # chats with stored updates not in the lanes
         self._in_hand: set[int] = set()  # ids taken from the lanes, not finished yet
+        self._storing, self._drops = 0, 0  # stores under way; lanes dropped so far
+        self._dropped: dict[str, int] = {}  # chat -> when its lane was dropped
         self._arrived = asyncio.Event()
 
     async def store(self, arrivals: Sequence[Arrival]) -> list[Stored]:
@@ -134,14 +86,19 @@ class ChannelIntake:
         Raises:
             IntakeUnavailable: Nothing was stored.
         """
+        mark = self._drops
+        self._storing += 1
         try:
             stored = await self.commits.run(lambda store: self._add(store, arrivals))
         except Exception as exc:
             keys = [arrival.update_key for arrival in arrivals]
             log.warning("%s updates %s not stored: %s", self.channel, keys, type(exc).__name__)
             raise IntakeUnavailable(type(exc).__name__) from exc
+        finally:
+            self._storing -= 1
+        late = [one.claimed for one in stored if one.claimed and self._dropped_since(one, mark)]
         for one in stored:
-            if one.claimed is not None:
+            if one.claimed is not None and one.claimed not in late:
                 self.lanes.add(one.claimed)
             elif one.fresh:
                 self._look = True
@@ -149,8 +106,22 @@ class ChannelIntake:
             else:
                 log.info("%s update %s delivered again, ignored", self.channel,
                          one.arrival.update_key)  # fmt: skip
+        if late:  # their chat failed meanwhile: the store decides their turn
+            await self._unlease(late)
+        if not self._storing:
+            self._dropped.clear()
         self._arrived.set()
         return stored
+
+    def _dropped_since(self, one: Stored, mark: int) -> bool:
+        return self._dropped.get(one.arrival.chat_key or "", -1) >= mark
+
+    async def _unlease(self, items: list[Claimed]) -> None:
+        ids = [item.id for item in items]
+        try:
+            await self.commits.run(lambda store: store.intake.unlease(ids))
+        except Exception as exc:  # the lease runs out by itself
+            log.warning("%s updates not handed back: %s", self.channel, type(exc).__name__)
 
     async def store_raw(self, raws: Sequence[dict[str, Any]]) -> int:
         """Store raw platform updates read with the channel's ``read``; how many were new.
@@ -235,6 +206,8 @@ class ChannelIntake:
         if batch[0].id in self._in_hand:
             self._in_hand.discard(batch[0].id)
             later = self.lanes.drop(batch[0])
+            self._dropped[batch[0].chat_key or ""] = self._drops
+            self._drops += 1
         async with self._db.unit_of_work() as store:
             await store.intake.retry_later(ids, at, give_up, error)
             if later:
