@@ -118,6 +118,17 @@ class Inbox:
             return self._nlu
         return Preparsed(self._nlu, text, await self._nlu.parse(text))
 
+    async def _understood(self, message: IncomingMessage) -> Parser:
+        """The NLU, having read the message's free text already (outside the transaction).
+
+        The parse is the slow part of an update; done first, the transaction (on SQLite,
+        the store's one writer) is held only for the store's own work.
+        """
+        text = message.text
+        if not text or message.command or message.choice or len(text) > PREPARSE_MAX:
+            return self._nlu
+        return Preparsed(self._nlu, text, await self._nlu.parse(text))
+
     async def chat_language(self, channel: str, key: str) -> str | None:
         """The language a chat has chosen (None for a chat that never wrote)."""
         async with self._db.unit_of_work() as store:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import logging
 from collections.abc import AsyncIterator
@@ -194,16 +195,27 @@ async def _migrating(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
 
 
 class Database:
-    """An engine and its sessions; hands out units of work."""
+    """An engine and its sessions; hands out units of work.
+
+    SQLite has one writer at a time, and a transaction that waits for it sleeps in
+    SQLite's busy handler (1, 2, 5 … 100 ms at a go) while the lock may long be free.
+    On SQLite the units of work of this process therefore queue for the lock here, in
+    order, and each one begins the moment the one before it ends.
+    """
 
     def __init__(self, url: str, schema: str | None = None) -> None:
         self.engine = create_engine(url, schema=schema)
         self._sessions = sessionmaker(self.engine)
+        self._writer = asyncio.Lock() if self.engine.dialect.name == "sqlite" else None
 
     @asynccontextmanager
     async def unit_of_work(self) -> AsyncIterator[Store]:
         """One transaction: commits when the block ends, rolls back when it raises."""
-        async with transaction(self._sessions) as session:
+        if self._writer is None:
+            async with transaction(self._sessions) as session:
+                yield Store.bound(session)
+            return
+        async with self._writer, transaction(self._sessions) as session:
             yield Store.bound(session)
 
     async def migrate(self) -> None:
