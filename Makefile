@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test test-later lint bench bench-nlu bench-places bench-services bench-broadcast bench-hostile bench-scale lock clean
+.PHONY: install run test test-later lint bench bench-nlu bench-places bench-services bench-broadcast bench-inbound bench-hostile bench-scale lock clean
 
 $(STAMP): pyproject.toml constraints.txt
 	@$(PY) -m venv $(VENV) || { echo "Could not create $(VENV): on Debian/Ubuntu install python3-venv (sudo apt install python3-venv)." >&2; exit 1; }
@@ -43,6 +43,10 @@ bench-services: install
 
 bench-broadcast: install
 	$(BIN)/python -m bench.broadcast_bench --out bench/broadcast.json
+
+# HueBot's webhook path against a bare PTB echo bot, SQLite and PostgreSQL (BENCH_DATABASE_URL).
+bench-inbound: install
+	$(BIN)/python -m bench.inbound_bench --out bench/inbound.json
 
 bench-hostile: install
 	$(BIN)/python -m bench.hostile_bench --out bench/hostile.json
