@@ -112,13 +112,6 @@ class Inbox:
         return Outcome(replies, language=user.language)
 
     async def _understood(self, message: IncomingMessage) -> Parser:
-        """The NLU, having read the message's free text already (outside the transaction)."""
-        text = message.text
-        if not text or message.command or message.choice or len(text) > PREPARSE_MAX:
-            return self._nlu
-        return Preparsed(self._nlu, text, await self._nlu.parse(text))
-
-    async def _understood(self, message: IncomingMessage) -> Parser:
         """The NLU, having read the message's free text already (outside the transaction).
 
         The parse is the slow part of an update; done first, the transaction (on SQLite,
