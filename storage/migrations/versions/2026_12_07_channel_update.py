@@ -4,7 +4,7 @@ Every row of both old queues moves over (pending, done and failed alike, with th
 leases, retry times and errors), and back again on downgrade.
 
 Revision ID: 0011
-Revises: 0014 (the chain goes 0010, 0012, 0014, 0011)
+Revises: 0015 (the chain goes 0010, 0012, 0014, 0015, 0011)
 Create Date: 2026-12-07
 """
 
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0011"
-down_revision: str | None = "0014"
+down_revision: str | None = "0015"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
