@@ -18,7 +18,6 @@ from collections.abc import Callable, Coroutine
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from handlers.model import Channel as Messenger
 from telegram import BotCommand, Update
 from telegram.error import TelegramError
 from telegram.ext import CallbackContext, TypeHandler
@@ -47,6 +46,7 @@ from bot.channels.telegram.render import Outgoing, render
 from bot.channels.telegram.sender import TelegramApi, TelegramSender
 from bot.core import Services, utc_now
 from bot.delivery.settings import limits_of, redis_url
+from handlers import Channel as Messenger
 from handlers import IncomingMessage, Reply
 from storage.intake import Claimed
 

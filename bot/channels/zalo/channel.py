@@ -15,8 +15,6 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from handlers.model import Channel as Messenger
-
 from bot.channels import buttons as buttons_kit
 from bot.channels.base import Channel
 from bot.channels.gave_up import Apology
@@ -33,6 +31,7 @@ from bot.channels.zalo.tokens import Sleep, TokenKeeper, TokenUnavailable
 from bot.channels.zalo.webhook import Intake, open_windows
 from bot.core import Services, utc_now
 from bot.delivery.settings import limits_of, redis_url
+from handlers import Channel as Messenger
 from handlers import IncomingMessage, Reply
 from storage.intake import Claimed
 
