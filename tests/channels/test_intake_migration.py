@@ -102,7 +102,7 @@ async def test_queued_updates_move_to_channel_update_and_back(scratch: Database)
     old_telegram = await rows(scratch, "SELECT * FROM telegram_update ORDER BY update_id")
     old_zalo = await rows(scratch, "SELECT event_key, user_key, event_name, status, attempts, "
                                    "locked_until, locked_by FROM zalo_event ORDER BY event_key")
-    await upgrade(scratch.engine, "0011")
+    await upgrade(scratch.engine, "0016")
     moved = await rows(scratch, "SELECT channel, update_key, chat_key, group_key, kind, "
                                 "position, status, attempts, next_at, lease_owner, lease_until, "
                                 "last_error FROM channel_update ORDER BY channel, update_key")

@@ -3,8 +3,8 @@
 Every row of both old queues moves over (pending, done and failed alike, with their
 leases, retry times and errors), and back again on downgrade.
 
-Revision ID: 0011
-Revises: 0015 (the chain goes 0010, 0012, 0014, 0015, 0011)
+Revision ID: 0016
+Revises: 0015 (the chain goes 0010, 0012, 0014, 0015, 0016)
 Create Date: 2026-12-07
 """
 
@@ -15,7 +15,7 @@ from typing import Any
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0011"
+revision: str = "0016"
 down_revision: str | None = "0015"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
@@ -71,7 +71,7 @@ def upgrade() -> None:
         sa.Column("done_at", When, nullable=True),
         sa.Column("last_error", sa.String(300), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_channel_update")),
-        sa.UniqueConstraint("channel", "update_key", name=op.f("uq_channel_update_channel")),
+        sa.UniqueConstraint("channel", "update_key", name=op.f("uq_channel_update_channel_update_key")),
     )
     op.create_index(
         "ix_channel_update_channel_status_position", "channel_update",
