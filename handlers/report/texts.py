@@ -57,8 +57,8 @@ TEXTS: Final[Mapping[str, tuple[str, str]]] = {
     "report.send": ("✅ Gửi phản ánh", "✅ Send report"),
     "report.change_category": ("✏️ Đổi loại", "✏️ Change kind"),
     "report.cancel": ("✖️ Hủy", "✖️ Cancel"),
-    "confidential.on": ("🔒 Giữ bí mật danh tính", "🔒 Keep my identity confidential"),
-    "confidential.off": ("🔓 Không cần giữ bí mật", "🔓 No need to keep it confidential"),
+    "confidential.on": ("🔒 Giữ bí mật tên", "🔒 Keep me anonymous"),
+    "confidential.off": ("🔓 Bỏ giữ bí mật", "🔓 Not anonymous"),
     "confidential.noted": (
         "🔒 HueBot sẽ giữ bí mật danh tính của bạn: cán bộ xử lý chỉ thấy nội dung phản ánh "
         "(số điện thoại và tên trong nội dung được che), không thấy tên, số điện thoại hay "
