@@ -84,8 +84,10 @@ async def test_an_alert_through_three_processes_keeps_the_shared_limit(
         figures = await run(cluster, fake_telegram, database)
     finally:
         await database.dispose()
-    assert figures["rejected_429"] == figures["missing"] == figures["duplicates"] == 0
-    assert figures["of_limit"] >= 0.97, figures
+    # The rate (target: at least 0.97 of the limit) is a benchmark figure (make bench-scale),
+    # not a timed assertion: here the invariants that hold on any machine.
+    assert figures["rejected_429"] == figures["missing"] == figures["duplicates"] == 0, figures
+    assert figures["people"] == 3_000, figures
 
 
 @pytest.mark.timeout(1500)
