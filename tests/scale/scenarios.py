@@ -102,10 +102,10 @@ def update(update_id: int, chat_id: int, text: str) -> dict[str, Any]:
 
 async def queue_rows(database: Database) -> list[Any]:
     """Every stored Telegram update: id, chat, status, attempts, when it was done."""
-    row = models.TelegramUpdate
-    query = select(row.update_id, row.chat_key, row.status, row.attempts, row.done_at).where(
-        row.bot_id == BOT_ID
-    )
+    row = models.ChannelUpdate  # one intake table for every messenger; position = update id
+    query = select(
+        row.position.label("update_id"), row.chat_key, row.status, row.attempts, row.done_at
+    ).where(row.channel == "telegram", row.update_key.like(f"{BOT_ID}:%"))
     async with database.engine.connect() as conn:
         return list((await conn.execute(query)).all())
 
