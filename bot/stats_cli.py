@@ -16,7 +16,7 @@ from bot.config import Runtime
 from bot.stats_export import as_csv, scoped
 from handlers import City, Names
 from handlers.handling.stats_view import DASH, hours, percent
-from storage.db import Database, sessionmaker, transaction
+from storage.db import Database
 from storage.stats import DEFINITIONS, Figures, Period, Statistics, Stats, StatsQuery
 
 FORMATS = ("table", "json", "csv")
@@ -82,7 +82,7 @@ def build_query(args: argparse.Namespace, city: City, now: datetime) -> StatsQue
 
 async def collect(database: Database, query: StatsQuery, now: datetime) -> Stats:
     """Read the figures in one read-only unit of work."""
-    async with transaction(sessionmaker(database.engine)) as session:
+    async with database.session() as session:
         return await Statistics(session).figures(query, now)
 
 

@@ -24,6 +24,7 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from storage import sqlite_inline
 from storage.store import Store
 
 log = logging.getLogger(__name__)
@@ -68,7 +69,8 @@ def create_engine(url: str, schema: str | None = None, **kwargs: Any) -> AsyncEn
     full = async_url(url)
     if full.startswith("sqlite"):
         _ensure_sqlite_dir(full)
-        engine = create_async_engine(full, connect_args={"timeout": 30}, **kwargs)
+        connect_args = {"timeout": 30, "async_creator_fn": sqlite_inline.connect}
+        engine = create_async_engine(full, connect_args=connect_args, **kwargs)
         _configure_sqlite(engine)
         return engine
     if schema:
@@ -211,16 +213,33 @@ class Database:
     @asynccontextmanager
     async def unit_of_work(self) -> AsyncIterator[Store]:
         """One transaction: commits when the block ends, rolls back when it raises."""
-        if self._writer is None:
-            async with transaction(self._sessions) as session:
-                yield Store.bound(session)
-            return
-        async with self._writer, transaction(self._sessions) as session:
+        async with self.session() as session:
             yield Store.bound(session)
+
+    @asynccontextmanager
+    async def session(self) -> AsyncIterator[AsyncSession]:
+        """One transaction on a bare session (queries beyond the repositories' own)."""
+        async with self._turn(), transaction(self._sessions) as session:
+            yield session
+
+    @asynccontextmanager
+    async def _turn(self) -> AsyncIterator[None]:
+        """This process's turn at SQLite's one writer lock (PostgreSQL: no wait).
+
+        SQLite's statements run in the loop's thread (``storage/sqlite_inline.py``), so
+        no connection of this process may wait in SQLite's busy handler for another
+        one: every use of the engine takes its turn here.
+        """
+        if self._writer is None:
+            yield
+            return
+        async with self._writer:
+            yield
 
     async def migrate(self) -> None:
         """Bring the schema to the newest migration."""
-        await upgrade(self.engine)
+        async with self._turn():
+            await upgrade(self.engine)
 
     @asynccontextmanager
     async def start_up_lock(self) -> AsyncIterator[None]:
@@ -244,7 +263,8 @@ class Database:
 
     async def at_head(self) -> bool:
         """Whether the schema is at the newest migration."""
-        return await at_head(self.engine)
+        async with self._turn():
+            return await at_head(self.engine)
 
     async def dispose(self) -> None:
         """Close every connection."""
@@ -253,7 +273,7 @@ class Database:
     async def ping(self) -> bool:
         """True when the store answers a trivial query."""
         try:
-            async with self.engine.connect() as conn:
+            async with self._turn(), self.engine.connect() as conn:
                 await conn.execute(text("SELECT 1"))
         except Exception as exc:  # any failure to answer means unreachable
             log.warning("store unreachable: %s", type(exc).__name__)

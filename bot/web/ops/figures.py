@@ -14,7 +14,6 @@ from bot.web.ops.html import attrs, data_block, esc, options, page, query_string
 from bot.web.ops.state import Ops, language_of, ops_of, user_of
 from bot.web.ops.texts import t
 from handlers.handling.stats_view import period_label
-from storage.db import sessionmaker, transaction
 from storage.stats import Period, Statistics, Stats, StatsQuery
 
 DEFAULT_DAYS = 30
@@ -80,7 +79,7 @@ async def _collect(
     ops: Ops, query: StatsQuery, now: datetime, with_series: bool = True
 ) -> tuple[Stats, dict[str, list[dict[str, Any]]]]:
     """The figures and, per day and per week, the same cohort figures, in one transaction."""
-    async with transaction(sessionmaker(ops.database.engine)) as session:
+    async with ops.database.session() as session:
         statistics = Statistics(session)
         stats = await statistics.figures(query, now)
         series: dict[str, list[dict[str, Any]]] = {"daily": [], "weekly": []}
