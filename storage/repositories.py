@@ -1,4 +1,4 @@
-"""Users, conversations, processed updates, units and the outbox.
+"""Users, conversations, processed updates and units (the outbox: ``storage/outbox.py``).
 
 Repositories work inside the caller's transaction and never commit: the shell
 owns the unit of work (one transaction per incoming update).
@@ -6,16 +6,16 @@ owns the unit of work (one transaction per incoming update).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage import alert_texts, limits, models
+from storage import limits, models
 from storage.records import ConversationRecord, UserRecord
 
 
@@ -24,6 +24,7 @@ class Users:
 
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
+        self._seen: dict[tuple[str, str], models.User] = {}  # rows this transaction read
 
     async def get_or_create(
         self,
@@ -36,9 +37,27 @@ class Users:
         """Return the user behind a chat, creating them on first contact.
 
         Concurrent first messages from one chat create one user: the insert is
-        idempotent on (channel, external_id).
+        idempotent on (channel, external_id). A known user costs one read, and a
+        second call in the same transaction none.
         """
         external_id = limits.fit_key(external_id, limits.EXTERNAL_ID)
+        row = self._seen.get((channel, external_id)) or await self._select(channel, external_id)
+        if row is None:
+            row = await self._create(channel, external_id, now, name, language)
+        self._seen[(channel, external_id)] = row
+        row.last_seen_at = now
+        return _user(row)
+
+    async def _select(self, channel: str, external_id: str) -> models.User | None:
+        return await self._session.scalar(
+            select(models.User).where(
+                models.User.channel == channel, models.User.external_id == external_id
+            )
+        )
+
+    async def _create(
+        self, channel: str, external_id: str, now: datetime, name: str | None, language: str
+    ) -> models.User:
         values = {
             "channel": channel,
             "external_id": external_id,
@@ -51,23 +70,14 @@ class Users:
         }
         insert = _insert_for(self._session)(models.User).values(**values)
         await self._session.execute(insert.on_conflict_do_nothing())
-        row = await self._session.scalar(
-            select(models.User).where(
-                models.User.channel == channel, models.User.external_id == external_id
-            )
-        )
+        row = await self._select(channel, external_id)
         assert row is not None
-        row.last_seen_at = now
-        return _user(row)
+        return row
 
     async def find(self, channel: str, external_id: str) -> UserRecord | None:
         """The user behind a chat, if they have written before."""
         external_id = limits.fit_key(external_id, limits.EXTERNAL_ID)
-        row = await self._session.scalar(
-            select(models.User).where(
-                models.User.channel == channel, models.User.external_id == external_id
-            )
-        )
+        row = self._seen.get((channel, external_id)) or await self._select(channel, external_id)
         return _user(row) if row else None
 
     async def get(self, user_id: int) -> UserRecord | None:
@@ -109,22 +119,32 @@ class Conversations:
 
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
+        self._none: set[int] = set()  # users this transaction found in no dialog
 
     async def load(self, user_id: int) -> ConversationRecord | None:
         """Return the user's open dialog, if any."""
-        row = await self._session.get(models.Conversation, user_id)
+        row = await self._row(user_id)
         if row is None:
             return None
         return ConversationRecord(row.flow, row.state, dict(row.data), row.updated_at)
+
+    async def _row(self, user_id: int) -> models.Conversation | None:
+        if user_id in self._none:
+            return None
+        row = await self._session.get(models.Conversation, user_id)
+        if row is None:
+            self._none.add(user_id)
+        return row
 
     async def save(
         self, user_id: int, flow: str, state: str, data: dict[str, Any], now: datetime
     ) -> None:
         """Store where the dialog is now."""
-        row = await self._session.get(models.Conversation, user_id)
+        row = await self._row(user_id)
         if row is None:
             row = models.Conversation(user_id=user_id, flow=flow, state=state)
             self._session.add(row)
+            self._none.discard(user_id)
         row.flow, row.state, row.data, row.updated_at = flow, state, dict(data), now
         await self._session.flush()
 
@@ -133,6 +153,7 @@ class Conversations:
         await self._session.execute(
             delete(models.Conversation).where(models.Conversation.user_id == user_id)
         )
+        self._none.add(user_id)
 
 
 class Updates:
@@ -196,88 +217,6 @@ class Units:
             update(models.Unit).where(models.Unit.code.not_in(seen)).values(active=False)
         )
         await self._session.flush()
-
-
-class Outbox:
-    """Messages to other chats, sent later by the delivery path of each channel."""
-
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
-
-    async def enqueue(
-        self,
-        user: UserRecord,
-        kind: str,
-        payload: dict[str, Any],
-        now: datetime,
-        priority: int = 5,
-        expires_at: datetime | None = None,
-        available_at: datetime | None = None,
-    ) -> int:
-        """Queue a message for ``user`` in this transaction; return its id.
-
-        ``payload`` is ``{"replies": [reply, ...]}`` (replies as ``bot.inbound.reply_to_dict``
-        writes them), delivered together and in order. Lower ``priority`` goes first
-        (alerts 0-2, routine 5); after ``expires_at`` it is never delivered; before
-        ``available_at`` (default: now) it is held.
-        """
-        row = models.Outbox(
-            user_id=user.id,
-            channel=user.channel,
-            kind=kind,
-            priority=priority,
-            payload=payload,
-            status="pending",
-            attempts=0,
-            available_at=available_at or now,
-            created_at=now,
-            expires_at=expires_at,
-        )
-        self._session.add(row)
-        await self._session.flush()
-        return row.id
-
-    async def withdraw(self, row_ids: Sequence[int]) -> int:
-        """Drop held messages that no one has taken yet; return how many were dropped."""
-        if not row_ids:
-            return 0
-        result = await self._session.execute(
-            delete(models.Outbox).where(
-                models.Outbox.id.in_(row_ids), models.Outbox.status == "pending"
-            )
-        )
-        return int(getattr(result, "rowcount", 0) or 0)
-
-    async def take_for_webchat(
-        self, user_id: int, after: int, now: datetime, limit: int = 50
-    ) -> Sequence[tuple[int, dict[str, Any]]]:
-        """Messages for a web chat user newer than ``after``, marked sent as they go.
-
-        The web chat has no push: the page asks, and what it gets counts as delivered.
-        Rows already sent stay readable so a page that missed an answer can ask again.
-        """
-        rows = (
-            await self._session.scalars(
-                select(models.Outbox)
-                .where(models.Outbox.user_id == user_id, models.Outbox.id > after)
-                .where(models.Outbox.channel == "webchat")
-                .where(
-                    or_(
-                        models.Outbox.status == "sent",
-                        (models.Outbox.status == "pending")
-                        & (models.Outbox.available_at <= now)
-                        & or_(models.Outbox.expires_at.is_(None), models.Outbox.expires_at > now),
-                    )
-                )
-                .order_by(models.Outbox.id)
-                .limit(limit)
-            )
-        ).all()
-        for row in rows:
-            if row.status == "pending":
-                row.status, row.sent_at, row.attempts = "sent", now, row.attempts + 1
-        texts = await alert_texts.resolve(self._session, ((r.alert_id, r.payload) for r in rows))
-        return [(row.id, text) for row, text in zip(rows, texts, strict=True)]
 
 
 def _insert_for(session: AsyncSession) -> Any:

@@ -16,8 +16,9 @@ from storage.intake import Intake
 from storage.leases import Leases
 from storage.ops import OpsAccess
 from storage.ops_queue import OpsQueue
+from storage.outbox import Outbox
 from storage.reports import Reports
-from storage.repositories import Conversations, Outbox, Units, Updates, Users
+from storage.repositories import Conversations, Units, Updates, Users
 from storage.services import ServiceDirectory
 from storage.staff import Staff
 from storage.stats import Statistics
