@@ -46,6 +46,16 @@ class Buttons:
         await self._session.flush()
         return True
 
+    async def add(
+        self, channel: str, user_key: str, token: str, payload: str, now: datetime
+    ) -> bool:
+        """Let a new ``token`` stand for ``payload``: one insert; False when it exists."""
+        values = {"channel": channel, "user_key": user_key, "token": token,
+                  "payload": payload, "created_at": now}  # fmt: skip
+        insert = self._insert()(models.Button).values(**values).on_conflict_do_nothing()
+        result = await self._session.execute(insert)
+        return bool(getattr(result, "rowcount", 0))
+
     async def payload(self, channel: str, user_key: str, token: str) -> str | None:
         """The payload ``token`` stands for in this chat, or None (unknown, or another's)."""
         row = await self._session.get(models.Button, (channel, user_key, token[:MAX_TOKEN]))

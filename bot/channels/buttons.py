@@ -45,7 +45,7 @@ async def issue_token(
     """A fresh random token standing for ``payload`` in this chat."""
     while True:
         token = secrets.token_urlsafe(TOKEN_BYTES)
-        if await buttons.bind(channel, user_key, token, payload, now):
+        if await buttons.add(channel, user_key, token, payload, now):
             return token
 
 
