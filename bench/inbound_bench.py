@@ -130,6 +130,13 @@ def huebot_env(root: Path, folder: Path, fake: str, database_url: str) -> dict[s
         "api_base_url": f"{fake}/bot", "api_file_url": f"{fake}/file/bot",
         "webhook_url": "https://bench.invalid/telegram/webhook",
     }  # fmt: skip
+    # The echo bot sends as fast as it can; HueBot's pacer would hold its replies to the
+    # free 30/s. At paid broadcasts' 1000/s the pacer still runs but the webhook path is
+    # what is measured.
+    config.setdefault("delivery", {})["telegram"] = {
+        **config.get("delivery", {}).get("telegram", {}),
+        "messages_per_second": 1000, "paid_broadcast": True,
+    }  # fmt: skip
     path = folder / "config.yml"
     path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
     return {**os.environ, "HUEBOT_CONFIG": str(path), "DATABASE_URL": database_url,
