@@ -220,13 +220,22 @@ def connect(url: str) -> aioredis.Redis:
 
 def open_pacer(
     limits: Limits, name: str, url: str | None,
-    processes: Callable[[], Awaitable[int]] | None = None,
+    processes: Callable[[], Awaitable[int]] | None = None, account: str = "",
 ) -> Pacer:  # fmt: skip
-    """The pacer of one messenger: shared through Redis at ``url``, else this process's."""
+    """The pacer of one messenger: shared through Redis at ``url``, else this process's.
+
+    A platform counts its limit per bot (Telegram) or per Official Account (Zalo):
+    ``account`` names it, so that two bots sharing one Redis keep two windows.
+    """
     if not url:
         return Pacer(limits, name=name)
-    book = RedisBook(limits, connect(url), f"huebot:pacer:{name}", processes)
+    book = RedisBook(limits, connect(url), key_prefix(name, account), processes)
     return Pacer(limits, book, name=name)
+
+
+def key_prefix(name: str, account: str = "") -> str:
+    """The Redis keys of one messenger account's window: ``huebot:pacer:<name>[:<account>]``."""
+    return f"huebot:pacer:{name}:{account}" if account else f"huebot:pacer:{name}"
 
 
 def live_processes(database: Database) -> Callable[[], Awaitable[int]]:

@@ -17,7 +17,7 @@ import pytest
 import redis.asyncio as aioredis
 
 from bot.channels.pacer import Limits, Pacer, Priority
-from bot.channels.pacer_redis import RedisBook, connect
+from bot.channels.pacer_redis import RedisBook, connect, key_prefix
 from tests.delivery.pacing import Span, busiest_window, send_all
 
 REDIS = ("127.0.0.1", 6379)
@@ -155,6 +155,18 @@ async def test_a_pause_reaches_every_process(prefix: str) -> None:
     await first.close()
     await second.close()
     assert waited >= 0.3 - 0.01
+
+
+async def test_two_bots_on_one_redis_keep_two_windows(prefix: str) -> None:
+    first = shared_pacer(key_prefix(prefix, "111111"))
+    second = shared_pacer(key_prefix(prefix, "222222"))
+    await first.pause(0.5)  # the first bot's 429 is not the second bot's
+    began = asyncio.get_running_loop().time()
+    await send_all(second, ["1"], Priority.REPLY)
+    waited = asyncio.get_running_loop().time() - began
+    await first.close()
+    await second.close()
+    assert waited < 0.25
 
 
 async def test_a_groups_minute_is_shared_too(prefix: str) -> None:
