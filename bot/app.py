@@ -13,7 +13,7 @@ from aiohttp import web
 
 from bot import logs, services_cli
 from bot.channels.base import Channel
-from bot.channels.telegram import webhook as telegram_web
+from bot.channels.telegram import channel as telegram_web
 from bot.channels.webchat import routes as webchat
 from bot.channels.webchat.identity import load_identity
 from bot.channels.zalo import webhook as zalo_web
@@ -169,7 +169,7 @@ def build_app(
 
 def open_telegram(services: Services[Runtime]) -> TelegramChannel | None:
     """The Telegram channel when TELEGRAM_BOT_TOKEN is set (see docs/telegram.md)."""
-    from bot.channels.telegram.bot import telegram_settings
+    from bot.channels.telegram import telegram_settings
     from bot.channels.telegram.channel import TelegramChannel
 
     settings = telegram_settings(services.runtime, os.environ)
