@@ -16,7 +16,7 @@ from bot.channels.base import Channel
 from bot.channels.telegram import channel as telegram_web
 from bot.channels.webchat import routes as webchat
 from bot.channels.webchat.identity import load_identity
-from bot.channels.zalo import webhook as zalo_web
+from bot.channels.zalo import channel as zalo_web
 from bot.config import NluConfig, Runtime
 from bot.core import Clock, Services, utc_now
 from bot.gazetteer import LivePlaces
@@ -178,8 +178,8 @@ def open_telegram(services: Services[Runtime]) -> TelegramChannel | None:
 
 def open_zalo(services: Services[Runtime]) -> ZaloChannel | None:
     """The Zalo channel when ZALO_APP_ID is set (see docs/zalo.md)."""
+    from bot.channels.zalo import zalo_settings
     from bot.channels.zalo.channel import ZaloChannel
-    from bot.channels.zalo.settings import zalo_settings
 
     settings = zalo_settings(services.runtime, os.environ)
     return ZaloChannel(services, settings) if settings else None
