@@ -52,8 +52,9 @@ class Running:
         self._tasks: list[asyncio.Task[None]] = []
         self._workers_done: list[asyncio.Task[None]] = []
 
-    def spawn(self, job: Coroutine[Any, Any, None], quiet: tuple[type[Exception], ...] = ()
-              ) -> asyncio.Task[None]:  # fmt: skip
+    def spawn(
+        self, job: Coroutine[Any, Any, None], quiet: tuple[type[Exception], ...] = ()
+    ) -> asyncio.Task[None]:
         """Run ``job`` in the background; an error ends it with a log line, never the process.
 
         Errors of the ``quiet`` types (a platform refusing for good) are logged without

@@ -281,4 +281,3 @@ def incoming(
         member=read.member,
         edited=read.kind is Kind.EDITED,
     )
-
