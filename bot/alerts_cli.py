@@ -214,7 +214,7 @@ async def _list(database: Database, runtime: Runtime) -> int:
 
 
 async def _deliver(args: argparse.Namespace, runtime: Runtime, database: Database) -> int:
-    from bot.channels.telegram.bot import telegram_settings
+    from bot.channels.telegram import telegram_settings
 
     media = MediaStore(runtime.media_dir, runtime.settings.limits.max_photo_bytes)
     worker = open_worker(runtime, database, media, telegram_settings(runtime, os.environ))

@@ -13,10 +13,10 @@ from aiohttp import web
 
 from bot import logs, services_cli
 from bot.channels.base import Channel
-from bot.channels.telegram import webhook as telegram_web
+from bot.channels.telegram import channel as telegram_web
 from bot.channels.webchat import routes as webchat
 from bot.channels.webchat.identity import load_identity
-from bot.channels.zalo import webhook as zalo_web
+from bot.channels.zalo import channel as zalo_web
 from bot.config import NluConfig, Runtime
 from bot.core import Clock, Services, utc_now
 from bot.gazetteer import LivePlaces
@@ -169,7 +169,7 @@ def build_app(
 
 def open_telegram(services: Services[Runtime]) -> TelegramChannel | None:
     """The Telegram channel when TELEGRAM_BOT_TOKEN is set (see docs/telegram.md)."""
-    from bot.channels.telegram.bot import telegram_settings
+    from bot.channels.telegram import telegram_settings
     from bot.channels.telegram.channel import TelegramChannel
 
     settings = telegram_settings(services.runtime, os.environ)
@@ -178,8 +178,8 @@ def open_telegram(services: Services[Runtime]) -> TelegramChannel | None:
 
 def open_zalo(services: Services[Runtime]) -> ZaloChannel | None:
     """The Zalo channel when ZALO_APP_ID is set (see docs/zalo.md)."""
+    from bot.channels.zalo import zalo_settings
     from bot.channels.zalo.channel import ZaloChannel
-    from bot.channels.zalo.settings import zalo_settings
 
     settings = zalo_settings(services.runtime, os.environ)
     return ZaloChannel(services, settings) if settings else None

@@ -524,7 +524,7 @@ class ZaloWindow(Base):
 
 
 class ZaloToken(Base):
-    """The Official Account's OAuth tokens, rotated in place (see bot/channels/zalo/tokens.py).
+    """The Official Account's OAuth tokens, rotated in place (see bot/channels/zalo/client.py).
 
     ``seed_hash`` is the SHA-256 of the ZALO_REFRESH_TOKEN the row was seeded from: the same
     value in the environment again is not reused (Zalo refresh tokens work once).

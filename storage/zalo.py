@@ -4,7 +4,7 @@ Inbound events wait in the intake every channel shares (``storage/intake.py``); 
 texts live in ``storage/buttons.py``, shared by every messenger. ``ZaloWindows`` keeps
 each citizen's last message and how many messages went out since (Zalo's free 48-hour
 reply window).
-``ZaloTokens`` holds the OA's access and refresh tokens (see bot/channels/zalo/tokens.py).
+``ZaloTokens`` holds the OA's access and refresh tokens (see bot/channels/zalo/client.py).
 """
 
 from __future__ import annotations

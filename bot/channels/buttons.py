@@ -5,7 +5,8 @@ platform carries a token instead, stored in the one ``button`` table
 (``storage/buttons.py``) for the chat it was shown in, and a press is resolved back:
 
 - where the platform sends back opaque data (Telegram's callback data, 64 bytes at
-  most) the token is random: ``issue_token`` / ``resolve_token``;
+  most) the token is random: ``issue_token`` (``issue_tokens`` for a message's
+  buttons) / ``resolve_token``;
 - where a press comes back as the person's own text (Zalo's ``oa.query.show``) the
   button's text is the token, made unique per chat (``label``, ``label (2)``…) so an
   older button keeps its meaning: ``issue_text`` / ``resolve_text``.
@@ -18,7 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import datetime, timedelta
 
 from storage.buttons import Buttons
@@ -47,6 +48,16 @@ async def issue_token(
         token = secrets.token_urlsafe(TOKEN_BYTES)
         if await buttons.add(channel, user_key, token, payload, now):
             return token
+
+
+async def issue_tokens(
+    buttons: Buttons, channel: str, user_key: str, payloads: Iterable[str], now: datetime
+) -> dict[str, str]:
+    """A fresh token for each distinct payload (a message's buttons), by payload."""
+    return {
+        payload: await issue_token(buttons, channel, user_key, payload, now)
+        for payload in dict.fromkeys(payloads)
+    }
 
 
 async def resolve_token(buttons: Buttons, channel: str, user_key: str, token: str) -> str | None:

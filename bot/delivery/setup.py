@@ -16,7 +16,7 @@ from bot.delivery.worker import DeliveryWorker
 from storage.db import Database
 
 if TYPE_CHECKING:
-    from bot.channels.telegram.bot import TelegramSettings
+    from bot.channels.telegram import TelegramSettings
 
 
 def open_worker(

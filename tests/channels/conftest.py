@@ -18,9 +18,8 @@ import pytest
 from aiohttp.test_utils import TestClient
 
 from bot.app import Services, build_app
-from bot.channels.telegram.bot import telegram_settings
-from bot.channels.telegram.channel import TelegramChannel
-from bot.channels.telegram.webhook import SECRET_HEADER, WEBHOOK_PATH
+from bot.channels.telegram import telegram_settings
+from bot.channels.telegram.channel import SECRET_HEADER, WEBHOOK_PATH, TelegramChannel
 from bot.config import TelegramConfig
 from storage.db import Database
 from tests.channels.citizen import Citizen

@@ -12,7 +12,8 @@ from typing import Any
 
 import pytest
 
-from bot.channels.telegram.parse import Kind, queue_keys
+from bot.channels.telegram.channel import queue_keys
+from bot.channels.telegram.parse import Kind
 from bot.delivery.worker import DeliveryWorker
 from handlers import Channel, GeoPoint, Member
 from tests.channels.citizen import Citizen

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from telegram import Bot, Update
 
+from bot.channels.telegram.channel import queue_keys
 from bot.channels.telegram.parse import (
     Kind,
     Me,
@@ -17,7 +18,6 @@ from bot.channels.telegram.parse import (
     incoming,
     merge_album,
     parse_update,
-    queue_keys,
 )
 from handlers import Channel, GeoPoint, PhotoProblem, PhotoRef, RejectedFile
 

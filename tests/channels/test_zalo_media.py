@@ -9,8 +9,9 @@ from typing import Any
 
 import pytest
 
-from bot.channels.zalo.client import ZaloClient, ZaloHttp
-from bot.channels.zalo.settings import ZaloSettings
+from bot.channels.http import Http
+from bot.channels.zalo import ZaloSettings
+from bot.channels.zalo.client import ZaloClient
 from handlers import PhotoProblem
 from tests.support.fake_zalo import FakeZalo, serve_fake
 from tests.support.images import jpeg
@@ -26,7 +27,7 @@ async def fake_zalo(aiohttp_server: Any) -> FakeZalo:
 @pytest.fixture
 async def client(fake_zalo: FakeZalo) -> Any:
     settings = ZaloSettings("1", "s", "k", "r", api_base_url=fake_zalo.base_url, http_media=True)
-    http = ZaloHttp()
+    http = Http()
     yield ZaloClient(settings, http, keeper=None)  # type: ignore[arg-type]
     await http.close()
 
@@ -52,6 +53,6 @@ async def test_a_dead_link_is_a_broken_photo(client: ZaloClient, fake_zalo: Fake
 
 async def test_only_https_links_are_followed_outside_tests(fake_zalo: FakeZalo):
     settings = ZaloSettings("1", "s", "k", "r", api_base_url=fake_zalo.base_url)
-    client = ZaloClient(settings, ZaloHttp(), keeper=None)  # type: ignore[arg-type]
+    client = ZaloClient(settings, Http(), keeper=None)  # type: ignore[arg-type]
     assert await client.download(fake_zalo.host(jpeg()), LIMIT) is PhotoProblem.UNSUPPORTED
     assert not [call for call in fake_zalo.calls if call.path == "/cdn"]

@@ -1,7 +1,7 @@
 """``X-ZEvent-Signature``: one test per accepted form, and the look-alikes that are refused.
 
 Expected values are computed here from the documented formula, independently of
-``bot.channels.zalo.signature``: ``mac=`` + SHA-256 hex of app id + raw body + the body's
+``bot.channels.zalo.channel``: ``mac=`` + SHA-256 hex of app id + raw body + the body's
 timestamp + the OA secret key.
 """
 
@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.channels.zalo.signature import authentic, signature
+from bot.channels.zalo.channel import authentic, signature
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "zalo"
 APP_ID, KEY = "360846524940903967", "oa-secret-key"

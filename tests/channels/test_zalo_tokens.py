@@ -15,9 +15,10 @@ import pytest
 from sqlalchemy import text
 
 from bot.app import Services
-from bot.channels.zalo.client import ZaloClient, ZaloHttp
+from bot.channels.http import Http
+from bot.channels.zalo import TokenUnavailable
+from bot.channels.zalo.client import TokenKeeper, ZaloClient
 from bot.channels.zalo.render import text_body
-from bot.channels.zalo.tokens import TokenKeeper, TokenUnavailable
 from storage.db import Database
 from tests.support.clock import FakeClock
 from tests.support.fake_zalo import (
@@ -39,10 +40,10 @@ async def fake_zalo(aiohttp_server: Any) -> FakeZalo:
 @pytest.fixture
 async def keepers(services: Services, fake_zalo: FakeZalo, clock: FakeClock) -> AsyncIterator[Any]:
     """Makes keepers (one per "process"), each with its own HTTP session."""
-    sessions: list[ZaloHttp] = []
+    sessions: list[Http] = []
 
     def make(env: dict[str, str] | None = None) -> TokenKeeper:
-        http = ZaloHttp()
+        http = Http()
         sessions.append(http)
         settings = zalo_settings_for(services, fake_zalo, env)
         return TokenKeeper(settings, services.database, http, clock)
@@ -146,7 +147,7 @@ async def test_a_refused_access_token_is_refreshed_and_the_call_made_again(
 ):
     keeper = keepers()
     await keeper.bootstrap()
-    client = ZaloClient(zalo_settings_for(services, fake_zalo), ZaloHttp(), keeper)
+    client = ZaloClient(zalo_settings_for(services, fake_zalo), Http(), keeper)
     await client.send(text_body("42", "một"))
     fake_zalo.expire_access_token()
     await client.send(text_body("42", "hai"))

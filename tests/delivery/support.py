@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.channels.telegram.bot import TelegramSettings
+from bot.channels.telegram import TelegramSettings
 from bot.channels.telegram.sender import TelegramSender
 from bot.delivery.settings import ChannelRate, DeliveryConfig
 from bot.delivery.webchat import WebchatPoster

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from bot.channels.telegram.webhook import SECRET_HEADER, WEBHOOK_PATH
+from bot.channels.telegram.channel import SECRET_HEADER, WEBHOOK_PATH
 from tests.channels.conftest import SECRET
 from tests.hostile.conftest import Hostile
 from tests.support.fake_zalo import APP_ID, OA_SECRET_KEY

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.channels.telegram.webhook import SECRET_HEADER, WEBHOOK_PATH
+from bot.channels.telegram.channel import SECRET_HEADER, WEBHOOK_PATH
 from storage import limits
 from tests.channels.citizen import Citizen
 from tests.channels.conftest import SECRET

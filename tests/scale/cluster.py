@@ -20,8 +20,8 @@ from typing import Any
 import aiohttp
 import yaml
 
-from bot.channels.telegram.bot import webhook_secret
-from bot.channels.telegram.webhook import SECRET_HEADER, WEBHOOK_PATH
+from bot.channels.telegram import webhook_secret
+from bot.channels.telegram.channel import SECRET_HEADER, WEBHOOK_PATH
 from tests.conftest import CONFIG, ROOT
 from tests.support.fake_telegram import TOKEN
 

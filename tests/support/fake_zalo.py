@@ -291,7 +291,7 @@ def zalo_settings_for(
     """config.yml's zalo section pointed at the fake, resolved as `huebot run` does."""
     import dataclasses
 
-    from bot.channels.zalo.settings import zalo_settings
+    from bot.channels.zalo import zalo_settings
     from bot.config import ZaloConfig
 
     config = ZaloConfig(

@@ -11,7 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
 
 from telegram import Chat, Message, Update, User
 from telegram.constants import ChatType
@@ -27,7 +26,6 @@ from handlers import (
     PhotoRef,
     RejectedFile,
 )
-from storage.intake import Arrival
 
 UPDATE_TYPES = ("message", "edited_message", "callback_query", "my_chat_member")
 OTHER_MEDIA = ("video", "animation", "video_note", "voice", "audio")  # refused as files
@@ -283,34 +281,3 @@ def incoming(
         member=read.member,
         edited=read.kind is Kind.EDITED,
     )
-
-
-def arrival(bot_id: int, raw: dict[str, Any]) -> Arrival:
-    """A raw update as the intake keeps it: keyed ``"<bot id>:<update id>"``, in order."""
-    update_id = int(raw["update_id"])
-    key, group = queue_keys(raw)
-    return Arrival(f"{bot_id}:{update_id}", key, update_id, raw, group)
-
-
-def queue_keys(raw: dict[str, Any]) -> tuple[str | None, str | None]:
-    """(ordering key, media group id) of a raw update: the sender, and the album if any.
-
-    In a group the key is the group (its dialog is shared, so its updates go in order).
-    Read from the JSON directly so the webhook can store an update without parsing it.
-    """
-    for name in UPDATE_TYPES:
-        body = raw.get(name)
-        if isinstance(body, dict):
-            sender = _group_chat(body) or body.get("from") or body.get("chat") or {}
-            user_id = sender.get("id") if isinstance(sender, dict) else None
-            group = body.get("media_group_id")
-            key = str(user_id) if isinstance(user_id, int) else None
-            return key, (str(group)[:64] if group else None)
-    return None, None
-
-
-def _group_chat(body: dict[str, Any]) -> Any:
-    message = body.get("message")  # a callback query's message
-    chat = (message if isinstance(message, dict) else body).get("chat")
-    private = not isinstance(chat, dict) or chat.get("type") in ("private", None)
-    return None if private else chat

@@ -47,6 +47,11 @@ class Outgoing:
     venue: Venue | None = None
 
     @property
+    def empty(self) -> bool:
+        """Nothing to send: no text, no photo, no venue."""
+        return not (self.html or self.photo_sha256 or self.venue)
+
+    @property
     def payloads(self) -> tuple[str, ...]:
         """The payloads that need callback tokens."""
         return tuple(payload for _, payload in self.choices)

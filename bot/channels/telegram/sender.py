@@ -1,14 +1,12 @@
-"""The Bot API client of every message HueBot sends on Telegram, and the outbox's sender.
+"""Every message HueBot sends on Telegram: the Bot API client, the replies, the outbox's sender.
 
-``TelegramApi`` speaks the Bot API directly over one aiohttp session (JSON bodies, the
-same ``telegram.render`` for replies in a dialog and for outbox rows); the channel's
-replies (``io.py``) and the delivery worker's ``TelegramSender`` share it and the
-channel's pacer. python-telegram-bot is not used on this
-path: measured on loopback, a PTB ``send_message`` cost about 2.8 ms of CPU against 0.1 ms
-for a plain aiohttp request, which caps a process near 300 messages a second, well
-below a paid broadcast's 1000. Errors come back as ``Result``s, never raised: 429 with
-``retry_after``, 403 (blocked), 400 (refused for good), anything else (try again later).
-A photo is uploaded once; later messages reuse the file_id Telegram gave it.
+``TelegramApi`` speaks the Bot API over one aiohttp session; the channel's ``Replies``
+and the delivery worker's ``TelegramSender`` share it and the channel's pacer, replies
+first in line, buttons given callback tokens first (one short transaction). Not PTB: on
+loopback its ``send_message`` cost 2.8 ms of CPU against 0.1 ms for plain aiohttp, a cap
+near 300 messages a second, below a paid broadcast's 1000. The sender's errors are
+``Result``s, never raised: 429 with ``retry_after``, 403 (blocked), 400 (refused for
+good), else try again later. A photo is uploaded once; later messages reuse its file_id.
 """
 
 from __future__ import annotations
@@ -22,20 +20,27 @@ from typing import Any
 
 import aiohttp
 
-from bot.channels.buttons import issue_token
-from bot.channels.telegram.bot import TelegramSettings
+from bot.channels.buttons import issue_tokens
+from bot.channels.http import Backoff, Http, slot
+from bot.channels.pacer import Pacer
+from bot.channels.pipeline import Unreachable, chat_language
+from bot.channels.telegram import TelegramSettings
+from bot.channels.telegram.client import Sleep, Unavailable
 from bot.channels.telegram.render import Outgoing, escape, markup, render
 from bot.core import MediaStore
 from bot.delivery.senders import Lane, Outcome, Result
-from handlers import Channel, Venue, reply_from_dict
+from handlers import Channel, Reply, Venue, reply_from_dict
 from storage.db import Database
 from storage.delivery import Claimed
 
 log = logging.getLogger(__name__)
 
+TELEGRAM = Channel.TELEGRAM
+
 NO_PREVIEW = {"is_disabled": True}
 NOT_MODIFIED = "message is not modified"
 RENDERED_ALERTS = 32  # alerts whose rendered messages are kept (one payload per language)
+ATTEMPTS = 5  # a reply's tries on network errors and 5xx, as the Caller does
 
 
 class ApiError(Exception):
@@ -54,9 +59,7 @@ class TelegramApi:
         timeout: float = 30.0,
     ) -> None:  # fmt: skip
         self._base = f"{settings.api_base_url}{settings.token}/"
-        self._media, self._connections = media, connections
-        self._timeout = aiohttp.ClientTimeout(total=timeout)
-        self._session: aiohttp.ClientSession | None = None
+        self._media, self._http = media, Http(timeout, connections)
         self._file_ids: dict[str, str] = {}
 
     async def send(self, chat_id: int, out: Outgoing, tokens: dict[str, str], paid: bool) -> None:
@@ -118,15 +121,7 @@ class TelegramApi:
 
     async def close(self) -> None:
         """Close the HTTP session."""
-        if self._session is not None:
-            await self._session.close()
-            self._session = None
-
-    def _http(self) -> aiohttp.ClientSession:
-        if self._session is None:
-            connector = aiohttp.TCPConnector(limit=self._connections)
-            self._session = aiohttp.ClientSession(connector=connector, timeout=self._timeout)
-        return self._session
+        await self._http.close()
 
 
 class TelegramSender:
@@ -166,10 +161,7 @@ class TelegramSender:
         if key is not None and key in self._rendered:
             return self._rendered[key]
         replies = [reply_from_dict(r) for r in item.payload.get("replies", [])]
-        messages = [
-            m for r in replies for m in render(r, item.language)
-            if m.html or m.photo_sha256 or m.venue
-        ]  # fmt: skip
+        messages = [m for r in replies for m in render(r, item.language) if not m.empty]
         if key is not None:
             if len(self._rendered) >= RENDERED_ALERTS:
                 self._rendered.pop(next(iter(self._rendered)))
@@ -199,9 +191,7 @@ class TelegramSender:
     async def _paced(
         self, throttle: Lane | None, user_key: str, method: str, body: dict[str, Any]
     ) -> Any:
-        if throttle is None:
-            return await self.api.call(method, body)
-        async with throttle.slot(user_key):
+        async with slot(user_key, throttle):
             return await self.api.call(method, body)
 
     async def close(self) -> None:
@@ -211,15 +201,78 @@ class TelegramSender:
 
     async def _tokens(self, user_key: str, messages: list[Outgoing]) -> dict[str, str]:
         """Callback tokens for the buttons (officials' notices have some; alerts none)."""
-        payloads = list(dict.fromkeys(p for m in messages for p in m.payloads))
+        payloads = [p for m in messages for p in m.payloads]
         if not payloads:
             return {}
-        now = self._clock()
         async with self._db.unit_of_work() as store:
-            buttons = store.buttons
-            return {
-                p: await issue_token(buttons, Channel.TELEGRAM, user_key, p, now) for p in payloads
-            }
+            return await issue_tokens(store.buttons, TELEGRAM, user_key, payloads, self._clock())
+
+
+class Replies:
+    """The channel's answers to a chat that just wrote: first in the pacer's line."""
+
+    def __init__(
+        self, api: TelegramApi, pacer: Pacer, database: Database,
+        clock: Callable[[], datetime], sleep: Sleep,
+    ) -> None:  # fmt: skip
+        self._api, self.pacer, self._db, self._clock = api, pacer, database, clock
+        self._sleep = sleep
+
+    async def send(self, user_key: str, replies: list[Reply]) -> None:
+        """Send replies in order; a message Telegram refuses is logged and skipped.
+
+        Raises:
+            Unreachable: The chat blocked the bot; nothing more was sent.
+            Unavailable: Telegram could not be reached (the update will be retried).
+        """
+        if not replies:
+            return
+        messages, tokens = await self._prepare(user_key, replies)
+        for message in (m for m in messages if not m.empty):
+            try:
+                await self._send_one(user_key, message, tokens)
+            except ApiError as exc:
+                if exc.status == 403:
+                    raise Unreachable(user_key) from exc
+                log.warning("telegram message to chat %s refused: %s", user_key, exc.status)
+
+    async def _prepare(
+        self, user_key: str, replies: list[Reply]
+    ) -> tuple[list[Outgoing], dict[str, str]]:
+        """Render in the user's language; give every button a callback token."""
+        async with self._db.unit_of_work() as store:
+            language = await chat_language(store, TELEGRAM, user_key)
+            messages = [out for reply in replies for out in render(reply, language)]
+            payloads = [p for m in messages for p in m.payloads]
+            tokens = await issue_tokens(store.buttons, TELEGRAM, user_key, payloads, self._clock())
+        return messages, tokens
+
+    async def _send_one(self, user_key: str, out: Outgoing, tokens: dict[str, str]) -> None:
+        """One message through the channel's pacer, first in line; waits out 429s.
+
+        Raises:
+            ApiError: Telegram refused it for good (403, 400).
+            Unavailable: Telegram could not be reached after all attempts.
+        """
+        backoff = Backoff()
+        for attempt in range(1, ATTEMPTS + 1):
+            try:
+                async with slot(user_key, None, self.pacer):
+                    await self._api.send(int(user_key), out, tokens, False)
+                return
+            except ApiError as exc:
+                if exc.status in (400, 403):
+                    raise
+                if exc.status == 429:
+                    await self.pacer.pause(max(exc.retry_after, 1.0))
+                    continue
+                error = str(exc.status)
+            except (aiohttp.ClientError, TimeoutError) as exc:
+                error = type(exc).__name__
+            log.warning("telegram reply to chat %s: %s (attempt %d)", user_key, error, attempt)
+            if attempt < ATTEMPTS:
+                await self._sleep(backoff.next())
+        raise Unavailable("sendMessage")
 
 
 def _venue(venue: Venue, paid: bool) -> dict[str, Any]:

@@ -1,48 +1,221 @@
-"""The Zalo channel of a running HueBot: webhook intake, event workers, token upkeep.
+"""The Zalo channel of a running HueBot: its signed webhook route, its pipeline, its upkeep.
+
+Zalo wants 200 within a couple of seconds, so ``/zalo/webhook`` does one idempotent
+insert into the shared intake (``bot/channels/intake.py``; a citizen's message also
+opens their reply window in that transaction): 200 once the event is committed (a
+replay changes nothing), 503 when it could not be (Zalo delivers it again). Refused
+without touching the store: 403 without an OA secret key (fail closed); 413 past
+``MAX_BODY``; 401 when ``X-ZEvent-Signature`` is missing or wrong, or the event is for
+another app; 400 when the body is not a JSON event, or its signed ``timestamp`` is
+older than ``max_event_age`` or further than ``max_clock_skew`` in the future.
+
+The signature, from Zalo's OA webhook documentation (sources: docs/zalo.md): ``mac=``
+and the SHA-256 hex (a plain hash, not an HMAC) of the app's id, the body exactly as
+received, the body's ``timestamp`` field and the OA's secret key (not the app's
+secret). ``mac=<hex>`` and bare ``<hex>`` are accepted, in either case. The timestamp
+is found in the raw bytes: an unsigned body costs a bounded read and a hash, no parse.
 
 ``start`` returns at once; a background task then seeds the tokens from the environment
-(once), prunes old events, starts the workers that process stored events, and keeps the
-access token fresh even when nothing is sent. The webhook route itself lives in
-``bot/channels/zalo/webhook.py`` and only stores events; it works as soon as the app serves.
+(once), prunes old events, starts the workers, and keeps the access token fresh. Each
+event takes the kit's pipeline (``bot/channels/pipeline.py``) with Zalo's duties around
+it: a pressed button's text back to its payload, images fetched, who follows the OA,
+``/sdt`` (or ``/phone``) answered with Zalo's form for sharing a phone number.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
+import hashlib
+import hmac
+import itertools
 import logging
+import re
 from collections.abc import Callable
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
-from bot.channels import buttons as buttons_kit
+from aiohttp import web
+
 from bot.channels.base import Channel
-from bot.channels.gave_up import Apology
-from bot.channels.intake import ChannelIntake, Worker
-from bot.channels.pacer_redis import live_processes, open_pacer
-from bot.channels.zalo.client import ZaloClient, ZaloHttp
-from bot.channels.zalo.io import ZaloIO
-from bot.channels.zalo.parse import parse_event
-from bot.channels.zalo.pipeline import Pipeline
+from bot.channels.buttons import resolve_text
+from bot.channels.http import Http
+from bot.channels.intake import ChannelIntake, IntakeUnavailable
+from bot.channels.pipeline import Pipeline
+from bot.channels.running import Running
+from bot.channels.zalo import TokenUnavailable, ZaloSettings
+from bot.channels.zalo.client import Sleep, TokenKeeper, ZaloClient
+from bot.channels.zalo.parse import Kind, ZaloInput, incoming, parse_event
 from bot.channels.zalo.render import Outgoing, render
-from bot.channels.zalo.sender import ZaloSender
-from bot.channels.zalo.settings import ZaloSettings
-from bot.channels.zalo.tokens import Sleep, TokenKeeper, TokenUnavailable
-from bot.channels.zalo.webhook import Intake, open_windows
+from bot.channels.zalo.sender import ZaloIO, ZaloSender, open_windows
 from bot.core import Services, utc_now
-from bot.delivery.settings import limits_of, redis_url
+from bot.core.body import BadJson, BodyTooLarge, parse_json, read_bounded
 from handlers import Channel as Messenger
 from handlers import IncomingMessage, Reply
-from storage.intake import Claimed
+from storage.intake import Arrival, Claimed
 
 if TYPE_CHECKING:
     from bot.config import Runtime
 
 log = logging.getLogger(__name__)
 
+WEBHOOK_PATH = "/zalo/webhook"
+SIGNATURE_HEADER = "X-ZEvent-Signature"
+PREFIX = "mac="
+MAX_BODY = 256 * 1024  # events are small; images come as links
+INFO_COMMANDS = ("sdt", "phone")
 KEEP_FRESH_SECONDS = 300.0
 RETRY_START_SECONDS = 5.0
-STOP_GRACE = 10.0
+_CANDIDATES: Final = 4  # each costs one SHA-256 of the body
+_TIMESTAMP: Final = re.compile(rb'"timestamp"\s*:\s*"?(\d{1,20})"?')
+
+
+class Intake:
+    """What the route needs: the channel's settings, its queue and the clock."""
+
+    def __init__(
+        self, settings: ZaloSettings, queue: ChannelIntake, clock: Callable[[], datetime]
+    ) -> None:
+        self.settings, self.queue, self.clock = settings, queue, clock
+
+
+INTAKE = web.AppKey("zalo_intake", Intake)
+
+
+def setup(app: web.Application, intake: Intake | None) -> None:
+    """Add the webhook route; without an ``intake`` every event is refused."""
+    if intake is not None:
+        app[INTAKE] = intake
+    app.router.add_post(WEBHOOK_PATH, receive)
+
+
+async def receive(request: web.Request) -> web.Response:
+    """One event from Zalo."""
+    intake = request.app.get(INTAKE)
+    if intake is None or not intake.settings.oa_secret_key:
+        log.warning("zalo webhook: refused, no OA secret key is configured")
+        return web.Response(status=403)
+    try:
+        body = await read_bounded(request, MAX_BODY)
+    except BodyTooLarge:
+        return web.Response(status=413)
+    settings = intake.settings
+    timestamp = signed_timestamp(request.headers.get(SIGNATURE_HEADER), body, settings)
+    if timestamp is None:
+        log.warning("zalo webhook: event without a valid signature refused")
+        return web.Response(status=401)
+    raw = _decode(body)
+    if raw is None or str(raw.get("timestamp", "")) != timestamp:
+        return web.Response(status=400)
+    if str(raw.get("app_id", settings.app_id)) != settings.app_id:
+        log.warning("zalo webhook: event for another app refused")
+        return web.Response(status=401)
+    return await _accept(intake, raw)
+
+
+def signature(app_id: str, body: bytes, timestamp: str, oa_secret_key: str) -> str:
+    """The header value Zalo sends for this body: ``mac=`` and the SHA-256 hex."""
+    data = app_id.encode() + body + timestamp.encode() + oa_secret_key.encode()
+    return PREFIX + hashlib.sha256(data).hexdigest()
+
+
+def authentic(
+    header: str | None, app_id: str, body: bytes, timestamp: str | None, oa_secret_key: str
+) -> bool:
+    """True when ``header`` is Zalo's signature of ``body`` (compared in constant time).
+
+    Fails closed: no header, app id, timestamp or key (ZALO_OA_SECRET_KEY) means False.
+    """
+    if not header or not app_id or not timestamp or not oa_secret_key:
+        return False
+    given = header.strip()
+    if given[: len(PREFIX)].lower() == PREFIX:
+        given = given[len(PREFIX) :]
+    expected = signature(app_id, body, timestamp, oa_secret_key)[len(PREFIX) :]
+    return hmac.compare_digest(given.lower().encode(), expected.encode())
+
+
+def signed_timestamp(header: str | None, body: bytes, settings: ZaloSettings) -> str | None:
+    """The ``timestamp`` the signature covers, found in the raw body without decoding it.
+
+    Each ``"timestamp": ...`` value in the body (at most a few) is tried; the decoded
+    event must then carry the same value at its top level. None: no candidate fits.
+    """
+    for match in itertools.islice(_TIMESTAMP.finditer(body), _CANDIDATES):
+        candidate = match.group(1).decode("ascii")
+        if authentic(header, settings.app_id, body, candidate, settings.oa_secret_key):
+            return candidate
+    return None
+
+
+async def _accept(intake: Intake, raw: dict[str, Any]) -> web.Response:
+    read = parse_event(raw)
+    now, settings = intake.clock(), intake.settings
+    sent_at = read.sent_at
+    if sent_at is None or not (
+        now - settings.max_event_age <= sent_at <= now + settings.max_clock_skew
+    ):
+        log.warning("zalo webhook: event %s refused: stale or future timestamp", read.key)
+        return web.Response(status=400)
+    if read.kind is Kind.IGNORED:
+        log.debug("zalo webhook: %s event ignored", read.event)
+        return web.Response(status=200)
+    try:
+        millis = int(min(sent_at, now).timestamp() * 1000)  # kept in order of its time
+        await intake.queue.store([Arrival(read.key, read.user_key, millis, raw, kind=read.event)])
+    except IntakeUnavailable:
+        return web.Response(status=503)
+    return web.Response(status=200)
+
+
+def _decode(body: bytes) -> dict[str, Any] | None:
+    try:
+        raw = parse_json(body)
+    except BadJson:
+        return None
+    return raw if isinstance(raw, dict) else None
+
+
+class ZaloPipeline(Pipeline[ZaloInput]):
+    """One read event: Zalo's duties, then the kit's path."""
+
+    channel = Messenger.ZALO
+
+    def __init__(
+        self, services: Services[Runtime], io: ZaloIO, clock: Callable[[], datetime]
+    ) -> None:
+        super().__init__(services.inbox, services.database, clock)
+        self._io = io
+
+    async def message(self, read: ZaloInput) -> IncomingMessage | None:
+        """The message, images fetched and button resolved; None: ignored, (un)follow,
+        or a request for Zalo's contact form (answered here)."""
+        if read.kind is Kind.IGNORED:
+            log.debug("zalo event %s (%s) ignored", read.key, read.event)
+            return None
+        if read.kind in (Kind.FOLLOW, Kind.UNFOLLOW):
+            await self.set_reachable(read.user_key, read.kind is Kind.FOLLOW)
+            return None
+        if read.command in INFO_COMMANDS:
+            await self._io.request_info(read.user_key, await self.language(read.user_key))
+            return None
+        choice = await self._resolve(read)
+        return incoming(read, self.clock(), await self._io.fetch(read.images), choice)
+
+    async def send(self, read: ZaloInput, replies: list[Reply]) -> None:
+        """The replies, to the citizen who wrote."""
+        await self._io.send(read.user_key, replies)
+
+    async def _resolve(self, read: ZaloInput) -> str | None:
+        """A pressed button's payload (its text came back as the message); a citizen who
+        writes is reachable again, whatever an unfollow said before."""
+        async with self.db.unit_of_work() as store:
+            await store.users.set_reachable(self.channel, read.user_key, True)
+            if not read.text or read.command is not None:
+                return None
+            payload = await resolve_text(store.buttons, self.channel, read.user_key, read.text)
+        if payload is not None:
+            log.info("zalo event %s: a button was pressed", read.key)
+        return payload
 
 
 class ZaloChannel(Channel[dict[str, Any], Outgoing]):
@@ -56,27 +229,19 @@ class ZaloChannel(Channel[dict[str, Any], Outgoing]):
         workers: int = 4, tick: float = 1.0, keep_fresh: float = KEEP_FRESH_SECONDS,
     ) -> None:  # fmt: skip
         self.settings, self._services, self._clock = settings, services, clock
-        self.http = ZaloHttp()
+        self.http = Http()
         self.tokens = TokenKeeper(settings, services.database, self.http, clock, sleep=sleep)
         self.client = ZaloClient(settings, self.http, self.tokens)
-        delivery = services.runtime.settings.delivery
-        self.pacer = open_pacer(  # replies and the outbox share it
-            limits_of(delivery, "zalo"), "zalo", redis_url(delivery),
-            live_processes(services.database),
-        )  # fmt: skip
+        self.running = running = Running(
+            services, Messenger.ZALO, clock, workers=workers, tick=tick, on_stored=open_windows
+        )
+        self.queue, self.pacer, self.ready = running.queue, running.pacer, running.ready
         self.io = ZaloIO(
             self.client, services.database, services.media, clock, settings, self.pacer
         )
-        apology = Apology(services.database, services.runtime.settings.city, "zalo", clock)
-        self.queue = ChannelIntake(
-            services.database, "zalo", clock, gave_up=apology, on_stored=open_windows
-        )
         self.intake = Intake(settings, self.queue, clock)
-        self._pipeline = Pipeline(services.inbox, services.database, self.io, clock)
-        self._workers, self._tick, self._keep_fresh = workers, tick, keep_fresh
-        self._task: asyncio.Task[None] | None = None
-        self._stopping = asyncio.Event()
-        self.ready = asyncio.Event()
+        self._pipeline = ZaloPipeline(services, self.io, clock)
+        self._keep_fresh = keep_fresh
 
     def sender(self) -> ZaloSender:
         """The delivery worker's sender for this OA (it shares the channel's tokens)."""
@@ -84,20 +249,11 @@ class ZaloChannel(Channel[dict[str, Any], Outgoing]):
 
     async def start(self) -> None:
         """Begin serving in the background."""
-        self._task = asyncio.create_task(self._run(), name="zalo")
+        self.running.spawn(self._serve())
 
     async def stop(self) -> None:
         """Let the workers finish the event in hand, then close connections."""
-        self._stopping.set()
-        self.queue.wake()
-        if self._task is not None:
-            try:
-                await asyncio.wait_for(asyncio.shield(self._task), STOP_GRACE)
-            except TimeoutError:
-                self._task.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await self._task
-        await self.pacer.close()
+        await self.running.stop()
         await self.http.close()
 
     async def parse(self, raw: dict[str, Any]) -> list[IncomingMessage]:
@@ -113,54 +269,28 @@ class ZaloChannel(Channel[dict[str, Any], Outgoing]):
         """Send ``replies`` to the follower ``user_key``."""
         await self.io.send(user_key, replies)
 
-    async def _run(self) -> None:
-        try:
-            await self._serve()
-        except Exception:
-            log.exception("zalo channel stopped")
-
     async def _serve(self) -> None:
-        while not self._stopping.is_set():  # the store may not answer yet
+        running = self.running
+        while not running.stopping.is_set():  # the store may not answer yet
             try:
                 await self.tokens.bootstrap()
-                await self._prune()
+                await running.prune()
                 break
             except Exception as exc:
                 log.warning("zalo: start-up waits for the store: %s", type(exc).__name__)
-                await self._pause(RETRY_START_SECONDS)
-        workers = [Worker(self.queue, self._process, self._stopping, self._tick)
-                   for _ in range(self._workers)]  # fmt: skip
+                await running.pause(RETRY_START_SECONDS)
+        running.start_workers(self._process)
         log.info("zalo: serving app %s", self.settings.app_id)
         self.ready.set()
-        try:
-            await asyncio.gather(*(worker.run() for worker in workers), self._upkeep())
-        finally:
-            await self.queue.commits.drain()
-            await self.queue.release_held()
-
-    async def _prune(self) -> None:
-        """Forget old events and button texts."""
-        await self.queue.prune()
-        async with self._services.database.unit_of_work() as store:
-            buttons = await store.buttons.prune(Messenger.ZALO, self._clock() - buttons_kit.KEEP)
-        log.info("zalo: pruned %d old button texts", buttons)
-
-    async def _process(self, batch: list[Claimed]) -> None:
-        for event in batch:
-            await self._pipeline.handle(parse_event(event.payload))
-
-    async def _upkeep(self) -> None:
-        """Refresh the access token ahead of expiry even when nothing is sent."""
-        while not self._stopping.is_set():
+        while not running.stopping.is_set():  # the access token, fresh even when idle
             try:
                 await self.tokens.keep_fresh()
             except TokenUnavailable as exc:
                 log.error("zalo: no usable access token: %s", exc)
             except Exception as exc:  # the store is down: next round
                 log.warning("zalo: token upkeep: %s", type(exc).__name__)
-            await self._pause(self._keep_fresh)
+            await running.pause(self._keep_fresh)
 
-    async def _pause(self, seconds: float) -> None:
-        """Sleep ``seconds``, or less when the channel stops."""
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._stopping.wait(), seconds)
+    async def _process(self, batch: list[Claimed]) -> None:
+        for event in batch:
+            await self._pipeline.handle(parse_event(event.payload))

@@ -1,12 +1,5 @@
 """Zalo Official Account webhook events to HueBot's terms: pure functions, no I/O.
 
-The channel's parts: ``zalo.webhook`` (the ``/zalo/webhook`` route: signature,
-freshness, store), ``bot.channels.intake`` (the stored events, processed in order, shared
-by every messenger), ``zalo.pipeline`` (one event through ``Inbox.receive``),
-``zalo.render`` (replies to Zalo messages),
-``zalo.client`` (the Open API: v3 message endpoints, v2 upload), ``zalo.tokens`` (OAuth v4)
-and ``zalo.sender`` (the delivery worker's sender).
-
 Zalo sends ids and timestamps as strings; timestamps are milliseconds since the epoch.
 ``parse_event`` reads one event into a ``ZaloInput``: what the citizen did plus what only
 the adapter needs (image links still to download). ``oa_send_*`` events are echoes of
