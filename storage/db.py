@@ -54,9 +54,11 @@ def async_url(url: str) -> str:
 def create_engine(url: str, schema: str | None = None, **kwargs: Any) -> AsyncEngine:
     """Build the engine for ``url``.
 
-    SQLite gets WAL, foreign keys, a busy timeout and ``BEGIN IMMEDIATE`` so that
-    concurrent writers queue instead of failing half-way. ``schema`` (PostgreSQL
-    only) sets the search path, which lets test runs live side by side.
+    SQLite gets WAL, foreign keys, ``BEGIN IMMEDIATE`` so that concurrent writers
+    queue instead of failing half-way, and statements run in the loop's thread
+    (``storage/sqlite_inline.py``: a locked file is waited for asynchronously, 30 s).
+    ``schema`` (PostgreSQL only) sets the search path, which lets test runs live side
+    by side.
 
     Args:
         url: Database URL (plain or with driver).
@@ -91,7 +93,7 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
-        for pragma in ("journal_mode=WAL", "foreign_keys=ON", "busy_timeout=30000"):
+        for pragma in ("journal_mode=WAL", "foreign_keys=ON"):  # waits: sqlite_inline
             cursor.execute(f"PRAGMA {pragma}")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
@@ -199,10 +201,10 @@ async def _migrating(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
 class Database:
     """An engine and its sessions; hands out units of work.
 
-    SQLite has one writer at a time, and a transaction that waits for it sleeps in
-    SQLite's busy handler (1, 2, 5 … 100 ms at a go) while the lock may long be free.
-    On SQLite the units of work of this process therefore queue for the lock here, in
-    order, and each one begins the moment the one before it ends.
+    SQLite has one writer at a time, and a transaction that waits for it polls while
+    the lock may long be free. On SQLite the units of work of this process therefore
+    queue for the lock here, in order, and each one begins the moment the one before
+    it ends.
     """
 
     def __init__(self, url: str, schema: str | None = None) -> None:
@@ -226,9 +228,8 @@ class Database:
     async def _turn(self) -> AsyncIterator[None]:
         """This process's turn at SQLite's one writer lock (PostgreSQL: no wait).
 
-        SQLite's statements run in the loop's thread (``storage/sqlite_inline.py``), so
-        no connection of this process may wait in SQLite's busy handler for another
-        one: every use of the engine takes its turn here.
+        Every use of the engine takes its turn here, so that the process's own
+        transactions never poll for each other's lock (``storage/sqlite_inline.py``).
         """
         if self._writer is None:
             yield

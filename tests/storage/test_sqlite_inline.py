@@ -59,3 +59,34 @@ async def test_figures_read_while_a_transaction_is_open_wait_their_turn(sqlite: 
 async def _count_users(database: Database) -> int:
     async with database.session() as session:
         return int(await session.scalar(text('SELECT count(*) FROM "user"')) or 0)
+
+
+async def test_a_second_engine_on_the_file_waits_without_holding_the_loop(
+    sqlite: Database, tmp_path: Path
+):
+    other = Database(f"sqlite:///{tmp_path / 'inline.db'}")  # as a `huebot` command would
+    ticks = 0
+
+    async def tick() -> None:
+        nonlocal ticks
+        while True:
+            await asyncio.sleep(0.01)
+            ticks += 1
+
+    ticker = asyncio.create_task(tick())
+    try:
+        async with sqlite.unit_of_work() as store:
+            await store.users.get_or_create("telegram", "44", NOW)
+            waiting = asyncio.create_task(_add_user(other, "45"))
+            await asyncio.sleep(0.2)
+            assert not waiting.done() and ticks >= 5  # the loop ran while it waited
+        await asyncio.wait_for(waiting, 5)
+        assert await _count_users(sqlite) == 2
+    finally:
+        ticker.cancel()
+        await other.dispose()
+
+
+async def _add_user(database: Database, key: str) -> None:
+    async with database.unit_of_work() as store:
+        await store.users.get_or_create("telegram", key, NOW)
