@@ -36,16 +36,17 @@ class Running:
 
     def __init__(
         self, services: Services[Runtime], channel: Messenger, clock: Callable[[], datetime],
-        *, workers: int = 4, tick: float = 1.0, **intake: Any,
+        *, workers: int = 4, tick: float = 1.0, account: str = "", **intake: Any,
     ) -> None:  # fmt: skip
         name, database = channel.value, services.database
         self.channel, self._db, self._clock = channel, database, clock
         apology = Apology(database, services.runtime.settings.city, name, clock)
         self.queue = ChannelIntake(database, name, clock, gave_up=apology, **intake)
         delivery = services.runtime.settings.delivery
-        self.pacer = open_pacer(
-            limits_of(delivery, name), name, redis_url(delivery), live_processes(database)
-        )
+        self.pacer = open_pacer(  # ``account``: the bot the platform counts the limit of
+            limits_of(delivery, name), name, redis_url(delivery), live_processes(database),
+            account,
+        )  # fmt: skip
         self.stopping = asyncio.Event()
         self.ready = asyncio.Event()
         self._workers, self._tick = workers, tick

@@ -52,6 +52,7 @@ class Sender(Protocol):
     """Sends outbox rows of one pushed channel."""
 
     channel: str
+    account: str  # the bot or Official Account the platform counts its limit for
 
     async def deliver(self, item: Claimed, throttle: Lane) -> Result:
         """Send the row's replies in order, skipping the first ``item.parts_done`` messages."""

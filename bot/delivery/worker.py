@@ -46,9 +46,15 @@ class DeliveryWorker:
         self.name = name or worker_name()
         self._db, self._config, self._clock, self._senders = database, config, clock, senders
         given = dict(pacers or {})
-        self._own = [s.channel for s in senders if s.channel not in given]
+        own_senders = [s for s in senders if s.channel not in given]
+        self._own = [s.channel for s in own_senders]
         url, processes = redis_url(config), live_processes(database)
-        own = {c: open_pacer(limits_of(config, c), c, url, processes) for c in self._own}
+        own = {  # keyed as the running channel's (``Running``): one window per bot
+            s.channel: open_pacer(
+                limits_of(config, s.channel), s.channel, url, processes, s.account
+            )
+            for s in own_senders
+        }
         self.pacers: dict[str, Pacer] = {**own, **given}
         self.recorder = Recorder(database, config, clock)
         self.pumps = [

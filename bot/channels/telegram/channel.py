@@ -190,7 +190,8 @@ class TelegramChannel(Channel[dict[str, Any], Outgoing]):
         self.caller = Caller(sleep)
         self.running = Running(
             services, Messenger.TELEGRAM, clock, workers=workers, tick=tick,
-            album_wait=settings.album_wait, read=lambda raw: arrival(settings.bot_id, raw),
+            account=str(settings.bot_id), album_wait=settings.album_wait,
+            read=lambda raw: arrival(settings.bot_id, raw),
         )  # fmt: skip
         running = self.running
         self.queue, self.pacer, self.ready = running.queue, running.pacer, running.ready

@@ -135,7 +135,7 @@ class TelegramSender:
         clock: Callable[[], datetime], *, paid_broadcast: bool = False,
         connections: int = 64, api: TelegramApi | None = None,
     ) -> None:  # fmt: skip
-        self._owns_api = api is None
+        self._owns_api, self.account = api is None, str(settings.bot_id)
         self.api = api or TelegramApi(settings, media, connections=connections)
         self._db, self._clock, self._paid = database, clock, paid_broadcast
         self._rendered: dict[tuple[int, str], list[Outgoing]] = {}

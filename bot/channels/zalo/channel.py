@@ -233,8 +233,9 @@ class ZaloChannel(Channel[dict[str, Any], Outgoing]):
         self.tokens = TokenKeeper(settings, services.database, self.http, clock, sleep=sleep)
         self.client = ZaloClient(settings, self.http, self.tokens)
         self.running = running = Running(
-            services, Messenger.ZALO, clock, workers=workers, tick=tick, on_stored=open_windows
-        )
+            services, Messenger.ZALO, clock, workers=workers, tick=tick,
+            account=settings.app_id, on_stored=open_windows,
+        )  # fmt: skip
         self.queue, self.pacer, self.ready = running.queue, running.pacer, running.ready
         self.io = ZaloIO(
             self.client, services.database, services.media, clock, settings, self.pacer

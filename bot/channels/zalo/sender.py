@@ -193,6 +193,7 @@ class ZaloSender:
         clock: Callable[[], datetime],
     ) -> None:  # fmt: skip
         self._io, self._db, self._settings, self._clock = io, database, settings, clock
+        self.account = settings.app_id
 
     async def deliver(self, item: Claimed, throttle: Lane) -> Result:
         """Send one row's messages in order, from ``item.parts_done`` on."""
