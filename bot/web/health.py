@@ -86,10 +86,13 @@ async def readyz(request: web.Request) -> web.Response:
         for name, probe in sorted(request.app[STARTED].items())
     }
     ready = store_up and schema == "at head" and all(s == "started" for s in channels.values())
-    body = {
+    body: dict[str, Any] = {
         "ready": ready, "store": "up" if store_up else "down", "schema": schema,
-        "channels": channels, "platforms": await _platforms(request),
+        "channels": channels,
     }  # fmt: skip
+    platforms = await _platforms(request)
+    if platforms:
+        body["platforms"] = platforms
     return web.json_response(body, status=200 if ready else 503)
 
 
@@ -114,7 +117,6 @@ async def healthz(request: web.Request) -> web.Response:
         "store": "up",
         "workers": workers,
         "outbox": {"delivery": delivery, "oldest_due_seconds": round(oldest, 1)},
-        "platforms": platforms,
         "channels": {
             channel: {
                 "last_contact": at.isoformat(),
@@ -123,6 +125,8 @@ async def healthz(request: web.Request) -> web.Response:
             for channel, at in sorted(contact.items())
         },
     }
+    if platforms:
+        body["platforms"] = platforms
     return web.json_response(body)
 
 

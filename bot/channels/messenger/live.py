@@ -77,13 +77,13 @@ class Reachability:
     """Whether the Graph API accepts the Page token, checked now and then (cached)."""
 
     def __init__(self, client: MessengerClient, seconds: float = REACH_SECONDS) -> None:
-        self._client, self._seconds = client, seconds
+        self._client, self.seconds = client, seconds
         self._checked = -float("inf")
         self.state: dict[str, Any] = {"configured": True, "reachable": None}
 
     async def check(self) -> dict[str, Any]:
         """The channel's state for the health check (asks Meta when the last answer aged)."""
-        if time.monotonic() - self._checked < self._seconds:
+        if time.monotonic() - self._checked < self.seconds:
             return self.state
         self._checked = time.monotonic()
         try:

@@ -157,3 +157,39 @@ async def test_notices_go_through_the_outbox_worker(page: LivePage) -> None:
     [notice] = [b for b in page.fake.sent(CITIZEN) if b.get("tag")]
     assert (notice["messaging_type"], notice["tag"]) == ("MESSAGE_TAG", "ACCOUNT_UPDATE")
     assert code in notice["message"]["text"]
+
+
+async def test_health_says_whether_the_page_is_reachable(page: LivePage) -> None:
+    healthy = await (await page.client.get("/healthz")).json()
+    assert healthy["platforms"]["messenger"] == {"configured": True, "reachable": True}
+    ready = await (await page.client.get("/readyz")).json()
+    assert ready["channels"]["messenger"] == "started"
+    assert ready["platforms"]["messenger"]["reachable"] is True
+    asked = sum(call.path == "/me" for call in page.fake.calls)
+    assert asked == 1  # the answer is kept a while
+    page.live.reach.seconds = 0.0
+    page.fake.page_token = "a-newer-token"  # ours was revoked
+    degraded = await (await page.client.get("/healthz")).json()
+    assert degraded["status"] == "degraded"
+    state = degraded["platforms"]["messenger"]
+    assert state["reachable"] is False and "MESSENGER_PAGE_TOKEN" in state["error"]
+
+
+async def test_health_when_the_graph_api_does_not_answer(
+    services: Services[Any], clock: FakeClock, aiohttp_client: Any
+) -> None:
+    settings = MessengerSettings(
+        PAGE_TOKEN, APP_SECRET, VERIFY_TOKEN, api_base_url="http://127.0.0.1:9"
+    )
+    live = LiveMessenger(services, settings, clock=clock)
+    client = await aiohttp_client(build_app(services, messenger=live))
+    try:
+        body = await (await client.get("/healthz")).json()
+    finally:
+        await live.stop()
+    assert body["status"] == "degraded"
+    assert body["platforms"]["messenger"] == {
+        "configured": True,
+        "reachable": False,
+        "error": "Unavailable",
+    }
