@@ -234,7 +234,7 @@ def open_delivery(
             posters[sender.channel] = sender
             pacers[sender.channel] = channel.pacer
     return open_worker(
-        services.runtime, services.database, services.media, None,
+        services.runtime, services.database, services.media, None, services.clock,
         extra_senders=senders, extra_posters=posters, pacers=pacers,
     )  # fmt: skip
 

@@ -67,8 +67,6 @@ class MessengerChannel(KitChannel[MessengerInput, dict[str, Any]]):
             Unavailable: An image could not be fetched yet (try the event again later).
         """
         if raw.kind is not Kind.MESSAGE:
-            if raw.kind is Kind.OPTIN:
-                log.info("messenger: notification opt-in received (not kept yet)")
             return []
         files = tuple([await self._fetch(url) for url in raw.images])
         return [incoming(raw, self._clock(), files)]
@@ -142,11 +140,14 @@ class MessengerChannel(KitChannel[MessengerInput, dict[str, Any]]):
             raise
 
     async def _delivery(self, user_key: str, purpose: Purpose) -> tuple[str, Delivery]:
+        now, token = self._clock(), None
         async with self._db.unit_of_work() as store:
             user = await store.users.find(self.name, user_key)
+            if purpose is Purpose.ALERT:
+                token = await store.messenger_optins.token(user_key, now)
         language = user.language if user is not None else "vi"
         last = user.last_seen_at if user is not None else None
-        how = delivery(purpose, last, self._clock(), self._settings.notice_tag)
+        how = delivery(purpose, last, now, self._settings.notice_tag, token)
         if how is None:
             raise NotSendable(f"{purpose.value} outside the messaging window")
         return language, how

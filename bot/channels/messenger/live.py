@@ -47,7 +47,9 @@ from bot.core import Services, utc_now
 from bot.delivery.senders import Lane, Outcome, Result
 from bot.delivery.settings import limits_of, redis_url
 from handlers import Reply, reply_from_dict
+from storage.delivery import NOT_SENDABLE
 from storage.delivery import Claimed as Row
+from storage.handling import Change
 from storage.intake import Arrival, Claimed
 
 if TYPE_CHECKING:
@@ -56,7 +58,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 NAME = "messenger"
-NOT_SENDABLE = "not sendable"
 STOP_GRACE = 10.0
 REACH_SECONDS = 60.0
 
@@ -189,7 +190,18 @@ class LiveMessenger:
                 log.info("messenger reply to %s not sent: %s", event.user_key, exc)
 
     async def _keep_optin(self, event: MessengerInput) -> None:
-        log.info("messenger: notification opt-in received (not kept yet)")
+        """Keep the citizen's notification token (or forget it when they stopped)."""
+        optin = event.optin
+        assert optin is not None
+        async with self._services.database.unit_of_work() as store:
+            optins = store.messenger_optins
+            if optin.stopped:
+                await optins.stop(event.user_key)
+            else:
+                await optins.keep(
+                    event.user_key, optin.token, optin.expires_at, optin.topic, self._clock()
+                )
+        log.info("messenger: notification opt-in %s", "stopped" if optin.stopped else "kept")
 
 
 class MessengerSender:
@@ -243,7 +255,23 @@ class MessengerSender:
         """Record the row as not sendable: failed for good, in the report's history too."""
         reason = f"{NOT_SENDABLE}: messenger {item.kind} {why}"
         log.info("outbox %s: %s", item.id, reason)
+        report_id = item.payload.get("report_id")
+        if isinstance(report_id, int):
+            try:
+                await self._history(report_id, item.user_id, reason)
+            except Exception as exc:  # the row's own record still says why
+                log.warning("outbox %s: history not written: %s", item.id, type(exc).__name__)
         return Result(Outcome.FAILED, index, reason)
+
+    async def _history(self, report_id: int, user_id: int, reason: str) -> None:
+        """A line in the report's history: this person was not told, and why."""
+        async with self._db.unit_of_work() as store:
+            report = await store.handling.by_id(report_id)
+            if report is None:
+                return
+            note = f"{reason} (user #{user_id})"
+            change = Change(NAME, report.status, "", self._clock(), note=note)
+            await store.handling.note(report_id, change)
 
     async def post(
         self, user_key: str, text: str, ref: str | None, throttle: Lane | None
