@@ -26,17 +26,14 @@ class Users:
         self._session = session
 
     async def get_or_create(
-        self,
-        channel: str,
-        external_id: str,
-        now: datetime,
-        name: str | None = None,
-        language: str = "vi",
-    ) -> UserRecord:
+        self, channel: str, external_id: str, now: datetime, name: str | None = None,
+        language: str = "vi", seen: bool = True,
+    ) -> UserRecord:  # fmt: skip
         """Return the user behind a chat, creating them on first contact.
 
         Concurrent first messages from one chat create one user: the insert is
-        idempotent on (channel, external_id).
+        idempotent on (channel, external_id). Only the person's own messages move
+        ``last_seen_at`` (``seen``; Messenger's 24-hour window counts from it).
         """
         external_id = limits.fit_key(external_id, limits.EXTERNAL_ID)
         values = {
@@ -57,7 +54,8 @@ class Users:
             )
         )
         assert row is not None
-        row.last_seen_at = now
+        if seen:
+            row.last_seen_at = now
         return _user(row)
 
     async def find(self, channel: str, external_id: str) -> UserRecord | None:

@@ -172,3 +172,36 @@ async def test_the_opt_in_migration_goes_down_and_up(
 async def tables(database: Database) -> set[str]:
     async with database.engine.connect() as conn:
         return set(await conn.run_sync(lambda sync: inspect(sync).get_table_names()))
+
+
+async def test_only_the_persons_own_messages_open_the_window(untagged: LivePage) -> None:
+    page, db = untagged, untagged.services.database
+    official = Person(OFFICIAL, page)
+    await official.says(official.text("xin chào"))
+    wrote = page.clock()
+    page.clock.advance(hours=30)
+    async with db.unit_of_work() as store:  # a role granted long after they wrote
+        await store.staff.grant("messenger", OFFICIAL, "official", "hepco", page.clock())
+        user = await store.users.find("messenger", OFFICIAL)
+    assert user is not None and user.last_seen_at == wrote
+    worker = open_delivery(page.services, None, None, page.live)
+    assert worker is not None
+    async with db.unit_of_work() as store:
+        await store.outbox.enqueue(user, "reminder", {"replies": [{"text": "Nhắc việc"}]},
+                                   page.clock())  # fmt: skip
+    asked = calls_to(page, OFFICIAL)
+    await worker.start()
+    try:
+        await drained(page, worker)
+    finally:
+        await worker.stop()
+    assert calls_to(page, OFFICIAL) == asked  # the window stayed closed: Meta not even asked
+    await official.says(official.text("/help"))
+    async with db.unit_of_work() as store:
+        seen = await store.users.find("messenger", OFFICIAL)
+    assert seen is not None and seen.last_seen_at == page.clock()
+
+
+def calls_to(page: LivePage, psid: str) -> int:
+    """Send API calls made to ``psid``, accepted or not."""
+    return sum(call.body.get("recipient", {}).get("id") == psid for call in page.fake.calls)
