@@ -181,6 +181,8 @@ class LiveMessenger:
             await self._keep_optin(event)
             return
         for message in await self.channel.parse(event):
+            async with self._services.database.unit_of_work() as store:  # they wrote again
+                await store.users.set_reachable(NAME, event.user_key, True)
             outcome = await self._services.inbox.receive(message)
             if outcome.duplicate or not outcome.replies:
                 continue

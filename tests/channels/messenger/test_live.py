@@ -193,3 +193,20 @@ async def test_health_when_the_graph_api_does_not_answer(
         "reachable": False,
         "error": "Unavailable",
     }
+
+
+async def test_a_person_who_blocked_the_page_and_writes_again_is_reachable(
+    page: LivePage,
+) -> None:
+    citizen = Person(CITIZEN, page)
+    await citizen.says(citizen.text("xin chào"))
+    page.fake.blocked.add(CITIZEN)
+    await citizen.says(citizen.text("/help"))  # the answer finds the Page blocked
+    async with page.services.database.unit_of_work() as store:
+        blocked = await store.users.find("messenger", CITIZEN)
+    page.fake.blocked.clear()
+    [*answers] = await citizen.says(citizen.text("/help"))
+    async with page.services.database.unit_of_work() as store:
+        back = await store.users.find("messenger", CITIZEN)
+    assert blocked is not None and not blocked.reachable
+    assert back is not None and back.reachable and answers
