@@ -175,10 +175,15 @@ def _messenger_routes(app: web.Application, messenger: LiveMessenger | None) -> 
     """``/messenger/webhook``, and the channel's state in /healthz when it is configured."""
     if messenger is None:
         messenger_web.add_routes(app, "", "", messenger_web.refuse)
+        health.platform(app, "messenger", _not_configured)
         return
     settings = messenger.settings
     messenger_web.add_routes(app, settings.verify_token, settings.app_secret, messenger.accept)
     health.platform(app, "messenger", messenger.reach.check)
+
+
+async def _not_configured() -> dict[str, Any]:
+    return {"configured": False}
 
 
 def open_telegram(services: Services[Runtime]) -> TelegramChannel | None:

@@ -137,6 +137,9 @@ async def test_an_unconfigured_app_refuses_every_event(
     assert response.status == 403
     query = {"hub.mode": "subscribe", "hub.challenge": "1", "hub.verify_token": ""}
     assert (await client.get("/messenger/webhook", params=query)).status == 403
+    health = await (await client.get("/healthz")).json()
+    assert health["platforms"] == {"messenger": {"configured": False}}
+    assert health["status"] == "ok"
 
 
 async def test_notices_go_through_the_outbox_worker(page: LivePage) -> None:
