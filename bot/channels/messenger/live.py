@@ -10,7 +10,7 @@ token (``storage`` table ``messenger_optin``) for alerts outside the 24-hour win
 
 ``MessengerSender`` is the delivery worker's sender: outbox rows (notices, alerts) take
 the same client and pacer. A row the window forbids is recorded as not sendable: failed
-for good with a reason starting ``NOT_SENDABLE`` (``huebot alert status`` counts them per
+for good with a reason starting "not sendable" (``huebot alert status`` counts them per
 channel) and, for a notice about a report, an event in the report's history.
 
 ``Reachability`` answers the health check: is the Page token accepted by the Graph API
