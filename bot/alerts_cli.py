@@ -21,7 +21,7 @@ from typing import Any
 from bot.app import sync_units
 from bot.config import Runtime
 from bot.core.clock import utc_now
-from bot.delivery.follow import describe, follow, snapshot
+from bot.delivery.follow import describe, follow, not_sendable, snapshot
 from bot.delivery.setup import open_worker
 from bot.leases import Heartbeat
 from bot.media import MediaStore
@@ -93,7 +93,7 @@ async def _command(args: argparse.Namespace, runtime: Runtime, database: Databas
         return await _import(args, runtime, database)
     if command == "status":
         alert, progress = await snapshot(database, args.id)
-        print(describe(alert, progress, city))
+        print(describe(alert, progress, city, await not_sendable(database, args.id)))
         return 0
     if command == "cancel":
         async with database.unit_of_work() as store:

@@ -13,6 +13,7 @@ from aiohttp import web
 
 from bot import logs, services_cli
 from bot.channels.base import Channel
+from bot.channels.messenger import webhook as messenger_web
 from bot.channels.telegram import channel as telegram_web
 from bot.channels.webchat import routes as webchat
 from bot.channels.webchat.identity import load_identity
@@ -30,6 +31,7 @@ from handlers import City, Limits, Parser
 from storage.db import Database
 
 if TYPE_CHECKING:
+    from bot.channels.messenger.live import LiveMessenger
     from bot.channels.telegram.channel import TelegramChannel
     from bot.channels.zalo.channel import ZaloChannel
     from bot.delivery.worker import DeliveryWorker
@@ -135,11 +137,12 @@ def build_app(
     services: Services[Runtime],
     telegram: TelegramChannel | None = None,
     zalo: ZaloChannel | None = None,
+    messenger: LiveMessenger | None = None,
 ) -> web.Application:
     """The aiohttp application serving every route (the Telegram webhook if configured).
 
-    The Zalo webhook route is always there: without a configured channel it refuses
-    every event (fail closed).
+    The Zalo and Messenger webhook routes are always there: without a configured
+    channel they refuse every event (fail closed).
     """
     settings = services.runtime.settings
     app = web.Application(client_max_size=settings.limits.max_request_bytes)
@@ -159,12 +162,28 @@ def build_app(
     if telegram is not None and telegram.settings.webhook:
         telegram_web.setup(app, telegram.queue, telegram.settings.webhook_secret)
     zalo_web.setup(app, zalo.intake if zalo is not None else None)
-    for name, channel in (("telegram", telegram), ("zalo", zalo)):
+    _messenger_routes(app, messenger)
+    for name, channel in (("telegram", telegram), ("zalo", zalo), ("messenger", messenger)):
         if channel is not None:
             health.expect(app, name, channel.ready.is_set)  # /readyz waits for it
     if settings.ops.enabled:
         ops.setup(app, services)
     return app
+
+
+def _messenger_routes(app: web.Application, messenger: LiveMessenger | None) -> None:
+    """``/messenger/webhook``, and the channel's state in /healthz when it is configured."""
+    if messenger is None:
+        messenger_web.add_routes(app, "", "", messenger_web.refuse)
+        health.platform(app, "messenger", _not_configured)
+        return
+    settings = messenger.settings
+    messenger_web.add_routes(app, settings.verify_token, settings.app_secret, messenger.accept)
+    health.platform(app, "messenger", messenger.reach.check)
+
+
+async def _not_configured() -> dict[str, Any]:
+    return {"configured": False}
 
 
 def open_telegram(services: Services[Runtime]) -> TelegramChannel | None:
@@ -185,8 +204,20 @@ def open_zalo(services: Services[Runtime]) -> ZaloChannel | None:
     return ZaloChannel(services, settings) if settings else None
 
 
+def open_messenger(services: Services[Runtime]) -> LiveMessenger | None:
+    """The Messenger channel when MESSENGER_PAGE_TOKEN is set (see docs/messenger.md)."""
+    from bot.channels.messenger.client import messenger_settings
+    from bot.channels.messenger.live import LiveMessenger
+
+    settings = messenger_settings(services.runtime, os.environ)
+    return LiveMessenger(services, settings, clock=services.clock) if settings else None
+
+
 def open_delivery(
-    services: Services[Runtime], telegram: TelegramChannel | None, zalo: ZaloChannel | None = None
+    services: Services[Runtime],
+    telegram: TelegramChannel | None,
+    zalo: ZaloChannel | None = None,
+    messenger: LiveMessenger | None = None,
 ) -> DeliveryWorker | None:
     """The outbox's delivery worker (docs/alerts.md), pushing to the configured channels.
 
@@ -201,14 +232,14 @@ def open_delivery(
     senders: list[Sender] = []
     posters: dict[str, Poster] = {}
     pacers = {}
-    for channel in (telegram, zalo):
+    for channel in (telegram, zalo, messenger):
         if channel is not None:
             sender = channel.sender()
             senders.append(sender)
             posters[sender.channel] = sender
             pacers[sender.channel] = channel.pacer
     return open_worker(
-        services.runtime, services.database, services.media, None,
+        services.runtime, services.database, services.media, None, services.clock,
         extra_senders=senders, extra_posters=posters, pacers=pacers,
     )  # fmt: skip
 
@@ -220,10 +251,10 @@ async def serve(runtime: Runtime, host: str, port: int) -> None:
     await heartbeat.start()  # takes back what a killed process held, before claiming
     telegram = open_telegram(services)
     zalo = open_zalo(services)
+    messenger = open_messenger(services)
     access = logging.getLogger(logs.ACCESS) if logs.access_log_wanted(os.environ) else None
-    runner = web.AppRunner(
-        build_app(services, telegram, zalo), access_log=access, access_log_class=logs.AccessLogger
-    )
+    app = build_app(services, telegram, zalo, messenger)
+    runner = web.AppRunner(app, access_log=access, access_log_class=logs.AccessLogger)
     await runner.setup()
     site = web.TCPSite(runner, host, port)
     stop = asyncio.Event()  # from the moment the server answers, a signal stops it cleanly
@@ -238,7 +269,9 @@ async def serve(runtime: Runtime, host: str, port: int) -> None:
     channels: list[Channel[Any, Any]] = [c for c in (telegram, zalo) if c is not None]
     for channel in channels:
         await channel.start()
-    delivery = open_delivery(services, telegram, zalo)
+    if messenger is not None:
+        await messenger.start()
+    delivery = open_delivery(services, telegram, zalo, messenger)
     if delivery is not None:
         await delivery.start()
     try:
@@ -250,6 +283,8 @@ async def serve(runtime: Runtime, host: str, port: int) -> None:
             await delivery.stop()
         for channel in channels:
             await channel.stop()
+        if messenger is not None:
+            await messenger.stop()
         await heartbeat.stop()
         await runner.cleanup()
         await close_nlu(services.nlu)

@@ -20,7 +20,7 @@ from sqlalchemy import update as sql_update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import alert_texts, models
-from storage.delivery import CANCELLED, PENDING, WAITING
+from storage.delivery import CANCELLED, FAILED, NOT_SENDABLE, PENDING, WAITING
 
 ACTIVE, CANCELLED_ALERT, REPLACED = "active", "cancelled", "replaced"
 A, Box, U = models.Alert, models.Outbox, models.User
@@ -211,6 +211,16 @@ class Alerts:
         )
         rows = (await self._session.execute(query)).all()
         return {(channel, status): n for channel, status, n in rows}
+
+    async def not_sendable(self, alert_id: int) -> dict[str, int]:
+        """Deliveries the platform's policy forbade (failed, never retried), by channel."""
+        query = (
+            select(Box.channel, func.count())
+            .where(Box.alert_id == alert_id, Box.status == FAILED,
+                   Box.last_error.startswith(NOT_SENDABLE))
+            .group_by(Box.channel)
+        )  # fmt: skip
+        return {channel: n for channel, n in (await self._session.execute(query)).all()}
 
     async def watch(self, alert_id: int, user_id: int) -> None:
         """Show ``user_id`` the alert's progress (the broadcaster who sent it)."""

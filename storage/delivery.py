@@ -29,6 +29,7 @@ PENDING, SENDING, SENT, FAILED = "pending", "sending", "sent", "failed"
 BLOCKED, DROPPED, CANCELLED, EXPIRED = "blocked", "dropped", "cancelled", "expired"
 WAITING = (PENDING, SENDING)
 BLOCKED_REASON = "blocked by the user"
+NOT_SENDABLE = "not sendable"  # a failed row's reason: the platform's policy forbids it
 
 Box = models.Outbox
 T = cast(Table, models.Outbox.__table__)

@@ -284,7 +284,6 @@ class ChannelUpdate(Base):
     last_error: Mapped[str | None] = mapped_column(String(300))
 
 
-
 class Button(Base):
     """What a pressed button stands for, on any messenger: one payload per token.
 
@@ -541,6 +540,25 @@ class ZaloToken(Base):
     seed_hash: Mapped[str] = mapped_column(String(64))
     lease_owner: Mapped[str | None] = mapped_column(String(40))
     lease_until: Mapped[datetime | None] = mapped_column(When)
+    updated_at: Mapped[datetime] = mapped_column(When)
+
+
+# --- Facebook Messenger (migration 0017; storage/messenger.py) ----------------------------
+
+
+class MessengerOptin(Base):
+    """A citizen's notification opt-in: the token that reaches them outside the window.
+
+    Meta gives it with the ``optin`` event (``notification_messages_token``) and says
+    when it expires; a citizen who stops the notifications loses the row.
+    """
+
+    __tablename__ = "messenger_optin"
+
+    user_key: Mapped[str] = mapped_column(String(40), primary_key=True)
+    token: Mapped[str] = mapped_column(Text)
+    topic: Mapped[str | None] = mapped_column(String(100))
+    expires_at: Mapped[datetime | None] = mapped_column(When)
     updated_at: Mapped[datetime] = mapped_column(When)
 
 

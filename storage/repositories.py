@@ -27,25 +27,23 @@ class Users:
         self._seen: dict[tuple[str, str], models.User] = {}  # rows this transaction read
 
     async def get_or_create(
-        self,
-        channel: str,
-        external_id: str,
-        now: datetime,
-        name: str | None = None,
-        language: str = "vi",
-    ) -> UserRecord:
+        self, channel: str, external_id: str, now: datetime, name: str | None = None,
+        language: str = "vi", seen: bool = True,
+    ) -> UserRecord:  # fmt: skip
         """Return the user behind a chat, creating them on first contact.
 
         Concurrent first messages from one chat create one user: the insert is
-        idempotent on (channel, external_id). A known user costs one read, and a
-        second call in the same transaction none.
+        idempotent on (channel, external_id). Only the person's own messages move
+        ``last_seen_at`` (``seen``; Messenger's 24-hour window counts from it). A known
+        user costs one read, and a second call in the same transaction none.
         """
         external_id = limits.fit_key(external_id, limits.EXTERNAL_ID)
         row = self._seen.get((channel, external_id)) or await self._select(channel, external_id)
         if row is None:
             row = await self._create(channel, external_id, now, name, language)
         self._seen[(channel, external_id)] = row
-        row.last_seen_at = now
+        if seen:
+            row.last_seen_at = now
         return _user(row)
 
     async def _select(self, channel: str, external_id: str) -> models.User | None:

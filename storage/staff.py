@@ -41,7 +41,7 @@ class Staff:
         self, channel: str, external_id: str, role: str, unit_code: str | None, now: datetime
     ) -> UserRecord:
         """Give a chat a role (creating the user if they never wrote)."""
-        user = await Users(self._session).get_or_create(channel, external_id, now)
+        user = await Users(self._session).get_or_create(channel, external_id, now, seen=False)
         await self._session.execute(
             update(models.User)
             .where(models.User.id == user.id)

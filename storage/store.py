@@ -14,6 +14,7 @@ from storage.delivery import DeliveryQueue
 from storage.handling import Handling
 from storage.intake import Intake
 from storage.leases import Leases
+from storage.messenger import MessengerOptins
 from storage.ops import OpsAccess
 from storage.ops_queue import OpsQueue
 from storage.outbox import Outbox
@@ -50,6 +51,7 @@ class Store:
     ops_queue: OpsQueue
     zalo_windows: ZaloWindows
     zalo_tokens: ZaloTokens
+    messenger_optins: MessengerOptins
     leases: Leases
     crisis: Crisis
 
@@ -79,4 +81,5 @@ class Store:
             crisis=Crisis(session),
             zalo_windows=ZaloWindows(session),
             zalo_tokens=ZaloTokens(session),
+            messenger_optins=MessengerOptins(session),
         )

@@ -4,6 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+# Facebook Messenger's Send API allows 300 calls a second per Page for text, links and
+# images (10 for audio or video, which HueBot never sends) and may limit "too many
+# messages to a single thread" without a number. HueBot keeps 250 a second (headroom
+# for the Page's other apps and clock drift) and one message a second per person (PSID),
+# as for Telegram's chats. The daily quota (200 calls per engaged person a day) is far
+# above a civic bot's use; hitting it is a rate-limit error that pauses the channel.
+MESSENGER_PER_SECOND = 250
+MESSENGER_PER_CHAT_SECONDS = 1.0
+
 
 @dataclass(frozen=True, slots=True)
 class Limits:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import sys
 import time
+from collections.abc import Mapping
 from typing import TextIO
 
 from bot.delivery.progress import figures
@@ -54,6 +55,12 @@ async def follow(
         await asyncio.sleep(every)
 
 
+async def not_sendable(database: Database, alert_id: int) -> dict[str, int]:
+    """The alert's deliveries the platform's policy forbade, by channel."""
+    async with database.unit_of_work() as store:
+        return await store.alerts.not_sendable(alert_id)
+
+
 async def snapshot(database: Database, alert_id: int) -> tuple[AlertRecord, Progress]:
     """The alert and its deliveries now."""
     async with database.unit_of_work() as store:
@@ -64,8 +71,15 @@ async def snapshot(database: Database, alert_id: int) -> tuple[AlertRecord, Prog
     return alert, figures(alert_id, counts)
 
 
-def describe(alert: AlertRecord, progress: Progress, city: City) -> str:
-    """``huebot alert status``: the alert's fields and its deliveries per channel."""
+def describe(
+    alert: AlertRecord, progress: Progress, city: City, unsendable: Mapping[str, int] | None = None
+) -> str:
+    """``huebot alert status``: the alert's fields and its deliveries per channel.
+
+    ``unsendable`` counts, per channel, the failed deliveries the platform's policy
+    forbade (Messenger outside the 24-hour window without an opt-in): they are listed
+    on their own line so that nobody takes them for lost.
+    """
     content, zone = alert.content, city.zone
     area = "whole city" if content.whole_city else ", ".join(content.wards)
     expires = (
@@ -81,4 +95,8 @@ def describe(alert: AlertRecord, progress: Progress, city: City) -> str:
         f"queued   : {alert.recipients}",
     ]
     finished = alert.finished_at is not None or progress.remaining == 0
-    return "\n".join([*lines, "", progress_text(progress, "en", done=finished)])
+    lines += ["", progress_text(progress, "en", done=finished)]
+    if unsendable:
+        counts = ", ".join(f"{channel} {n}" for channel, n in sorted(unsendable.items()))
+        lines.append(f"not sendable (of the failed; platform policy): {counts}")
+    return "\n".join(lines)

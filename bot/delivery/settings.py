@@ -7,6 +7,7 @@ import os
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from bot.channels.pacer import Limits
+from bot.channels.pacer_limits import MESSENGER_PER_CHAT_SECONDS, MESSENGER_PER_SECOND
 
 TELEGRAM_FREE_RATE = 30.0
 TELEGRAM_PAID_RATE = 1000.0
@@ -51,6 +52,10 @@ class DeliveryConfig(_Strict):
     enabled: bool = True
     telegram: ChannelRate = ChannelRate()
     zalo: ChannelRate = ChannelRate(messages_per_second=10)
+    messenger: ChannelRate = ChannelRate(
+        messages_per_second=MESSENGER_PER_SECOND,
+        per_chat_per_second=1.0 / MESSENGER_PER_CHAT_SECONDS,
+    )
     claim_seconds: float = Field(default=2.0, gt=0, le=60)
     lease_seconds: float = Field(default=30.0, ge=1, le=3600)
     poll_seconds: float = Field(default=0.5, gt=0, le=60)
@@ -76,11 +81,12 @@ class DeliveryConfig(_Strict):
 
     def rate_of(self, channel: str) -> ChannelRate | None:
         """The limits of a pushed channel (None for the web chat, which is polled)."""
-        return {"telegram": self.telegram, "zalo": self.zalo}.get(channel)
+        rates = {"telegram": self.telegram, "zalo": self.zalo, "messenger": self.messenger}
+        return rates.get(channel)
 
 
 def limits_of(config: DeliveryConfig, channel: str) -> Limits:
-    """The pacer's limits of a pushed channel (Zalo has no group chats).
+    """The pacer's limits of a pushed channel (only Telegram has group chats).
 
     Raises:
         ValueError: The channel is not pushed (the web chat is polled).

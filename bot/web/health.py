@@ -10,14 +10,17 @@ sending). Workers are watched with ``watch(app, name, probe)``.
 
 /readyz: 200 only when the store answers, its schema is at this code's newest migration,
 and every channel registered with ``expect(app, name, probe)`` has started; otherwise
-503 with what is missing. A load balancer sends webhooks only to ready processes; a
-process whose code is older than the store's schema (the old half of a rolling
-upgrade) stops being ready.
+503 with what is missing. Both list the platforms registered with ``platform(app, name,
+check)``: configured, and whether the platform's API accepts our credentials now (an
+unreachable platform makes /healthz "degraded", never /readyz unready: every process
+would be taken out of rotation for a fault none of them can fix). A load balancer
+sends webhooks only to ready processes; a process whose code is older than the
+store's schema (the old half of a rolling upgrade) stops being ready.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -29,6 +32,7 @@ DATABASE = web.AppKey("database", Database)
 PROBES = web.AppKey("health_probes", dict)
 STARTED = web.AppKey("ready_probes", dict)
 CLOCK = web.AppKey("health_clock", object)
+PLATFORMS = web.AppKey("health_platforms", dict)
 STALLED_SECONDS = 300.0
 
 
@@ -41,6 +45,7 @@ def setup(
 ) -> None:
     """Add /healthz and /readyz."""
     app[DATABASE], app[CLOCK], app[PROBES], app[STARTED] = database, clock, {}, {}
+    app[PLATFORMS] = {}
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz)
 
@@ -53,6 +58,17 @@ def watch(app: web.Application, name: str, probe: Callable[[], bool]) -> None:
 def expect(app: web.Application, name: str, probe: Callable[[], bool]) -> None:
     """Make readiness wait for ``probe()`` (a channel that has started) to be True."""
     app[STARTED][name] = probe
+
+
+def platform(
+    app: web.Application, name: str, check: Callable[[], Awaitable[dict[str, Any]]]
+) -> None:
+    """Report a platform's state (``{"configured", "reachable", ...}``; ``check`` caches)."""
+    app[PLATFORMS][name] = check
+
+
+async def _platforms(request: web.Request) -> dict[str, dict[str, Any]]:
+    return {name: await check() for name, check in sorted(request.app[PLATFORMS].items())}
 
 
 async def readyz(request: web.Request) -> web.Response:
@@ -70,10 +86,13 @@ async def readyz(request: web.Request) -> web.Response:
         for name, probe in sorted(request.app[STARTED].items())
     }
     ready = store_up and schema == "at head" and all(s == "started" for s in channels.values())
-    body = {
+    body: dict[str, Any] = {
         "ready": ready, "store": "up" if store_up else "down", "schema": schema,
         "channels": channels,
     }  # fmt: skip
+    platforms = await _platforms(request)
+    if platforms:
+        body["platforms"] = platforms
     return web.json_response(body, status=200 if ready else 503)
 
 
@@ -90,7 +109,9 @@ async def healthz(request: web.Request) -> web.Response:
     oldest = max(((now - at).total_seconds() for at in waiting.values()), default=0.0)
     workers = {name: "alive" if probe() else "stopped" for name, probe in _probes(request)}
     delivery = "stalled" if oldest > STALLED_SECONDS else "ok"
+    platforms = await _platforms(request)
     healthy = delivery == "ok" and all(state == "alive" for state in workers.values())
+    healthy = healthy and all(p.get("reachable") is not False for p in platforms.values())
     body: dict[str, Any] = {
         "status": "ok" if healthy else "degraded",
         "store": "up",
@@ -104,6 +125,8 @@ async def healthz(request: web.Request) -> web.Response:
             for channel, at in sorted(contact.items())
         },
     }
+    if platforms:
+        body["platforms"] = platforms
     return web.json_response(body)
 
 

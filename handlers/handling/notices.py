@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from datetime import timedelta
+from typing import Any
 
 from handlers.core.context import Context
 from handlers.core.model import Reply, reply_to_dict
@@ -25,8 +26,12 @@ async def send(
     kind: str,
     priority: int = ROUTINE,
     hold: timedelta | None = None,
+    report_id: int | None = None,
 ) -> list[int]:
     """Queue ``compose(language)`` for each user, held for ``hold`` if given.
+
+    ``report_id`` names the report a notice is about: a channel that may not deliver it
+    (Messenger outside its window) records that in the report's history.
 
     Returns:
         The ids of the queued messages (to withdraw held ones).
@@ -34,7 +39,11 @@ async def send(
     ids = []
     available_at = ctx.now + hold if hold else None
     for user in users:
-        payload = {"replies": [reply_to_dict(reply) for reply in compose(user.language)]}
+        payload: dict[str, Any] = {
+            "replies": [reply_to_dict(reply) for reply in compose(user.language)]
+        }
+        if report_id is not None:
+            payload["report_id"] = report_id
         queued = await ctx.store.outbox.enqueue(
             user, kind, payload, ctx.now, priority, available_at=available_at
         )
@@ -64,9 +73,11 @@ async def to_citizens(
 ) -> int:
     """The report's author (``compose``) and everyone following it (``followers_compose``)."""
     owner = await ctx.store.users.get(owner_id)
-    sent = await send(ctx, [owner] if owner and owner.reachable else [], compose, "status")
+    owners = [owner] if owner and owner.reachable else []
+    sent = await send(ctx, owners, compose, "status", report_id=report_id)
     followers = [
         await ctx.store.users.get(i) for i in await ctx.store.handling.followers(report_id)
     ]
     reachable = [user for user in followers if user and user.reachable]
-    return len(sent) + len(await send(ctx, reachable, followers_compose or compose, "status"))
+    told = await send(ctx, reachable, followers_compose or compose, "status", report_id=report_id)
+    return len(sent) + len(told)

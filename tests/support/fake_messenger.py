@@ -75,6 +75,7 @@ class FakeGraph:
         """The aiohttp application to serve."""
         app = web.Application()
         app.router.add_post(SEND_PATH, self._send)
+        app.router.add_get("/me", self._me)
         app.router.add_get("/cdn/{name}", self._cdn)
         return app
 
@@ -179,6 +180,14 @@ class FakeGraph:
         if inside or (kind == "MESSAGE_TAG" and tag in self.allowed_tags):
             return
         raise Refused(10, "This message is sent outside of allowed window.", 2018278)
+
+    async def _me(self, request: web.Request) -> web.Response:
+        """``GET /me``: the Page behind the token (HueBot's health check)."""
+        self.calls.append(Call("/me", dict(request.query)))
+        if request.query.get("access_token") != self.page_token:
+            envelope = _envelope(190, "Error validating access token: Session has expired", 463)
+            return web.json_response(envelope, status=400)
+        return web.json_response({"id": PAGE_ID, "name": "Hue-S"})
 
     async def _cdn(self, request: web.Request) -> web.Response:
         self.calls.append(Call("/cdn", {"name": request.match_info["name"]}))

@@ -17,6 +17,7 @@ and trace ids, never tokens or content.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -56,6 +57,11 @@ class MessengerSettings:
     def api(self) -> str:
         """The Graph API base, without a trailing slash."""
         return self.api_base_url.rstrip("/")
+
+    @property
+    def account(self) -> str:
+        """The Page, as the shared pacer's keys name it (a digest of its token)."""
+        return hashlib.sha256(self.page_token.encode()).hexdigest()[:16]
 
 
 def messenger_settings(runtime: Runtime, env: Mapping[str, str]) -> MessengerSettings | None:
@@ -184,6 +190,26 @@ class MessengerClient:
         if refused.code in RETRY_CODES or (status >= 500 and type(refused) is MessengerError):
             return Unavailable(f"send: Meta error {refused.code}")
         return refused
+
+    async def me(self) -> str:
+        """The Page's id (``GET /me``): a cheap call that proves the token works.
+
+        Raises:
+            MessengerError: Meta refused the token (``TokenExpired`` when dead).
+            Unavailable: Meta could not be reached.
+        """
+        params = {"access_token": self._settings.page_token, "fields": "id"}
+        try:
+            async with self._http().get(f"{self._settings.api}/me", params=params) as response:
+                answer: Any = await response.json(content_type=None)
+        except (aiohttp.ClientError, TimeoutError, ValueError) as exc:
+            raise Unavailable(f"me: {type(exc).__name__}") from exc
+        error = answer.get("error") if isinstance(answer, dict) else None
+        if isinstance(error, dict):
+            raise classify(error)
+        if not isinstance(answer, dict) or not answer.get("id"):
+            raise Unavailable("me: unexpected answer")
+        return str(answer["id"])
 
     async def download(self, url: str) -> bytes | PhotoProblem:
         """Fetch an attachment a citizen sent, within the size limit, an image type only.

@@ -20,6 +20,7 @@ from collections.abc import Awaitable, Callable, Mapping
 
 from aiohttp import web
 
+from bot.channels.intake import IntakeUnavailable
 from bot.channels.messenger.parse import Parsed, parse_body
 from bot.core.body import BadJson, BodyTooLarge, parse_json, read_bounded
 
@@ -97,8 +98,9 @@ def events_handler(
     """The POST handler: check the signature on the raw body, parse, hand over, 200.
 
     A missing or wrong signature gets 403 and nothing is handed over; a signed body
-    that is not JSON gets 400. ``accept`` raising makes the answer 500, so Meta sends
-    the events again later (the intake dedupes them by their keys).
+    that is not JSON gets 400. When the intake cannot store the events the answer is
+    503 (``accept`` raising anything else, 500), so Meta sends them again later (the
+    intake dedupes them by their keys).
     """
 
     async def receive(request: web.Request) -> web.Response:
@@ -115,13 +117,21 @@ def events_handler(
             return web.Response(status=400, text="not json")
         if parsed.unknown:
             log.info("messenger: %d event(s) of unknown shape ignored", parsed.unknown)
-        await accept(parsed)
+        try:
+            await accept(parsed)
+        except IntakeUnavailable:
+            return web.Response(status=503, text="try again")
         return web.Response(text="EVENT_RECEIVED")
 
     return receive
 
 
+async def refuse(parsed: Parsed) -> None:
+    """The ``accept`` of an unconfigured channel (never reached: no secret, no event)."""
+    raise IntakeUnavailable("messenger is not configured")
+
+
 def add_routes(app: web.Application, verify_token: str, app_secret: str, accept: Accept) -> None:
-    """Serve GET and POST ``/messenger/webhook`` on ``app``."""
+    """Serve GET and POST ``/messenger/webhook`` on ``app`` (empty secrets refuse all)."""
     app.router.add_get(WEBHOOK_PATH, verify_handler(verify_token))
     app.router.add_post(WEBHOOK_PATH, events_handler(app_secret, accept))

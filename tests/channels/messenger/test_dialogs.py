@@ -2,8 +2,9 @@
 
 Signed webhook bodies go to ``/messenger/webhook``; each event goes through the channel
 (photos fetched from the fake CDN and checked), ``Inbox.receive`` and back out through
-the fake Graph API. ``Intake`` below stands in for the kit's intake, which will take the
-events instead; every assertion is on what the fake recorded or what the store holds.
+the fake Graph API. ``Intake`` below hands each event straight to the channel (the
+running app stores it in the kit's intake first: ``test_live.py``); every assertion is
+on what the fake recorded or what the store holds.
 """
 
 from __future__ import annotations
