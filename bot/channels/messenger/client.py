@@ -26,6 +26,7 @@ from typing import Any
 import aiohttp
 from yarl import URL
 
+from bot.channels.http import download_image
 from bot.config import Runtime
 from handlers import PhotoProblem
 
@@ -37,8 +38,6 @@ OUTSIDE_WINDOW = (10, 2018278)
 NO_SUCH_USER = (100, 2018001)
 TOKEN_CODES = frozenset({190, 102})
 RETRY_CODES = frozenset({1, 2})
-OCTET = ("application/octet-stream", "binary/octet-stream", "")
-CHUNK = 64 * 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -221,24 +220,6 @@ class MessengerClient:
         if scheme != "https" and not (scheme == "http" and self._settings.http_media):
             return PhotoProblem.UNSUPPORTED
         try:
-            async with self._http().get(url, max_redirects=3) as response:
-                return await _read_image(response, self._settings.max_download_bytes)
+            return await download_image(self._http(), url, self._settings.max_download_bytes)
         except (aiohttp.ClientError, TimeoutError) as exc:
             raise Unavailable(f"attachment download: {type(exc).__name__}") from exc
-
-
-async def _read_image(response: aiohttp.ClientResponse, limit: int) -> bytes | PhotoProblem:
-    if response.status != 200:
-        log.info("messenger attachment link answered HTTP %s", response.status)
-        return PhotoProblem.CORRUPT
-    kind = response.content_type.lower()
-    if not kind.startswith("image/") and kind not in OCTET:
-        return PhotoProblem.UNSUPPORTED
-    if response.content_length is not None and response.content_length > limit:
-        return PhotoProblem.TOO_LARGE
-    data = bytearray()
-    async for chunk in response.content.iter_chunked(CHUNK):
-        data += chunk
-        if len(data) > limit:
-            return PhotoProblem.TOO_LARGE
-    return bytes(data)
