@@ -19,7 +19,6 @@ channel) and, for a notice about a report, an event in the report's history.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import logging
 import time
@@ -27,8 +26,6 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from bot.channels.gave_up import Apology
-from bot.channels.intake import ChannelIntake, Worker
 from bot.channels.messenger import RATE_PAUSE, MessengerChannel, NotSendable
 from bot.channels.messenger.client import (
     MessengerClient,
@@ -42,10 +39,10 @@ from bot.channels.messenger.client import (
 from bot.channels.messenger.parse import Kind, MessengerInput, Parsed, parse_event
 from bot.channels.messenger.render import Purpose
 from bot.channels.pacer import Priority
-from bot.channels.pacer_redis import live_processes, open_pacer
+from bot.channels.running import Running
 from bot.core import Services, utc_now
 from bot.delivery.senders import Lane, Outcome, Result
-from bot.delivery.settings import limits_of, redis_url
+from handlers import Channel as Messenger
 from handlers import Reply, reply_from_dict
 from storage.delivery import NOT_SENDABLE
 from storage.delivery import Claimed as Row
@@ -108,26 +105,18 @@ class LiveMessenger:
         self, services: Services[Runtime], settings: MessengerSettings, *,
         clock: Callable[[], datetime] = utc_now, workers: int = 4, tick: float = 1.0,
     ) -> None:  # fmt: skip
-        runtime, database = services.runtime, services.database
-        delivery = runtime.settings.delivery
         self.settings, self._services, self._clock = settings, services, clock
         self.client = MessengerClient(settings)
-        pacer = open_pacer(
-            limits_of(delivery, NAME), NAME, redis_url(delivery), live_processes(database),
-            settings.account,
+        self.running = running = Running(
+            services, Messenger.MESSENGER, clock, workers=workers, tick=tick,
+            account=settings.account,
         )  # fmt: skip
-        public = runtime.settings.server.public_url
+        self.queue, self.pacer, self.ready = running.queue, running.pacer, running.ready
+        public = services.runtime.settings.server.public_url
         self.channel = MessengerChannel(
-            settings, self.client, database, services.media, clock, public, pacer
+            settings, self.client, services.database, services.media, clock, public, self.pacer
         )
-        self.pacer = pacer
-        apology = Apology(database, runtime.settings.city, NAME, clock)
-        self.queue = ChannelIntake(database, NAME, clock, gave_up=apology)
         self.reach = Reachability(self.client)
-        self._workers, self._tick = workers, tick
-        self._task: asyncio.Task[None] | None = None
-        self._stopping = asyncio.Event()
-        self.ready = asyncio.Event()
 
     async def accept(self, parsed: Parsed) -> None:
         """Commit a body's events to the intake (raises ``IntakeUnavailable``: 503)."""
@@ -140,35 +129,18 @@ class LiveMessenger:
 
     async def start(self) -> None:
         """Begin processing stored events in the background."""
-        self._task = asyncio.create_task(self._run(), name=NAME)
+        self.running.spawn(self._serve())
+
+    async def _serve(self) -> None:
+        with contextlib.suppress(Exception):  # old rows wait for the next start
+            await self.running.prune()
+        self.running.start_workers(self._process)
+        self.ready.set()
 
     async def stop(self) -> None:
-        """Let the workers finish the event in hand, then close connections."""
-        self._stopping.set()
-        self.queue.wake()
-        if self._task is not None:
-            try:
-                await asyncio.wait_for(asyncio.shield(self._task), STOP_GRACE)
-            except TimeoutError:
-                self._task.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await self._task
+        """Let the workers finish the event in hand, hand back the rest, close connections."""
+        await self.running.stop(STOP_GRACE)
         await self.channel.stop()
-
-    async def _run(self) -> None:
-        try:
-            with contextlib.suppress(Exception):
-                await self.queue.prune()
-            workers = [Worker(self.queue, self._process, self._stopping, self._tick)
-                       for _ in range(self._workers)]  # fmt: skip
-            self.ready.set()
-            try:
-                await asyncio.gather(*(worker.run() for worker in workers))
-            finally:
-                await self.queue.commits.drain()
-                await self.queue.release_held()
-        except Exception:
-            log.exception("messenger channel stopped")
 
     async def _process(self, batch: list[Claimed]) -> None:
         for item in batch:
@@ -185,7 +157,7 @@ class LiveMessenger:
             async with self._services.database.unit_of_work() as store:  # they wrote again
                 await store.users.set_reachable(NAME, event.user_key, True)
             outcome = await self._services.inbox.receive(message)
-            if outcome.duplicate or not outcome.replies:
+            if not outcome.replies:  # a retry sends again what the first try recorded
                 continue
             try:
                 await self.channel.send(event.user_key, outcome.replies)

@@ -213,3 +213,21 @@ async def test_a_person_who_blocked_the_page_and_writes_again_is_reachable(
         back = await store.users.find("messenger", CITIZEN)
     assert blocked is not None and not blocked.reachable
     assert back is not None and back.reachable and answers
+
+
+async def test_a_reply_meta_could_not_take_is_sent_when_the_event_is_tried_again(
+    page: LivePage,
+) -> None:
+    citizen = Person(CITIZEN, page)
+    page.fake.fail(2, "Service temporarily unavailable", status=503)
+    page.fake.inbound(CITIZEN)
+    assert await Messenger.post(page, citizen.text("/help")) == 200
+    await eventually(lambda: page.fake.calls != [] and not page.fake._failures)
+    await asyncio.sleep(0.2)  # the worker puts the event back for a retry
+    assert page.fake.texts(CITIZEN) == []  # the answer was recorded, not delivered
+    page.clock.advance(seconds=5)  # the retry is due
+    page.live.queue.wake()
+    await page.settled()
+    assert page.fake.texts(CITIZEN)  # the recorded answer, sent on the retry
+    async with page.services.database.unit_of_work() as store:
+        assert (await store.intake.counts("messenger")) == {"done": 1}
