@@ -5,13 +5,9 @@ Rows of every state go up and come down unchanged, on SQLite and PostgreSQL.
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
-import pytest
 from sqlalchemy import text
 
 from storage.db import Database, downgrade, upgrade
@@ -28,29 +24,6 @@ ZALO_ROWS = [  # key, user, event, status, attempts, locked_until, by
     ("msg:a", "u1", "user_send_text", "pending", 1, LATER, None),
     ("msg:b", "u2", "user_send_image", "done", 1, None, None),
 ]
-
-
-@pytest.fixture
-async def scratch(
-    store_kind: str, tmp_path: Path, request: pytest.FixtureRequest
-) -> AsyncIterator[Database]:
-    """An empty store of its own (a file, or a schema of its own on PostgreSQL)."""
-    if store_kind == "sqlite":
-        database = Database(f"sqlite:///{tmp_path / 'intake.db'}")
-        yield database
-        await database.dispose()
-        return
-    url, _ = request.getfixturevalue("postgres_schema")
-    schema = f"intake_{uuid.uuid4().hex[:10]}"
-    admin = Database(url)
-    async with admin.engine.begin() as conn:
-        await conn.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
-    database = Database(url, schema=schema)
-    yield database
-    await database.dispose()
-    async with admin.engine.begin() as conn:
-        await conn.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
-    await admin.dispose()
 
 
 async def fill_old_queues(database: Database) -> None:

@@ -9,7 +9,6 @@ that may not go out is not sendable too, and the report's history says so.
 from __future__ import annotations
 
 import asyncio
-import uuid
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -141,32 +140,13 @@ async def test_a_notice_outside_the_window_is_not_sendable_and_in_the_history(
     assert any(n.startswith("not sendable: messenger status") for n in notes)
 
 
-async def test_the_opt_in_migration_goes_down_and_up(
-    store_kind: str, request: pytest.FixtureRequest, tmp_path: Any
-) -> None:
-    admin, schema = None, None
-    if store_kind == "sqlite":
-        database = Database(f"sqlite:///{tmp_path / 'm.db'}")
-    else:
-        url, _ = request.getfixturevalue("postgres_schema")
-        schema = f"huebot_msgr_{uuid.uuid4().hex[:8]}"
-        admin = Database(url)
-        async with admin.engine.begin() as conn:
-            await conn.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
-        database = Database(url, schema=schema)
-    try:
-        await upgrade(database.engine)
-        assert "messenger_optin" in await tables(database)
-        await downgrade(database.engine, "0016")
-        assert "messenger_optin" not in await tables(database)
-        await upgrade(database.engine)
-        assert "messenger_optin" in await tables(database)
-    finally:
-        await database.dispose()
-        if admin is not None:
-            async with admin.engine.begin() as conn:
-                await conn.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
-            await admin.dispose()
+async def test_the_opt_in_migration_goes_down_and_up(scratch: Database) -> None:
+    await upgrade(scratch.engine)
+    assert "messenger_optin" in await tables(scratch)
+    await downgrade(scratch.engine, "0016")
+    assert "messenger_optin" not in await tables(scratch)
+    await upgrade(scratch.engine)
+    assert "messenger_optin" in await tables(scratch)
 
 
 async def tables(database: Database) -> set[str]:
