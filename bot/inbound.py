@@ -3,7 +3,9 @@
 A channel adapter builds an ``IncomingMessage`` and calls ``Inbox.receive``. The
 update is claimed (platform update id), handled and its replies recorded in one
 transaction: a replay gets the same replies and changes nothing, and a failure
-anywhere leaves nothing half-stored. The message's free text is parsed before the
+anywhere leaves nothing half-stored. A channel may pass a ``Prepare`` that renders the
+replies in that same transaction (the chat's language, button tokens), so sending them
+needs no transaction of its own. The message's free text is parsed before the
 transaction begins, so the store (on SQLite, its one writer) is held only for its work.
 """
 
@@ -17,6 +19,7 @@ from typing import Any
 
 import handlers
 from bot.core.clock import utc_now
+from bot.core.ports import Prepare
 from handlers import (
     City,
     Context,
@@ -49,6 +52,7 @@ class Outcome:
     replies: list[Reply]
     duplicate: bool = False
     language: str | None = None
+    prepared: Any = None
 
 
 class Inbox:
@@ -70,22 +74,23 @@ class Inbox:
         self._clock = clock
         self._places = places
 
-    async def receive(self, message: IncomingMessage) -> Outcome:
-        """Process one message exactly once.
+    async def receive(self, message: IncomingMessage, prepare: Prepare | None = None) -> Outcome:
+        """Process one message exactly once; ``prepare`` (if any) runs on the replies,
+        recorded or new, before the transaction commits (``Outcome.prepared``).
 
         Raises:
             StoreUnavailable: Nothing was stored; the caller must not acknowledge
                 the update to the platform (answer 5xx) so that it comes again.
         """
         try:
-            return await self._process(message)
+            return await self._process(message, prepare)
         except Exception as exc:
             log.exception(
                 "update %s/%s failed: %s", message.channel, message.update_id, type(exc).__name__
             )
             raise StoreUnavailable(str(type(exc).__name__)) from exc
 
-    async def _process(self, message: IncomingMessage) -> Outcome:
+    async def _process(self, message: IncomingMessage, prepare: Prepare | None) -> Outcome:
         now = self._clock()
         nlu = await self._understood(message)
         async with self._db.unit_of_work() as store:
@@ -95,7 +100,9 @@ class Inbox:
                 log.info("update %s/%s replayed", message.channel, message.update_id)
                 known = await store.users.find(message.channel, message.user_key)
                 language = known.language if known else None
-                return Outcome([reply_from_dict(r) for r in stored], True, language)
+                recorded = [reply_from_dict(r) for r in stored]
+                ready = await prepare(store, recorded, language or "vi") if prepare else None
+                return Outcome(recorded, True, language, ready)
             ctx = Context(
                 store=store,
                 city=self._city,
@@ -109,7 +116,8 @@ class Inbox:
             await store.updates.finish(
                 message.channel, message.update_id, user.id, [reply_to_dict(r) for r in replies]
             )
-        return Outcome(replies, language=user.language)
+            ready = await prepare(store, replies, user.language) if prepare else None
+        return Outcome(replies, language=user.language, prepared=ready)
 
     async def _understood(self, message: IncomingMessage) -> Parser:
         """The NLU, having read the message's free text already (outside the transaction).

@@ -3,7 +3,9 @@
 A channel reads the platform's update into its own input type, then its ``Pipeline``
 turns that into the channel-neutral message (``message``: files fetched, a pressed
 button resolved, platform duties done on the way) and hands it to ``Inbox.receive``
-(dedupe, one transaction, the handlers); the replies go back to the chat (``send``). A
+(dedupe, one transaction, the handlers, and the channel's ``prepare``: the replies
+rendered in the chat's language with their button tokens, in that same transaction);
+the replies go back to the chat (``send``). A
 chat that can no longer be reached (``Unreachable``: it blocked the bot, or stopped
 following the account) is marked so in the store. Whether a message counts is the
 handlers' call, never the channel's.
@@ -15,9 +17,9 @@ import logging
 from abc import ABC, abstractmethod
 from collections.abc import Awaitable, Callable
 from datetime import datetime
-from typing import Generic, Protocol, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
-from bot.core import Inbox, MediaStore
+from bot.core import Inbox, MediaStore, Outcome
 from handlers import Channel, IncomingMessage, PhotoProblem, PhotoRef, RejectedFile, Reply
 from storage.db import Database
 from storage.store import Store
@@ -54,9 +56,13 @@ class Pipeline(ABC, Generic[ReadT]):
         message = await self.message(read)
         if message is None:
             return
-        outcome = await self.inbox.receive(message)
+
+        async def prepare(store: Store, replies: list[Reply], language: str) -> Any:
+            return await self.prepare(store, read.user_key, replies, language)
+
+        outcome = await self.inbox.receive(message, prepare)
         try:
-            await self.send(read, outcome.replies)
+            await self.send(read, outcome)
         except Unreachable:  # blocked the bot, left the group, unfollowed the account
             log.info("%s chat %s cannot be reached", self.channel.value, read.user_key)
             await self.set_reachable(read.user_key, False)
@@ -65,9 +71,16 @@ class Pipeline(ABC, Generic[ReadT]):
     async def message(self, read: ReadT) -> IncomingMessage | None:
         """The message ``read`` carries for the handlers; None when they need not see it."""
 
+    async def prepare(
+        self, store: Store, user_key: str, replies: list[Reply], language: str
+    ) -> Any:
+        """Ready ``replies`` for sending inside the update's transaction (in ``language``,
+        button tokens issued in ``store``); ``send`` finds the result in the outcome."""
+        return None
+
     @abstractmethod
-    async def send(self, read: ReadT, replies: list[Reply]) -> None:
-        """Send the handlers' replies to the chat ``read`` came from.
+    async def send(self, read: ReadT, outcome: Outcome) -> None:
+        """Send the handlers' replies (``outcome.prepared``) to the chat ``read`` came from.
 
         Raises:
             Unreachable: The chat can no longer be reached.

@@ -5,7 +5,7 @@ interfaces, and the bounded request-body reader the webhooks share.
 """
 
 from bot.core.clock import Clock, utc_now
-from bot.core.ports import Inbox, MediaStore, Outcome
+from bot.core.ports import Inbox, MediaStore, Outcome, Prepare
 from bot.core.services import Services
 
-__all__ = ["Clock", "Inbox", "MediaStore", "Outcome", "Services", "utc_now"]
+__all__ = ["Clock", "Inbox", "MediaStore", "Outcome", "Prepare", "Services", "utc_now"]

@@ -7,10 +7,16 @@ the class behind it.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from handlers import IncomingMessage, PhotoRef, RejectedFile, Reply
+from storage.store import Store
+
+# What a channel does with the replies inside the update's own transaction (render them
+# in the chat's language, issue button tokens): (store, replies, language) -> its result.
+Prepare = Callable[[Store, list[Reply], str], Awaitable[Any]]
 
 
 class Outcome(Protocol):
@@ -31,11 +37,16 @@ class Outcome(Protocol):
         """The chat's language after the message."""
         ...
 
+    @property
+    def prepared(self) -> Any:
+        """What the channel's ``Prepare`` returned (None when it gave none)."""
+        ...
+
 
 class Inbox(Protocol):
     """Turns incoming messages into stored changes and replies (``bot.inbound.Inbox``)."""
 
-    async def receive(self, message: IncomingMessage) -> Outcome:
+    async def receive(self, message: IncomingMessage, prepare: Prepare | None = None) -> Outcome:
         """Process one message exactly once; raises when nothing was stored."""
         ...
 

@@ -50,12 +50,13 @@ from bot.channels.telegram.parse import (
     parse_update,
 )
 from bot.channels.telegram.render import Outgoing, render
-from bot.channels.telegram.sender import Replies, TelegramApi, TelegramSender
-from bot.core import Services, utc_now
+from bot.channels.telegram.sender import Ready, Replies, TelegramApi, TelegramSender
+from bot.core import Outcome, Services, utc_now
 from bot.core.body import BadJson, BodyTooLarge, parse_json, read_bounded
 from handlers import Channel as Messenger
 from handlers import IncomingMessage, Reply
 from storage.intake import Arrival, Claimed
+from storage.store import Store
 
 if TYPE_CHECKING:
     from bot.config import Runtime
@@ -158,9 +159,15 @@ class TelegramPipeline(Pipeline[TelegramInput]):
         files = await self._calls.fetch(read.files)
         return incoming(read, f"{self._bot_id}:{read.update_id}", self.clock(), files, choice)
 
-    async def send(self, read: TelegramInput, replies: list[Reply]) -> None:
+    async def prepare(
+        self, store: Store, user_key: str, replies: list[Reply], language: str
+    ) -> Ready:
+        """Rendered, with button tokens, in the update's own transaction."""
+        return await self._replies.prepare(store, user_key, replies, language)
+
+    async def send(self, read: TelegramInput, outcome: Outcome) -> None:
         """The replies, to the chat the update came from."""
-        await self._replies.send(read.user_key, replies)
+        await self._replies.send(read.user_key, outcome.replies, outcome.prepared)
 
     async def _press(self, read: TelegramInput) -> str:
         press = read.press

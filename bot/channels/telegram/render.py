@@ -14,6 +14,7 @@ from __future__ import annotations
 import html
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from telegram import (
     InlineKeyboardButton,
@@ -128,3 +129,10 @@ def chosen(message_text: str | None, label: str | None) -> str | None:
 def escape(text: str) -> str:
     """Text safe for ``parse_mode=HTML``: ``&``, ``<`` and ``>`` escaped."""
     return html.escape(text, quote=False)
+
+
+def venue_body(venue: Venue, paid: bool) -> dict[str, Any]:
+    """sendVenue's parameters for a place (a paid broadcast's too)."""
+    body: dict[str, Any] = {"latitude": venue.latitude, "longitude": venue.longitude,
+                            "title": venue.title, "address": venue.address}  # fmt: skip
+    return {**body, "allow_paid_broadcast": True} if paid else body

@@ -2,11 +2,10 @@
 
 ``TelegramApi`` speaks the Bot API over one aiohttp session; the channel's ``Replies``
 and the delivery worker's ``TelegramSender`` share it and the channel's pacer, replies
-first in line, buttons given callback tokens first (one short transaction). Not PTB: on
-loopback its ``send_message`` cost 2.8 ms of CPU against 0.1 ms for plain aiohttp, a cap
-near 300 messages a second, below a paid broadcast's 1000. The sender's errors are
-``Result``s, never raised: 429 with ``retry_after``, 403 (blocked), 400 (refused for
-good), else try again later. A photo is uploaded once; later messages reuse its file_id.
+first in line, buttons given callback tokens first (a reply's in the update's own
+transaction). Not PTB: its ``send_message`` cost 2.8 ms of CPU against 0.1 ms for plain
+aiohttp. The sender's errors are ``Result``s, never raised: 429 with ``retry_after``,
+403, 400, else try again later. A photo is uploaded once; later sends reuse its file_id.
 """
 
 from __future__ import annotations
@@ -26,16 +25,18 @@ from bot.channels.pacer import Pacer
 from bot.channels.pipeline import Unreachable, chat_language
 from bot.channels.telegram import TelegramSettings
 from bot.channels.telegram.client import Sleep, Unavailable
-from bot.channels.telegram.render import Outgoing, escape, markup, render
+from bot.channels.telegram.render import Outgoing, escape, markup, render, venue_body
 from bot.core import MediaStore
 from bot.delivery.senders import Lane, Outcome, Result
-from handlers import Channel, Reply, Venue, reply_from_dict
+from handlers import Channel, Reply, reply_from_dict
 from storage.db import Database
 from storage.delivery import Claimed
+from storage.store import Store
 
 log = logging.getLogger(__name__)
 
 TELEGRAM = Channel.TELEGRAM
+Ready = tuple[list[Outgoing], dict[str, str]]  # rendered messages, callback token by payload
 
 NO_PREVIEW = {"is_disabled": True}
 NOT_MODIFIED = "message is not modified"
@@ -70,7 +71,7 @@ class TelegramApi:
             aiohttp.ClientError, TimeoutError: Telegram could not be reached.
         """
         if out.venue is not None:
-            await self.call("sendVenue", {"chat_id": chat_id, **_venue(out.venue, paid)})
+            await self.call("sendVenue", {"chat_id": chat_id, **venue_body(out.venue, paid)})
             return
         body: dict[str, Any] = {"chat_id": chat_id, "parse_mode": "HTML"}
         keyboard = markup(out, tokens)
@@ -201,8 +202,7 @@ class TelegramSender:
 
     async def _tokens(self, user_key: str, messages: list[Outgoing]) -> dict[str, str]:
         """Callback tokens for the buttons (officials' notices have some; alerts none)."""
-        payloads = [p for m in messages for p in m.payloads]
-        if not payloads:
+        if not (payloads := [p for m in messages for p in m.payloads]):
             return {}
         async with self._db.unit_of_work() as store:
             return await issue_tokens(store.buttons, TELEGRAM, user_key, payloads, self._clock())
@@ -218,16 +218,21 @@ class Replies:
         self._api, self.pacer, self._db, self._clock = api, pacer, database, clock
         self._sleep = sleep
 
-    async def send(self, user_key: str, replies: list[Reply]) -> None:
-        """Send replies in order; a message Telegram refuses is logged and skipped.
+    async def send(
+        self, user_key: str, replies: list[Reply], ready: Ready | None = None
+    ) -> None:  # fmt: skip
+        """Send replies in order (``ready``: already prepared in the update's transaction);
+        a message Telegram refuses is logged and skipped.
 
         Raises:
             Unreachable: The chat blocked the bot; nothing more was sent.
             Unavailable: Telegram could not be reached (the update will be retried).
         """
-        if not replies:
-            return
-        messages, tokens = await self._prepare(user_key, replies)
+        if replies and ready is None:
+            async with self._db.unit_of_work() as store:
+                language = await chat_language(store, TELEGRAM, user_key)
+                ready = await self.prepare(store, user_key, replies, language)
+        messages, tokens = ready or ([], {})
         for message in (m for m in messages if not m.empty):
             try:
                 await self._send_one(user_key, message, tokens)
@@ -236,15 +241,13 @@ class Replies:
                     raise Unreachable(user_key) from exc
                 log.warning("telegram message to chat %s refused: %s", user_key, exc.status)
 
-    async def _prepare(
-        self, user_key: str, replies: list[Reply]
-    ) -> tuple[list[Outgoing], dict[str, str]]:
-        """Render in the user's language; give every button a callback token."""
-        async with self._db.unit_of_work() as store:
-            language = await chat_language(store, TELEGRAM, user_key)
-            messages = [out for reply in replies for out in render(reply, language)]
-            payloads = [p for m in messages for p in m.payloads]
-            tokens = await issue_tokens(store.buttons, TELEGRAM, user_key, payloads, self._clock())
+    async def prepare(
+        self, store: Store, user_key: str, replies: list[Reply], language: str
+    ) -> Ready:
+        """Render in ``language``; give every button a callback token (in ``store``)."""
+        messages = [out for reply in replies for out in render(reply, language)]
+        payloads = [p for m in messages for p in m.payloads]
+        tokens = await issue_tokens(store.buttons, TELEGRAM, user_key, payloads, self._clock())
         return messages, tokens
 
     async def _send_one(self, user_key: str, out: Outgoing, tokens: dict[str, str]) -> None:
@@ -273,13 +276,6 @@ class Replies:
             if attempt < ATTEMPTS:
                 await self._sleep(backoff.next())
         raise Unavailable("sendMessage")
-
-
-def _venue(venue: Venue, paid: bool) -> dict[str, Any]:
-    """sendVenue's parameters for a place (a paid broadcast's too)."""
-    body: dict[str, Any] = {"latitude": venue.latitude, "longitude": venue.longitude,
-                            "title": venue.title, "address": venue.address}  # fmt: skip
-    return {**body, "allow_paid_broadcast": True} if paid else body
 
 
 def _api_error(status: int, answer: Any) -> ApiError:

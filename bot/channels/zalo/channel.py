@@ -44,14 +44,15 @@ from bot.channels.pipeline import Pipeline
 from bot.channels.running import Running
 from bot.channels.zalo import TokenUnavailable, ZaloSettings
 from bot.channels.zalo.client import Sleep, TokenKeeper, ZaloClient
-from bot.channels.zalo.parse import Kind, ZaloInput, incoming, parse_event
+from bot.channels.zalo.parse import Kind, ZaloInput, decode, incoming, parse_event
 from bot.channels.zalo.render import Outgoing, render
-from bot.channels.zalo.sender import ZaloIO, ZaloSender, open_windows
-from bot.core import Services, utc_now
-from bot.core.body import BadJson, BodyTooLarge, parse_json, read_bounded
+from bot.channels.zalo.sender import Prepared, ZaloIO, ZaloSender, open_windows
+from bot.core import Outcome, Services, utc_now
+from bot.core.body import BodyTooLarge, read_bounded
 from handlers import Channel as Messenger
 from handlers import IncomingMessage, Reply
 from storage.intake import Arrival, Claimed
+from storage.store import Store
 
 if TYPE_CHECKING:
     from bot.config import Runtime
@@ -103,7 +104,7 @@ async def receive(request: web.Request) -> web.Response:
     if timestamp is None:
         log.warning("zalo webhook: event without a valid signature refused")
         return web.Response(status=401)
-    raw = _decode(body)
+    raw = decode(body)
     if raw is None or str(raw.get("timestamp", "")) != timestamp:
         return web.Response(status=400)
     if str(raw.get("app_id", settings.app_id)) != settings.app_id:
@@ -167,14 +168,6 @@ async def _accept(intake: Intake, raw: dict[str, Any]) -> web.Response:
     return web.Response(status=200)
 
 
-def _decode(body: bytes) -> dict[str, Any] | None:
-    try:
-        raw = parse_json(body)
-    except BadJson:
-        return None
-    return raw if isinstance(raw, dict) else None
-
-
 class ZaloPipeline(Pipeline[ZaloInput]):
     """One read event: Zalo's duties, then the kit's path."""
 
@@ -201,9 +194,14 @@ class ZaloPipeline(Pipeline[ZaloInput]):
         choice = await self._resolve(read)
         return incoming(read, self.clock(), await self._io.fetch(read.images), choice)
 
-    async def send(self, read: ZaloInput, replies: list[Reply]) -> None:
+    async def prepare(self, store: Store, user_key: str, replies: list[Reply],
+                      language: str) -> list[Prepared]:  # fmt: skip
+        """Rendered, with button texts, in the update's own transaction."""
+        return await self._io.prepare_in(store, user_key, replies, language)
+
+    async def send(self, read: ZaloInput, outcome: Outcome) -> None:
         """The replies, to the citizen who wrote."""
-        await self._io.send(read.user_key, replies)
+        await self._io.send(read.user_key, outcome.replies, outcome.prepared)
 
     async def _resolve(self, read: ZaloInput) -> str | None:
         """A pressed button's payload (its text came back as the message); a citizen who

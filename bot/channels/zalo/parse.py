@@ -16,6 +16,7 @@ from enum import StrEnum
 from typing import Any
 
 from bot.channels.commands import split_command
+from bot.core.body import BadJson, parse_json
 from handlers import (
     Channel,
     Contact,
@@ -193,3 +194,12 @@ def incoming(
         rejected_files=read.rejected + tuple(f for f in files if isinstance(f, RejectedFile)),
         contact=read.contact,
     )
+
+
+def decode(body: bytes) -> dict[str, Any] | None:
+    """The webhook body as a JSON object (None: not JSON, or not an object)."""
+    try:
+        raw = parse_json(body)
+    except BadJson:
+        return None
+    return raw if isinstance(raw, dict) else None

@@ -87,16 +87,19 @@ class ZaloIO:
 
     async def prepare(self, user_key: str, replies: list[Reply]) -> list[Prepared]:
         """Render in the citizen's language; give every button its text."""
-        now = self._clock()
         async with self._db.unit_of_work() as store:
             language = await chat_language(store, Channel.ZALO, user_key)
-            outs = [out for r in replies for out in render(r, language)]
-            prepared = []
-            for out in outs:
-                buttons = store.buttons
-                texts = [await issue_text(buttons, Channel.ZALO, user_key, c.label, c.payload, now)
-                         for c in out.buttons]  # fmt: skip
-                prepared.append(Prepared(out, tuple(texts)))
+            return await self.prepare_in(store, user_key, replies, language)
+
+    async def prepare_in(
+        self, store: Store, user_key: str, replies: list[Reply], language: str
+    ) -> list[Prepared]:
+        """Render in ``language``; give every button its text (in ``store``)."""
+        now, prepared = self._clock(), []
+        for out in (out for r in replies for out in render(r, language)):
+            texts = [await issue_text(store.buttons, Channel.ZALO, user_key, c.label,
+                                      c.payload, now) for c in out.buttons]  # fmt: skip
+            prepared.append(Prepared(out, tuple(texts)))
         return prepared
 
     async def send_one(self, user_key: str, item: Prepared) -> str | None:
@@ -116,8 +119,11 @@ class ZaloIO:
             data = await self.client.send(text_body(user_key, item.out.text, item.buttons))
         return str(data.get("message_id") or "sent")
 
-    async def send(self, user_key: str, replies: list[Reply]) -> None:
-        """Answer a citizen's message: send the replies in order; a refused one is skipped.
+    async def send(
+        self, user_key: str, replies: list[Reply], ready: list[Prepared] | None = None
+    ) -> None:  # fmt: skip
+        """Answer a citizen's message: send the replies in order (``ready``: prepared in
+        the update's transaction); a refused one is skipped.
 
         Each message goes through the channel's pacer first in line (a reply to someone
         who just wrote), the same pacer the outbox's messages wait in.
@@ -130,7 +136,7 @@ class ZaloIO:
             return
         sent = 0
         try:
-            for item in await self.prepare(user_key, replies):
+            for item in ready if ready is not None else await self.prepare(user_key, replies):
                 sent += await self._send_checked(user_key, item) is not None
         finally:
             await self.count(user_key, sent)

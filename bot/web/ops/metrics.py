@@ -36,6 +36,7 @@ from prometheus_client import (
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 
+from bot.core.ports import Prepare
 from bot.inbound import Inbox, Outcome, StoreUnavailable
 from bot.leases import holder_name
 from bot.web.ops.state import OPS
@@ -81,12 +82,12 @@ def name_process() -> None:
 class CountingInbox(Inbox):
     """The inbox, counting what comes in and what goes back (for /metrics)."""
 
-    async def receive(self, message: IncomingMessage) -> Outcome:
+    async def receive(self, message: IncomingMessage, prepare: Prepare | None = None) -> Outcome:
         """``Inbox.receive``, counted per channel."""
         channel = str(message.channel)
         UPDATES.labels(channel).inc()
         try:
-            outcome = await super().receive(message)
+            outcome = await super().receive(message, prepare)
         except StoreUnavailable:
             FAILED.labels(channel).inc()
             raise
