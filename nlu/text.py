@@ -22,6 +22,8 @@ _URL_RE = re.compile(r"(https?://\S+|www\.\S+)", re.IGNORECASE)
 _REPEAT_RE = re.compile(r"([^\W\d_])\1{2,}")
 _PUNCT_REPEAT_RE = re.compile(r"([!?.,])\1+")
 _SPACE_RE = re.compile(r"\s+")
+# nothing replace_symbols would change: letters, digits, spaces, ASCII punctuation but ^ `
+_PLAIN_RE = re.compile(r"[\w\s!-/:-@\[-\]{-~]*")
 # old-style tone placement on the second vowel of an open "oa", "oe", "uy" syllable
 _OLD_TONE_RE = re.compile(r"(?<![qQ])([oO][àáảãạÀÁẢÃẠèéẻẽẹÈÉẺẼẸ]|[uU][ỳýỷỹỵỲÝỶỸỴ])(?!\w)")
 
@@ -71,13 +73,22 @@ def _lower_char(char: str) -> str:
     return lowered if len(lowered) == 1 else char
 
 
+def _lower(text: str) -> str:
+    """Lower case, character by character (a character whose lower case is longer, as
+    "İ", stays as it is): the same length as ``text``."""
+    lowered = text.lower()
+    if len(lowered) == len(text) and "Σ" not in text:  # str.lower is contextual for Σ only
+        return lowered
+    return "".join(_lower_char(c) for c in text)
+
+
+# A message is parsed by several views of several parts; each view is computed once.
+@lru_cache(maxsize=2048)
 def canonical(text: str) -> str:
     """NFC, unified tone placement and lower case; same length as the NFC text."""
-    nfc = unicodedata.normalize("NFC", text)
-    return "".join(_lower_char(c) for c in unify_tones(nfc))
+    return _lower(unify_tones(unicodedata.normalize("NFC", text)))
 
 
-@lru_cache(maxsize=4096)
 def _fold_char(char: str) -> str:
     if char in "đĐ":
         return "d"
@@ -87,6 +98,18 @@ def _fold_char(char: str) -> str:
     return _lower_char(base)
 
 
+class _FoldTable(dict[int, str]):
+    """``str.translate``'s table for :func:`fold`, filled as characters are first seen."""
+
+    def __missing__(self, code: int) -> str:
+        folded = self[code] = _fold_char(chr(code))
+        return folded
+
+
+_FOLD = _FoldTable()
+
+
+@lru_cache(maxsize=2048)
 def fold(text: str) -> str:
     """Remove diacritics, lower-case and turn "đ" into "d" ("Đập Đá" -> "dap da").
 
@@ -98,8 +121,7 @@ def fold(text: str) -> str:
     Returns:
         The folded text.
     """
-    nfc = unicodedata.normalize("NFC", text)
-    return "".join(_fold_char(c) for c in nfc)
+    return unicodedata.normalize("NFC", text).translate(_FOLD)
 
 
 def _emoji_token(char: str) -> str | None:
@@ -114,6 +136,8 @@ def _emoji_token(char: str) -> str | None:
 def replace_symbols(text: str) -> str:
     """Replace URLs by " url " and emoji by ":name:" tokens; drop variation selectors."""
     text = _URL_RE.sub(" url ", text)
+    if _PLAIN_RE.fullmatch(text):
+        return text
     parts: list[str] = []
     for char in text:
         if char in "\ufe0f\u200d" or unicodedata.category(char) == "Sk":
@@ -128,6 +152,7 @@ def squeeze_repeats(text: str) -> str:
     return _PUNCT_REPEAT_RE.sub(r"\1", _REPEAT_RE.sub(r"\1", text))
 
 
+@lru_cache(maxsize=1024)
 def normalize(text: str) -> str:
     """Normalise a message for classification.
 
