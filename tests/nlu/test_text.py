@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import random
 import unicodedata
 
 import pytest
 
-from nlu.text import canonical, fold, nfc_with_offsets, normalize, unify_tones
+from nlu.text import canonical, fold, nfc_with_offsets, normalize, replace_symbols, unify_tones
 
 
 @pytest.mark.parametrize(
@@ -85,3 +86,34 @@ def test_slang_expansion_leaves_real_words(text: str) -> None:
 def test_emoji_and_urls_become_tokens() -> None:
     result = normalize("Ngập 🌊 xem https://example.com/a.jpg")
     assert result == "ngập :water_wave: xem url"
+
+
+def _one_by_one(text: str) -> tuple[str, str]:
+    """canonical and fold as their definitions say, one character at a time."""
+    nfc = unicodedata.normalize("NFC", text)
+    lower = "".join(c.lower() if len(c.lower()) == 1 else c for c in unify_tones(nfc))
+    folded = []
+    for char in nfc:
+        base = "".join(
+            c for c in unicodedata.normalize("NFD", char) if not unicodedata.combining(c)
+        )
+        one = "d" if char in "đĐ" else (base if len(base) == 1 else char)
+        folded.append(one.lower() if len(one.lower()) == 1 else one)
+    return lower, "".join(folded)
+
+
+def test_the_fast_views_agree_with_their_definition_character_by_character():
+    rng = random.Random(15)
+    alphabet = [chr(c) for c in range(32, 0x2000)] + list("ẠạẦầẬậđĐƯưƠơİΣς😀🌧\ufe0f\u200d^`")
+    texts = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30))) for _ in range(5000)]
+    texts += ["THUỶ LỢI Hoà Bình İstanbul ΟΔΟΣ", "ĐƯỜNG LÊ LỢI", "đèn hỏng ^^ `x`"]
+    for text in texts:
+        assert (canonical(text), fold(text)) == _one_by_one(text), text
+
+
+def test_symbols_are_replaced_only_where_there_are_some():
+    assert (
+        replace_symbols("Đèn đường hỏng, số 12/3 (gần chợ)!")
+        == "Đèn đường hỏng, số 12/3 (gần chợ)!"
+    )
+    assert replace_symbols("ngập ^^ 🌧️") == "ngập   :cloud_with_rain: "
