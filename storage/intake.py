@@ -15,11 +15,13 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, delete, exists, func, or_, select, text, update
+from sqlalchemy import and_, bindparam, delete, exists, func, or_, select, text, update
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
+from sqlalchemy.types import Text
 
 from storage import limits, models
 from storage.failed_updates import FailedUpdate
@@ -27,6 +29,18 @@ from storage.failed_updates import FailedUpdate
 PENDING, DONE, FAILED = "pending", "done", "failed"
 CANDIDATES = 20
 Row = models.ChannelUpdate
+
+
+_CHAT_LOCKS = text(
+    "SELECT count(pg_advisory_xact_lock(hashtext(k))) FROM unnest(:keys) AS k"
+).bindparams(bindparam("keys", type_=ARRAY(Text)))
+# Built once (every update is finished): SQLAlchemy finds its compiled form at once.
+_FINISH = (
+    update(Row).where(Row.id.in_(bindparam("ids", expanding=True))).values(
+        status=DONE, done_at=bindparam("done_at", type_=Row.done_at.type), payload={},
+        lease_owner=None, lease_until=None,
+    )
+)  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,11 +131,9 @@ class Intake:
         if not chats:
             return set()
         if self._session.bind is not None and self._session.bind.dialect.name == "postgresql":
-            for chat in chats:  # two processes storing for one chat take turns
-                await self._session.execute(
-                    text("SELECT pg_advisory_xact_lock(hashtext(:key))"),
-                    {"key": f"intake:{channel}:{chat}"},
-                )
+            # two processes storing for one chat take turns; locks in key order, no deadlock
+            keys = [f"intake:{channel}:{chat}" for chat in chats]
+            await (await self._session.connection()).execute(_CHAT_LOCKS, {"keys": keys})
         query = select(Row.chat_key, Row.lease_owner).where(
             Row.channel == channel, Row.chat_key.in_(chats), Row.status == PENDING
         )
@@ -216,11 +228,8 @@ class Intake:
 
     async def finish(self, ids: Sequence[int], now: datetime) -> None:
         """Mark updates processed and forget their content (the keys stay, for dedupe)."""
-        await self._session.execute(
-            update(Row).where(Row.id.in_(list(ids))).values(
-                status=DONE, done_at=now, payload={}, lease_owner=None, lease_until=None
-            )
-        )  # fmt: skip
+        connection = await self._session.connection()  # Core, not the ORM's bulk update
+        await connection.execute(_FINISH, {"ids": list(ids), "done_at": now})
 
     async def retry_later(
         self, ids: Sequence[int], at: datetime, give_up: bool, error: str | None = None

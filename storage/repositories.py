@@ -10,13 +10,35 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import limits, models
 from storage.records import ConversationRecord, UserRecord
+
+# The statements of every update, built once: SQLAlchemy then finds their compiled form
+# without building and hashing a new statement each time.
+_USER_BY_KEY = select(models.User).where(
+    models.User.channel == bindparam("channel"),
+    models.User.external_id == bindparam("external_id"),
+)
+_Processed = models.ProcessedUpdate
+_FINISH_UPDATE = (
+    update(_Processed)
+    .where(_Processed.channel == bindparam("p_channel"),
+           _Processed.update_id == bindparam("p_update_id"))
+    .values(user_id=bindparam("p_user_id"),
+            replies=bindparam("p_replies", type_=_Processed.replies.type))
+)  # fmt: skip
+_CLAIM_UPDATE = {
+    name: insert(_Processed).values(
+        channel=bindparam("p_channel"), update_id=bindparam("p_update_id"),
+        processed_at=bindparam("p_at", type_=_Processed.processed_at.type), replies=[],
+    ).on_conflict_do_nothing()
+    for name, insert in (("postgresql", pg_insert), ("sqlite", sqlite_insert))
+}  # fmt: skip
 
 
 class Users:
@@ -47,11 +69,8 @@ class Users:
         return _user(row)
 
     async def _select(self, channel: str, external_id: str) -> models.User | None:
-        return await self._session.scalar(
-            select(models.User).where(
-                models.User.channel == channel, models.User.external_id == external_id
-            )
-        )
+        params = {"channel": channel, "external_id": external_id}
+        return await self._session.scalar(_USER_BY_KEY, params)
 
     async def _create(
         self, channel: str, external_id: str, now: datetime, name: str | None, language: str
@@ -67,8 +86,10 @@ class Users:
             "last_seen_at": now,
         }
         insert = _insert_for(self._session)(models.User).values(**values)
-        await self._session.execute(insert.on_conflict_do_nothing())
-        row = await self._select(channel, external_id)
+        returning = insert.on_conflict_do_nothing().returning(models.User)
+        row: models.User | None = await self._session.scalar(returning)
+        if row is None:  # another transaction created them first
+            row = await self._select(channel, external_id)
         assert row is not None
         return row
 
@@ -167,24 +188,19 @@ class Updates:
             True when this transaction owns it; False when it was processed
             before (or is being processed by a transaction that will commit).
         """
-        insert = _insert_for(self._session)(models.ProcessedUpdate).values(
-            channel=channel, update_id=update_id, processed_at=now, replies=[]
-        )
-        result = await self._session.execute(insert.on_conflict_do_nothing())
-        return bool(getattr(result, "rowcount", 0))
+        dialect = self._session.bind.dialect.name if self._session.bind else "sqlite"
+        params = {"p_channel": channel, "p_update_id": update_id, "p_at": now}
+        connection = await self._session.connection()  # Core: rowcount, no ORM round
+        result = await connection.execute(_CLAIM_UPDATE[dialect], params)
+        return bool(result.rowcount)
 
     async def finish(
         self, channel: str, update_id: str, user_id: int | None, replies: list[dict[str, Any]]
     ) -> None:
         """Keep the replies a delivery produced, to answer a replay the same way."""
-        await self._session.execute(
-            update(models.ProcessedUpdate)
-            .where(
-                models.ProcessedUpdate.channel == channel,
-                models.ProcessedUpdate.update_id == update_id,
-            )
-            .values(user_id=user_id, replies=replies)
-        )
+        params = {"p_channel": channel, "p_update_id": update_id, "p_user_id": user_id,
+                  "p_replies": replies}  # fmt: skip
+        await (await self._session.connection()).execute(_FINISH_UPDATE, params)
 
     async def replies_of(self, channel: str, update_id: str) -> list[dict[str, Any]]:
         """The replies a processed delivery produced."""

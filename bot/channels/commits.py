@@ -6,6 +6,11 @@ writer spends its time committing. ``GroupCommit.run`` queues a write and waits:
 first write of a quiet moment commits at once, and whatever queues while a commit is
 under way goes together in the next one. A batch that fails is tried again one write
 at a time, so one bad write fails only its own caller.
+
+``run_merged`` goes further for writes of one kind (store these updates, finish those):
+the items of every caller waiting for the same commit go to one call, one statement for
+all of them. The callers are concurrent, so any order of their writes in the shared
+transaction is one they could have had.
 """
 
 from __future__ import annotations
@@ -22,6 +27,8 @@ log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 Write = Callable[[Store], Awaitable[Any]]
+Many = Callable[[Store, list[Any]], Awaitable[list[Any]]]  # one result per item, in order
+Queued = tuple[Callable[..., Awaitable[Any]], list[Any] | None, asyncio.Future[Any]]
 MAX_BATCH = 256
 
 
@@ -30,7 +37,7 @@ class GroupCommit:
 
     def __init__(self, database: Database, max_batch: int = MAX_BATCH) -> None:
         self._db, self._max = database, max_batch
-        self._queued: list[tuple[Write, asyncio.Future[Any]]] = []
+        self._queued: list[Queued] = []
         self._flusher: asyncio.Task[None] | None = None
         self.commits = 0  # how many transactions ran (the benchmark reports it)
 
@@ -41,7 +48,21 @@ class GroupCommit:
             Exception: Whatever ``write`` or the commit raised (nothing of it was kept).
         """
         future: asyncio.Future[T] = asyncio.get_running_loop().create_future()
-        self._queued.append((write, future))
+        self._queued.append((write, None, future))
+        return await self._wait(future)
+
+    async def run_merged(self, many: Many, items: list[Any]) -> list[Any]:
+        """Run ``many`` on ``items`` and those of every other caller of the same ``many``
+        in this commit, in one call; return the results of ``items`` once committed.
+
+        Raises:
+            Exception: Whatever ``many`` or the commit raised (nothing of it was kept).
+        """
+        future: asyncio.Future[list[Any]] = asyncio.get_running_loop().create_future()
+        self._queued.append((many, list(items), future))
+        return await self._wait(future)
+
+    async def _wait(self, future: asyncio.Future[T]) -> T:
         if self._flusher is None or self._flusher.done():
             self._flusher = asyncio.create_task(self._flush(), name="group-commit")
         return await future
@@ -58,7 +79,7 @@ class GroupCommit:
                 await self._commit(batch)
             except Exception as exc:
                 if len(batch) == 1:
-                    _settle(batch[0][1], exc=exc)
+                    _settle(batch[0][2], exc=exc)
                     continue
                 log.warning("group commit of %d writes failed (%s): one by one",
                             len(batch), type(exc).__name__)  # fmt: skip
@@ -66,13 +87,25 @@ class GroupCommit:
                     try:
                         await self._commit([one])
                     except Exception as alone:
-                        _settle(one[1], exc=alone)
+                        _settle(one[2], exc=alone)
 
-    async def _commit(self, batch: list[tuple[Write, asyncio.Future[Any]]]) -> None:
+    async def _commit(self, batch: list[Queued]) -> None:
+        results: list[Any] = [None] * len(batch)
+        merged: dict[Callable[..., Awaitable[Any]], list[int]] = {}  # kind of write -> callers
         async with self._db.unit_of_work() as store:
-            results = [await write(store) for write, _ in batch]
+            for index, (write, items, _) in enumerate(batch):
+                if items is None:
+                    results[index] = await write(store)
+                else:
+                    merged.setdefault(write, []).append(index)
+            for many, callers in merged.items():
+                every = [item for index in callers for item in batch[index][1] or ()]
+                answers, start = await many(store, every), 0
+                for index in callers:
+                    count = len(batch[index][1] or ())
+                    results[index], start = answers[start : start + count], start + count
         self.commits += 1
-        for (_, future), result in zip(batch, results, strict=True):
+        for (_, _, future), result in zip(batch, results, strict=True):
             _settle(future, result=result)
 
 

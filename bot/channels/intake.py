@@ -26,7 +26,7 @@ from bot.channels.commits import GroupCommit
 from bot.channels.lanes import Lanes
 from bot.leases import holder_name
 from storage.db import Database
-from storage.intake import Arrival, Claimed, Stored
+from storage.intake import Arrival, Claimed, Stored, fitted
 from storage.store import Store
 
 log = logging.getLogger(__name__)
@@ -89,7 +89,7 @@ class ChannelIntake:
         mark = self._drops
         self._storing += 1
         try:
-            stored = await self.commits.run(lambda store: self._add(store, arrivals))
+            stored = await self.commits.run_merged(self._add, list(arrivals))
         except Exception as exc:
             keys = [arrival.update_key for arrival in arrivals]
             log.warning("%s updates %s not stored: %s", self.channel, keys, type(exc).__name__)
@@ -133,7 +133,9 @@ class ChannelIntake:
         stored = await self.store([self._read(raw) for raw in raws])
         return sum(one.fresh for one in stored)
 
-    async def _add(self, store: Store, arrivals: Sequence[Arrival]) -> list[Stored]:
+    async def _add(self, store: Store, arrivals: list[Arrival]) -> list[Stored]:
+        """Store the arrivals of every request in this commit (one insert); what became
+        of each, in order: a second copy of an update key is not fresh."""
         holder = self.holder if self.hand_over else None
         stored = await store.intake.add(
             self.channel, arrivals, self._clock(), holder=holder, lease=LEASE,
@@ -141,7 +143,12 @@ class ChannelIntake:
         )  # fmt: skip
         if self._on_stored is not None:
             await self._on_stored(store, stored)
-        return stored
+        first = {one.arrival.update_key: one for one in stored}
+        return [first.pop(a.update_key, Stored(a, False)) for a in map(fitted, arrivals)]
+
+    async def _finish(self, store: Store, ids: list[int]) -> list[None]:
+        await store.intake.finish(ids, self._clock())
+        return [None] * len(ids)
 
     def wake(self) -> None:
         """Tell idle workers to look again, in the store too (retries due, or time to stop)."""
@@ -176,7 +183,7 @@ class ChannelIntake:
         """Mark a batch processed (in a commit shared with other updates)."""
         ids = [item.id for item in batch]
         try:
-            await self.commits.run(lambda store: store.intake.finish(ids, self._clock()))
+            await self.commits.run_merged(self._finish, ids)
         finally:
             self._release(batch)
 

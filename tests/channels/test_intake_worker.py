@@ -43,6 +43,41 @@ async def test_concurrent_writes_share_commits_and_a_bad_one_fails_alone(databas
         assert await store.intake.counts(CHANNEL) == {"pending": 25}
 
 
+async def test_merged_writes_make_one_call_for_every_caller_and_fail_alone(database: Database):
+    commits, calls = GroupCommit(database), []
+
+    async def keep(store: Store, numbers: list[int]) -> list[int]:
+        calls.append(list(numbers))
+        if 13 in numbers:
+            raise ValueError("this write is refused")
+        stored = await store.intake.add(
+            CHANNEL, [arrival(n, str(n)) for n in numbers], FakeClock()()
+        )
+        return [n * 10 for n in numbers] if len(stored) == len(numbers) else []
+
+    writes = [commits.run_merged(keep, [n, n + 100]) for n in range(1, 11)]
+    assert await asyncio.gather(*writes) == [[n * 10, (n + 100) * 10] for n in range(1, 11)]
+    assert commits.commits == 1 and len(calls) == 1  # twenty arrivals, one insert
+    writes = [commits.run_merged(keep, [n]) for n in (11, 12, 13)]
+    results = await asyncio.gather(*writes, return_exceptions=True)
+    assert results[:2] == [[110], [120]] and isinstance(results[2], ValueError)
+    assert calls[1:] == [[11, 12, 13], [11], [12], [13]]  # the batch failed: one by one
+    async with database.unit_of_work() as store:
+        assert await store.intake.counts(CHANNEL) == {"pending": 22}
+
+
+async def test_concurrent_requests_with_one_update_store_it_once(database: Database):
+    intake = ChannelIntake(database, CHANNEL, FakeClock())
+    again = [intake.store([arrival(7, "a")]) for _ in range(3)]  # a replay racing the first
+    results = await asyncio.gather(*again, intake.store([arrival(8, "b"), arrival(8, "b")]))
+    assert intake.commits.commits == 1
+    assert [[one.fresh for one in stored] for stored in results] == [
+        [True], [False], [False], [True, False]
+    ]  # fmt: skip
+    async with database.unit_of_work() as store:
+        assert await store.intake.counts(CHANNEL) == {"pending": 2}
+
+
 class Recorder:
     """A channel's processing: notes what it saw; fails the first try of chosen updates."""
 
