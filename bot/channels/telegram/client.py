@@ -7,7 +7,8 @@ to ``Application.process_update``. ``Caller`` runs every PTB call: it waits out 
 ``retry_after``, retries network errors with exponential backoff, and raises
 ``Unavailable`` when Telegram stays out of reach. ``BotCalls`` fetch the files an update
 carries (what the channel sends, button answers included, goes through ``sender.py``);
-``RoleMenus`` keeps each chat's command menu in step with its role. Logs carry method
+``RoleMenus`` keeps each chat's command menu in step with its role. ``ApiError`` is the
+lean client's (``sender.TelegramApi``) refusal, an answer not ``ok``. Logs carry method
 names and chat ids, never message content.
 """
 
