@@ -1,8 +1,8 @@
 """The fake Bot API's opt-in strict mode: Telegram's limit, exactly as the benchmark's fake.
 
-``strict(...)`` makes the fake refuse (429, ``retry_after`` 1) any message that would
-break the limit by the moment it arrived (``bench.fake_bot_api.SlidingLimits``: N in any
-sliding window, 1 a second per chat, 20 a minute per group); ``violations`` counts them.
+``strict(...)`` makes the fake refuse (429, ``retry_after`` 1) any message (or edit) that
+would break the limit by the moment it arrived (``bench.fake_bot_api.SlidingLimits``: N in
+any sliding window, 1 a second per chat, 20 a minute per group); ``violations`` counts them.
 """
 
 from __future__ import annotations
@@ -11,7 +11,9 @@ from typing import Any
 
 from bench.fake_bot_api import SlidingLimits
 
-MESSAGES = {"sendMessage", "sendPhoto", "sendVenue"}  # what the platform's limit counts
+# What the limit counts: messages sent, and edits of them as HueBot's pacer counts them
+# (answerCallbackQuery sends no message: not counted, as bot/channels/telegram/sender.py says).
+MESSAGES = {"sendMessage", "sendPhoto", "sendVenue", "editMessageText", "editMessageReplyMarkup"}
 TOO_MANY = {"ok": False, "error_code": 429, "description": "Too Many Requests: retry after 1",
             "parameters": {"retry_after": 1}}  # fmt: skip
 

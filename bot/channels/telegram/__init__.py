@@ -1,10 +1,11 @@
 """Telegram: webhook or polling into the shared intake, PTB for parsing, Bot API for sending.
 
 The parts: ``parse`` (updates to HueBot's terms) and ``render`` (replies to Telegram
-messages), both pure; ``client`` (python-telegram-bot: retried calls, polling, command
-menus); ``sender`` (the Bot API over aiohttp for every message sent, replies and outbox
-rows); ``channel`` (the webhook route and the channel the app runs). This module holds
-what the channel runs with: config.yml's ``channels.telegram`` plus the environment.
+messages), both pure; ``client`` (python-telegram-bot: retried calls, files, polling,
+command menus); ``sender`` (the Bot API over aiohttp for everything sent: replies, button
+answers and edits, outbox rows); ``channel`` (the webhook route and the channel the app
+runs). This module holds what the channel runs with: config.yml's ``channels.telegram``
+plus the environment.
 """
 
 from __future__ import annotations

@@ -12,9 +12,9 @@ either registers the webhook or polls. Every stored update goes through
 ``Application.process_update`` to one catch-all ``TypeHandler`` that reads it with
 ``parse_update``; there is no ConversationHandler, the dialog lives in our store. Then
 the kit's pipeline (``bot/channels/pipeline.py``) takes it, with Telegram's own duties
-around: answer and disarm a pressed button, resolve its token, fetch files. Network
-trouble is retried; only a rejected token or webhook URL stops the channel, never the
-process.
+around: answer and disarm a pressed button (by ``Replies``, the one path of all that is
+sent), resolve its token, fetch files. Network trouble is retried; only a rejected token
+or webhook URL stops the channel, never the process.
 """
 
 from __future__ import annotations
@@ -49,7 +49,7 @@ from bot.channels.telegram.parse import (
     merge_album,
     parse_update,
 )
-from bot.channels.telegram.render import Outgoing, render
+from bot.channels.telegram.render import Outgoing, disarming, render
 from bot.channels.telegram.sender import Ready, Replies, TelegramApi, TelegramSender
 from bot.core import Outcome, Services, utc_now
 from bot.core.body import BadJson, BodyTooLarge, parse_json, read_bounded
@@ -172,10 +172,12 @@ class TelegramPipeline(Pipeline[TelegramInput]):
     async def _press(self, read: TelegramInput) -> str:
         press = read.press
         assert press is not None
-        await self._calls.answer(read.chat_id, press)
+        await self._replies.answer(press.query_id)
         async with self.db.unit_of_work() as store:
             payload = await resolve_token(store.buttons, self.channel, read.user_key, press.token)
-        await self._calls.disarm(read.chat_id, press)
+        edit = disarming(read.chat_id, press)
+        if edit is not None:
+            await self._replies.edit(read.user_key, *edit)
         if payload is None:
             log.info("telegram update %s: unknown button token", read.update_id)
         return payload or STALE

@@ -5,9 +5,11 @@ webhook route, or ``Poller``'s getUpdates loop, which advances the offset only p
 stored updates, where PTB's Updater confirms what it merely fetched) and feeds each one
 to ``Application.process_update``. ``Caller`` runs every PTB call: it waits out 429
 ``retry_after``, retries network errors with exponential backoff, and raises
-``Unavailable`` when Telegram stays out of reach. ``BotCalls`` are the calls made while
-handling an update (files, buttons); ``RoleMenus`` keeps each chat's command menu in step
-with its role. Logs carry method names and chat ids, never message content.
+``Unavailable`` when Telegram stays out of reach. ``BotCalls`` fetch the files an update
+carries (what the channel sends, button answers included, goes through ``sender.py``);
+``RoleMenus`` keeps each chat's command menu in step with its role. ``ApiError`` is the
+lean client's (``sender.TelegramApi``) refusal, an answer not ``ok``. Logs carry method
+names and chat ids, never message content.
 """
 
 from __future__ import annotations
@@ -21,8 +23,7 @@ from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import Any, TypeVar
 
-from telegram import Bot, BotCommand, BotCommandScopeChat, LinkPreviewOptions, Update
-from telegram.constants import ParseMode
+from telegram import Bot, BotCommand, BotCommandScopeChat, Update
 from telegram.error import BadRequest, Conflict, Forbidden, NetworkError, RetryAfter
 from telegram.ext import Application, ApplicationBuilder
 from telegram.warnings import PTBDeprecationWarning
@@ -31,8 +32,7 @@ from bot.channels.http import Backoff
 from bot.channels.intake import ChannelIntake, IntakeUnavailable
 from bot.channels.pipeline import accept_file
 from bot.channels.telegram import TelegramSettings
-from bot.channels.telegram.parse import UPDATE_TYPES, ButtonPress, FileRef
-from bot.channels.telegram.render import chosen
+from bot.channels.telegram.parse import UPDATE_TYPES, FileRef
 from bot.core import MediaStore
 from handlers import PhotoProblem, PhotoRef, RejectedFile, role_commands
 from storage.db import Database
@@ -49,6 +49,22 @@ RETRY_REFUSED_EVERY = 20  # menu syncs before a chat Telegram refused is tried a
 
 class Unavailable(Exception):
     """Telegram could not be reached, even after retries."""
+
+
+class ApiError(Exception):
+    """The Bot API answered ``ok: false``."""
+
+    def __init__(self, status: int, description: str, retry_after: float = 0.0) -> None:
+        super().__init__(f"{status} {description}")
+        self.status, self.description, self.retry_after = status, description, retry_after
+
+
+def api_error(status: int, answer: Any) -> ApiError:
+    """The error of a Bot API answer that was not ``ok`` (``status``: its HTTP status)."""
+    answer = answer if isinstance(answer, dict) else {}
+    code = int(answer.get("error_code") or status)
+    retry = float((answer.get("parameters") or {}).get("retry_after") or 0)
+    return ApiError(code, str(answer.get("description") or status), retry)
 
 
 def build_application(settings: TelegramSettings) -> Application:  # type: ignore[type-arg]
@@ -118,7 +134,7 @@ class Caller:
 
 
 class BotCalls:
-    """What the channel asks of the Bot API while handling an update: files and buttons."""
+    """What the channel asks of the Bot API while handling an update: its files."""
 
     def __init__(self, bot: Bot, caller: Caller, media: MediaStore, max_bytes: int) -> None:
         self._bot, self._call, self._media = bot, caller, media
@@ -142,33 +158,6 @@ class BotCalls:
             log.info("telegram file not fetched: %s", exc.message)
             too_big = "too big" in exc.message.lower()
             return PhotoProblem.TOO_LARGE if too_big else PhotoProblem.CORRUPT
-
-    async def answer(self, chat_id: int, press: ButtonPress) -> None:
-        """Stop the button's spinner (late answers are refused; that is fine)."""
-        try:
-            await self._call("answerCallbackQuery", chat_id,
-                             lambda: self._bot.answer_callback_query(press.query_id))  # fmt: skip
-        except (BadRequest, Forbidden) as exc:
-            log.info("telegram callback %s not answered: %s", press.query_id, type(exc).__name__)
-
-    async def disarm(self, chat_id: int, press: ButtonPress) -> None:
-        """Edit the pressed message so its buttons cannot be pressed again."""
-        message_id, bot = press.message_id, self._bot
-        if message_id is None:
-            return
-        text = chosen(press.message_text, press.label)
-        try:
-            if text is not None:
-                await self._call("editMessageText", chat_id, lambda: bot.edit_message_text(
-                    text, chat_id=chat_id, message_id=message_id, parse_mode=ParseMode.HTML,
-                    link_preview_options=LinkPreviewOptions(is_disabled=True),
-                ))  # fmt: skip
-            else:
-                await self._call("editMessageReplyMarkup", chat_id, lambda: (
-                    bot.edit_message_reply_markup(chat_id=chat_id, message_id=message_id)
-                ))  # fmt: skip
-        except (BadRequest, Forbidden) as exc:
-            log.info("telegram message %s/%s not edited: %s", chat_id, message_id, exc)
 
 
 class Poller:

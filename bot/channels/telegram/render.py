@@ -6,7 +6,8 @@ spaces (``bot/channels/text.py``, before escaping, so no entity is ever cut), wi
 keyboard on the last part. Buttons become an inline keyboard whose callback data are
 tokens from the store (see ``storage/telegram.py``), never the payloads themselves.
 ``ask_location`` becomes a one-time reply keyboard. A reply's venue follows its text as
-a venue message (a map pin with the place's name and address).
+a venue message (a map pin with the place's name and address). A pressed message is
+disarmed by an edit (``disarming``) that shows the chosen button and drops the keyboard.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from telegram import (
     ReplyKeyboardRemove,
 )
 
+from bot.channels.telegram.parse import ButtonPress
 from bot.channels.text import split_text, utf16_len
 from handlers import Reply, Venue, say
 
@@ -31,6 +33,7 @@ MAX_TEXT = 4096
 MAX_CAPTION = 1024
 MAX_CALLBACK_DATA = 64
 CHOSEN_MARK = "✔️"
+NO_PREVIEW = {"is_disabled": True}
 
 
 Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove
@@ -108,6 +111,29 @@ def markup(out: Outgoing, tokens: Mapping[str, str]) -> Markup | None:
     return None
 
 
+def message_params(
+    chat_id: int, out: Outgoing, tokens: Mapping[str, str], paid: bool
+) -> dict[str, Any]:
+    """What a message of ``out`` goes with: chat, HTML, keyboard, paid flag; a venue's own."""
+    body: dict[str, Any] = {"chat_id": chat_id}
+    if paid:
+        body["allow_paid_broadcast"] = True
+    if out.venue is not None:
+        place = out.venue
+        return {**body, "latitude": place.latitude, "longitude": place.longitude,
+                "title": place.title, "address": place.address}  # fmt: skip
+    keyboard = markup(out, tokens)
+    if keyboard is not None:
+        body["reply_markup"] = keyboard.to_dict()
+    return {**body, "parse_mode": "HTML"}
+
+
+def text_params(chat_id: int, text: str) -> dict[str, Any]:
+    """sendMessage's (or editMessageText's) parameters for an HTML text, no link preview."""
+    return {"chat_id": chat_id, "text": text, "parse_mode": "HTML",
+            "link_preview_options": NO_PREVIEW}  # fmt: skip
+
+
 def _checked(token: str) -> str:
     if len(token.encode()) > MAX_CALLBACK_DATA:
         raise ValueError("callback data over Telegram's 64-byte limit")
@@ -126,13 +152,21 @@ def chosen(message_text: str | None, label: str | None) -> str | None:
     return escape(plain) if utf16_len(plain) <= MAX_TEXT else None
 
 
+def disarming(chat_id: int, press: ButtonPress) -> tuple[str, dict[str, Any]] | None:
+    """The edit that leaves a pressed message without buttons: (Bot API method, parameters).
+
+    ``editMessageText`` with the chosen button added (``chosen``); for a message without
+    text (a photo) or one that would grow too long, ``editMessageReplyMarkup`` without a
+    keyboard. None when the message is gone (too old for Telegram to say which it was).
+    """
+    if press.message_id is None:
+        return None
+    text = chosen(press.message_text, press.label)
+    if text is None:
+        return "editMessageReplyMarkup", {"chat_id": chat_id, "message_id": press.message_id}
+    return "editMessageText", {**text_params(chat_id, text), "message_id": press.message_id}
+
+
 def escape(text: str) -> str:
     """Text safe for ``parse_mode=HTML``: ``&``, ``<`` and ``>`` escaped."""
     return html.escape(text, quote=False)
-
-
-def venue_body(venue: Venue, paid: bool) -> dict[str, Any]:
-    """sendVenue's parameters for a place (a paid broadcast's too)."""
-    body: dict[str, Any] = {"latitude": venue.latitude, "longitude": venue.longitude,
-                            "title": venue.title, "address": venue.address}  # fmt: skip
-    return {**body, "allow_paid_broadcast": True} if paid else body

@@ -1,19 +1,19 @@
 """Every message HueBot sends on Telegram: the Bot API client, the replies, the outbox's sender.
 
 ``TelegramApi`` speaks the Bot API over one aiohttp session; the channel's ``Replies``
-and the delivery worker's ``TelegramSender`` share it and the channel's pacer, replies
-first in line, buttons given callback tokens first (a reply's in the update's own
-transaction). Not PTB: its ``send_message`` cost 2.8 ms of CPU against 0.1 ms for plain
-aiohttp. The sender's errors are ``Result``s, never raised: 429 with ``retry_after``,
-403, 400, else try again later. A photo is uploaded once; later sends reuse its file_id.
-"""
+(a press's answer and the edit that disarms its buttons too) and the delivery worker's
+``TelegramSender`` share it and the channel's pacer, replies first in line, buttons given
+callback tokens first (a reply's in the update's own transaction). Not PTB: its
+``send_message`` cost 2.8 ms of CPU against 0.1 ms for plain aiohttp. The sender's errors
+are ``Result``s, never raised (429 with ``retry_after``, 403, 400, else retry). A photo is
+uploaded once; later messages reuse its file_id."""
 
 from __future__ import annotations
 
 import asyncio
 import json
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any
 
@@ -24,8 +24,8 @@ from bot.channels.http import Backoff, Http, slot
 from bot.channels.pacer import Pacer
 from bot.channels.pipeline import Unreachable, chat_language
 from bot.channels.telegram import TelegramSettings
-from bot.channels.telegram.client import Sleep, Unavailable
-from bot.channels.telegram.render import Outgoing, escape, markup, render, venue_body
+from bot.channels.telegram.client import ApiError, Sleep, Unavailable, api_error
+from bot.channels.telegram.render import Outgoing, escape, message_params, render, text_params
 from bot.core import MediaStore
 from bot.delivery.senders import Lane, Outcome, Result
 from handlers import Channel, Reply, reply_from_dict
@@ -38,18 +38,9 @@ log = logging.getLogger(__name__)
 TELEGRAM = Channel.TELEGRAM
 Ready = tuple[list[Outgoing], dict[str, str]]  # rendered messages, callback token by payload
 
-NO_PREVIEW = {"is_disabled": True}
 NOT_MODIFIED = "message is not modified"
 RENDERED_ALERTS = 32  # alerts whose rendered messages are kept (one payload per language)
-ATTEMPTS = 5  # a reply's tries on network errors and 5xx, as the Caller does
-
-
-class ApiError(Exception):
-    """The Bot API answered ``ok: false``."""
-
-    def __init__(self, status: int, description: str, retry_after: float = 0.0) -> None:
-        super().__init__(f"{status} {description}")
-        self.status, self.description, self.retry_after = status, description, retry_after
+ATTEMPTS = 5  # tries of a reply, an edit or an answer (429, 5xx, network), as the Caller's
 
 
 class TelegramApi:
@@ -70,20 +61,14 @@ class TelegramApi:
             ApiError: Telegram refused it (429, 403, 400...).
             aiohttp.ClientError, TimeoutError: Telegram could not be reached.
         """
+        body = message_params(chat_id, out, tokens, paid)
         if out.venue is not None:
-            await self.call("sendVenue", {"chat_id": chat_id, **venue_body(out.venue, paid)})
+            await self.call("sendVenue", body)
             return
-        body: dict[str, Any] = {"chat_id": chat_id, "parse_mode": "HTML"}
-        keyboard = markup(out, tokens)
-        if keyboard is not None:
-            body["reply_markup"] = keyboard.to_dict()
-        if paid:
-            body["allow_paid_broadcast"] = True
         if out.photo_sha256 and await self._send_photo(out, body):
             return
         if out.html:
-            await self.call("sendMessage", {**body, "text": out.html,
-                                            "link_preview_options": NO_PREVIEW})  # fmt: skip
+            await self.call("sendMessage", {**body, **text_params(chat_id, out.html)})
 
     async def _send_photo(self, out: Outgoing, body: dict[str, Any]) -> bool:
         sha = str(out.photo_sha256)
@@ -117,7 +102,7 @@ class TelegramApi:
             except ValueError:
                 raise ApiError(response.status, "not JSON") from None
         if not isinstance(answer, dict) or not answer.get("ok"):
-            raise _api_error(response.status, answer)
+            raise api_error(response.status, answer)
         return answer["result"]
 
     async def close(self) -> None:
@@ -173,8 +158,7 @@ class TelegramSender:
         self, user_key: str, text: str, ref: str | None, throttle: Lane | None
     ) -> str | None:
         """Edit message ``ref`` in the chat to show ``text`` (or send it if that fails)."""
-        body: dict[str, Any] = {"chat_id": int(user_key), "text": escape(text)}
-        body.update(parse_mode="HTML", link_preview_options=NO_PREVIEW)
+        body = text_params(int(user_key), escape(text))
         if ref is not None:
             try:
                 await self._paced(throttle, user_key, "editMessageText",
@@ -209,7 +193,7 @@ class TelegramSender:
 
 
 class Replies:
-    """The channel's answers to a chat that just wrote: first in the pacer's line."""
+    """The channel's answers to a chat that just wrote or pressed: first in the pacer's line."""
 
     def __init__(
         self, api: TelegramApi, pacer: Pacer, database: Database,
@@ -218,11 +202,9 @@ class Replies:
         self._api, self.pacer, self._db, self._clock = api, pacer, database, clock
         self._sleep = sleep
 
-    async def send(
-        self, user_key: str, replies: list[Reply], ready: Ready | None = None
-    ) -> None:  # fmt: skip
-        """Send replies in order (``ready``: already prepared in the update's transaction);
-        a message Telegram refuses is logged and skipped.
+    async def send(self, user_key: str, replies: list[Reply], ready: Ready | None = None) -> None:
+        """Send replies in order (``ready``: prepared in the update's transaction); one
+        Telegram refuses is logged and skipped.
 
         Raises:
             Unreachable: The chat blocked the bot; nothing more was sent.
@@ -235,11 +217,36 @@ class Replies:
         messages, tokens = ready or ([], {})
         for message in (m for m in messages if not m.empty):
             try:
-                await self._send_one(user_key, message, tokens)
+                await self._call(user_key, "sendMessage", self._api.send, int(user_key), message,
+                                 tokens, False)  # fmt: skip
             except ApiError as exc:
                 if exc.status == 403:
                     raise Unreachable(user_key) from exc
                 log.warning("telegram message to chat %s refused: %s", user_key, exc.status)
+
+    async def answer(self, query_id: str) -> None:
+        """Stop a pressed button's spinner (late answers are refused; that is fine).
+
+        No pacer slot: Telegram's limits (Bots FAQ, "My bot is hitting limits") count messages
+        sent to chats; an answer sends none, it ends the presser's query, and the reference of
+        answerCallbackQuery names no limit. A 429 is waited out here, the chats not paused.
+        """
+        try:
+            await self._call(None, "answerCallbackQuery", self._api.call, "answerCallbackQuery",
+                             {"callback_query_id": query_id})  # fmt: skip
+        except ApiError as exc:
+            log.info("telegram callback %s not answered: %s", query_id, exc.status)
+
+    async def edit(self, user_key: str, method: str, body: dict[str, Any]) -> None:
+        """Edit a message in the chat (a pressed one, disarmed: part of answering the press).
+
+        A message to the chat like any other, first in the pacer's line; an edit Telegram
+        refuses is logged and the handling goes on.
+        """
+        try:
+            await self._call(user_key, method, self._api.call, method, body)
+        except ApiError as exc:
+            log.info("telegram message %s/%s not edited: %s", user_key, body["message_id"], exc)
 
     async def prepare(
         self, store: Store, user_key: str, replies: list[Reply], language: str
@@ -250,8 +257,12 @@ class Replies:
         tokens = await issue_tokens(store.buttons, TELEGRAM, user_key, payloads, self._clock())
         return messages, tokens
 
-    async def _send_one(self, user_key: str, out: Outgoing, tokens: dict[str, str]) -> None:
-        """One message through the channel's pacer, first in line; waits out 429s.
+    async def _call(
+        self, chat: str | None, method: str, call: Callable[..., Awaitable[Any]], *args: Any
+    ) -> Any:
+        """``call(*args)``'s result, in the pacer's slot for ``chat`` (None: none), retried.
+
+        A 429 pauses the pacer for its ``retry_after``; a call without a slot waits it out.
 
         Raises:
             ApiError: Telegram refused it for good (403, 400).
@@ -260,29 +271,22 @@ class Replies:
         backoff = Backoff()
         for attempt in range(1, ATTEMPTS + 1):
             try:
-                async with slot(user_key, None, self.pacer):
-                    await self._api.send(int(user_key), out, tokens, False)
-                return
+                async with slot(chat or "", None, self.pacer if chat else None):
+                    return await call(*args)
             except ApiError as exc:
                 if exc.status in (400, 403):
                     raise
                 if exc.status == 429:
-                    await self.pacer.pause(max(exc.retry_after, 1.0))
+                    wait = max(exc.retry_after, 1.0)
+                    await (self.pacer.pause(wait) if chat else self._sleep(wait))
                     continue
                 error = str(exc.status)
             except (aiohttp.ClientError, TimeoutError) as exc:
                 error = type(exc).__name__
-            log.warning("telegram reply to chat %s: %s (attempt %d)", user_key, error, attempt)
+            log.warning("telegram %s to chat %s: %s (attempt %d)", method, chat, error, attempt)
             if attempt < ATTEMPTS:
                 await self._sleep(backoff.next())
-        raise Unavailable("sendMessage")
-
-
-def _api_error(status: int, answer: Any) -> ApiError:
-    answer = answer if isinstance(answer, dict) else {}
-    code = int(answer.get("error_code") or status)
-    retry = float((answer.get("parameters") or {}).get("retry_after") or 0)
-    return ApiError(code, str(answer.get("description") or status), retry)
+        raise Unavailable(method)
 
 
 def _result(exc: ApiError, parts_done: int) -> Result:
