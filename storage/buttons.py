@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete
+from sqlalchemy import bindparam, delete
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -17,6 +17,18 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from storage import models
 
 MAX_TOKEN = 64
+
+
+def _add(insert: Any) -> Any:
+    """A new token's insert, built once (every reply with buttons issues one)."""
+    return insert(models.Button).values(
+        channel=bindparam("b_channel"), user_key=bindparam("b_user_key"),
+        token=bindparam("b_token"), payload=bindparam("b_payload"),
+        created_at=bindparam("b_at", type_=models.Button.created_at.type),
+    ).on_conflict_do_nothing()  # fmt: skip
+
+
+_ADD = {"postgresql": _add(pg_insert), "sqlite": _add(sqlite_insert)}
 
 
 class Buttons:
@@ -50,11 +62,11 @@ class Buttons:
         self, channel: str, user_key: str, token: str, payload: str, now: datetime
     ) -> bool:
         """Let a new ``token`` stand for ``payload``: one insert; False when it exists."""
-        values = {"channel": channel, "user_key": user_key, "token": token,
-                  "payload": payload, "created_at": now}  # fmt: skip
-        insert = self._insert()(models.Button).values(**values).on_conflict_do_nothing()
-        result = await self._session.execute(insert)
-        return bool(getattr(result, "rowcount", 0))
+        dialect = self._session.bind.dialect.name if self._session.bind else "sqlite"
+        params = {"b_channel": channel, "b_user_key": user_key, "b_token": token,
+                  "b_payload": payload, "b_at": now}  # fmt: skip
+        result = await (await self._session.connection()).execute(_ADD[dialect], params)
+        return bool(result.rowcount)
 
     async def payload(self, channel: str, user_key: str, token: str) -> str | None:
         """The payload ``token`` stands for in this chat, or None (unknown, or another's)."""

@@ -1,4 +1,5 @@
-"""Users, conversations, processed updates and units (the outbox: ``storage/outbox.py``).
+"""Users, processed updates and units (conversations: ``storage/conversations.py``; the
+outbox: ``storage/outbox.py``).
 
 Repositories work inside the caller's transaction and never commit: the shell
 owns the unit of work (one transaction per incoming update).
@@ -10,13 +11,13 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, delete, select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import limits, models
-from storage.records import ConversationRecord, UserRecord
+from storage.records import UserRecord
 
 # The statements of every update, built once: SQLAlchemy then finds their compiled form
 # without building and hashing a new statement each time.
@@ -131,48 +132,6 @@ class Users:
             .values(reachable=reachable)
         )
         return bool(getattr(result, "rowcount", 0))
-
-
-class Conversations:
-    """The dialog each user is in, kept in the store so any process can continue it."""
-
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
-        self._none: set[int] = set()  # users this transaction found in no dialog
-
-    async def load(self, user_id: int) -> ConversationRecord | None:
-        """Return the user's open dialog, if any."""
-        row = await self._row(user_id)
-        if row is None:
-            return None
-        return ConversationRecord(row.flow, row.state, dict(row.data), row.updated_at)
-
-    async def _row(self, user_id: int) -> models.Conversation | None:
-        if user_id in self._none:
-            return None
-        row = await self._session.get(models.Conversation, user_id)
-        if row is None:
-            self._none.add(user_id)
-        return row
-
-    async def save(
-        self, user_id: int, flow: str, state: str, data: dict[str, Any], now: datetime
-    ) -> None:
-        """Store where the dialog is now."""
-        row = await self._row(user_id)
-        if row is None:
-            row = models.Conversation(user_id=user_id, flow=flow, state=state)
-            self._session.add(row)
-            self._none.discard(user_id)
-        row.flow, row.state, row.data, row.updated_at = flow, state, dict(data), now
-        await self._session.flush()
-
-    async def clear(self, user_id: int) -> None:
-        """Leave any dialog."""
-        await self._session.execute(
-            delete(models.Conversation).where(models.Conversation.user_id == user_id)
-        )
-        self._none.add(user_id)
 
 
 class Updates:

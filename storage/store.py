@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from storage.alert_subscriptions import Subscriptions
 from storage.alerts import Alerts
 from storage.buttons import Buttons
+from storage.conversations import Conversations
 from storage.crisis import Crisis
 from storage.delivery import DeliveryQueue
 from storage.handling import Handling
@@ -19,7 +20,7 @@ from storage.ops import OpsAccess
 from storage.ops_queue import OpsQueue
 from storage.outbox import Outbox
 from storage.reports import Reports
-from storage.repositories import Conversations, Units, Updates, Users
+from storage.repositories import Units, Updates, Users
 from storage.services import ServiceDirectory
 from storage.staff import Staff
 from storage.stats import Statistics
