@@ -13,7 +13,6 @@ with its role. Logs carry method names and chat ids, never message content.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import functools
 import logging
 import warnings
@@ -34,6 +33,7 @@ from bot.channels.telegram import TelegramSettings
 from bot.channels.telegram.parse import UPDATE_TYPES, ButtonPress, FileRef
 from bot.channels.telegram.render import chosen
 from bot.core import MediaStore
+from bot.core.waiting import wait_event
 from handlers import PhotoProblem, PhotoRef, RejectedFile, role_commands
 from storage.db import Database
 from storage.staff import MenuChange
@@ -265,8 +265,7 @@ class RoleMenus:
                 await self.sync()
             except Exception:
                 log.exception("telegram role menus: sync failed, retrying later")
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stopping.wait(), self._interval)
+            await wait_event(stopping, self._interval)
 
     async def _apply(self, change: MenuChange) -> bool:
         """Set (or, for a citizen again, delete) the chat's menus; False if it must wait."""
