@@ -42,20 +42,28 @@ async def wait_event(event: asyncio.Event, seconds: float) -> bool:
 async def end_tasks(tasks: Iterable[asyncio.Task[object]], what: str, grace: float) -> int:
     """Cancel ``tasks`` and wait for them to end, at most ``grace`` seconds.
 
+    A task that ended with an error (before or now) has it logged, so that it is not
+    lost with the task.
+
     Args:
-        tasks: The tasks to end (finished ones are left as they are).
-        what: What they are, for the log line naming those that did not end.
+        tasks: The tasks to end (finished ones are only looked at).
+        what: What they are, for the log lines.
         grace: The longest wait.
 
     Returns:
         How many tasks were still running when the wait was given up.
     """
+    tasks = list(tasks)
     running = [task for task in tasks if not task.done()]
     for task in running:
         task.cancel()
-    if not running:
-        return 0
-    _, left = await asyncio.wait(running, timeout=grace)
+    left: set[asyncio.Task[object]] = set()
+    if running:
+        _, left = await asyncio.wait(running, timeout=grace)
+    for task in tasks:
+        if task.done() and not task.cancelled() and (error := task.exception()) is not None:
+            log.error("%s: task %s had failed: %s", what, task.get_name(),
+                      type(error).__name__, exc_info=error)  # fmt: skip
     if left:
         names = sorted(task.get_name() for task in left)
         log.error("%s: gave up waiting %.1fs for %d task(s) to end: %s",

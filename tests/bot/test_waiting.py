@@ -86,3 +86,14 @@ async def test_ending_tasks_never_swallows_the_callers_own_cancellation():
     finally:
         let_go.set()
         await asyncio.wait([mule, stopping], timeout=ENOUGH)
+
+
+async def test_ending_tasks_logs_the_error_a_task_ended_with(caplog: pytest.LogCaptureFixture):
+    async def fails() -> None:
+        raise LookupError("broken")
+
+    failed = asyncio.create_task(fails(), name="failing")
+    await asyncio.wait([failed])
+    with caplog.at_level(logging.ERROR, logger="bot.core.waiting"):
+        assert await end_tasks([failed], "test loops", 1) == 0
+    assert "test loops: task failing had failed: LookupError" in caplog.text
