@@ -19,12 +19,14 @@ import uuid
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
+from bot.core.waiting import end_tasks
 from storage.db import Database
 
 log = logging.getLogger(__name__)
 
 BEAT_SECONDS = 2.0
 DEAD_AFTER = timedelta(seconds=10)
+STOP_GRACE = 10.0  # seconds stop waits for the beat to end and the leases to go back
 _names: dict[int, str] = {}
 
 
@@ -83,14 +85,13 @@ class Heartbeat:
         processes (or the next start), instead of waiting for their leases to run out.
         """
         if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+            await end_tasks([self._task], "heartbeat", STOP_GRACE)
         try:
-            async with self._db.unit_of_work() as store:
-                released = await store.leases.release([self.holder])
-                await store.leases.forget([self.holder])
-        except Exception as exc:  # the store may be down: the leases then run out
+            async with asyncio.timeout(STOP_GRACE):
+                async with self._db.unit_of_work() as store:
+                    released = await store.leases.release([self.holder])
+                    await store.leases.forget([self.holder])
+        except Exception as exc:  # the store is down or slow: the leases then run out
             log.warning("leases not handed back at stop: %s", type(exc).__name__)
             return
         if any(released.values()):

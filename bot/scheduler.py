@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Callable
 from datetime import datetime
 
+from bot.core.waiting import end_tasks
 from bot.web.ops.metrics import SCHEDULED
 from handlers import City, Context, Parser
 from handlers.handling import deadlines
 from storage.db import Database
 
 log = logging.getLogger(__name__)
+
+STOP_GRACE = 10.0  # seconds stop waits for a pass under way to end
 
 
 class Scheduler:
@@ -50,9 +52,7 @@ class Scheduler:
     async def stop(self) -> None:
         """Stop the loop."""
         if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+            await end_tasks([self._task], "scheduler", STOP_GRACE)
 
     async def _run(self) -> None:
         while True:

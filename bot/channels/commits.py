@@ -5,7 +5,9 @@ processed update must be marked done. Done one transaction each, SQLite's single
 writer spends its time committing. ``GroupCommit.run`` queues a write and waits: the
 first write of a quiet moment commits at once, and whatever queues while a commit is
 under way goes together in the next one. A batch that fails is tried again one write
-at a time, so one bad write fails only its own caller.
+at a time, so one bad write fails only its own caller. A flush that is cancelled fails
+the writes it had not committed (``CommitAbandoned``) rather than leave their callers
+waiting, and ``drain`` (at stop) waits a bounded time.
 
 ``run_merged`` goes further for writes of one kind (store these updates, finish those):
 the items of every caller waiting for the same commit go to one call, one statement for
@@ -26,10 +28,13 @@ from storage.store import Store
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
-Write = Callable[[Store], Awaitable[Any]]
 Many = Callable[[Store, list[Any]], Awaitable[list[Any]]]  # one result per item, in order
 Queued = tuple[Callable[..., Awaitable[Any]], list[Any] | None, asyncio.Future[Any]]
 MAX_BATCH = 256
+
+
+class CommitAbandoned(RuntimeError):
+    """The group commit stopped (cancelled) before this write was committed."""
 
 
 class GroupCommit:
@@ -67,27 +72,51 @@ class GroupCommit:
             self._flusher = asyncio.create_task(self._flush(), name="group-commit")
         return await future
 
-    async def drain(self) -> None:
-        """Wait until every queued write has been committed (or has failed)."""
-        while self._flusher is not None and not self._flusher.done():
-            await asyncio.shield(self._flusher)
+    async def drain(self, timeout: float | None = None) -> bool:
+        """Wait until every queued write has been committed (or has failed).
+
+        Args:
+            timeout: The longest wait in seconds (None: no limit).
+
+        Returns:
+            True when nothing is left to commit, False when the time ran out first (the
+            writes go on in the background).
+        """
+        try:
+            async with asyncio.timeout(timeout):
+                while self._flusher is not None and not self._flusher.done():
+                    await asyncio.wait([self._flusher])
+        except TimeoutError:
+            return False
+        return True
 
     async def _flush(self) -> None:
-        while self._queued:
-            batch, self._queued = self._queued[: self._max], self._queued[self._max :]
-            try:
-                await self._commit(batch)
-            except Exception as exc:
-                if len(batch) == 1:
-                    _settle(batch[0][2], exc=exc)
-                    continue
-                log.warning("group commit of %d writes failed (%s): one by one",
-                            len(batch), type(exc).__name__)  # fmt: skip
-                for one in batch:
-                    try:
-                        await self._commit([one])
-                    except Exception as alone:
-                        _settle(one[2], exc=alone)
+        batch: list[Queued] = []
+        try:
+            while self._queued:
+                batch, self._queued = self._queued[: self._max], self._queued[self._max :]
+                await self._commit_or_split(batch)
+        except BaseException as exc:  # cancelled, or worse: no caller may wait forever
+            stranded, self._queued = batch + self._queued, []
+            for _, _, future in stranded:
+                _settle(future, exc=CommitAbandoned(type(exc).__name__))
+            raise
+
+    async def _commit_or_split(self, batch: list[Queued]) -> None:
+        """Commit ``batch`` at once; if that fails, each write alone."""
+        try:
+            await self._commit(batch)
+        except Exception as exc:
+            if len(batch) == 1:
+                _settle(batch[0][2], exc=exc)
+                return
+            log.warning("group commit of %d writes failed (%s): one by one",
+                        len(batch), type(exc).__name__)  # fmt: skip
+            for one in batch:
+                try:
+                    await self._commit([one])
+                except Exception as alone:
+                    _settle(one[2], exc=alone)
 
     async def _commit(self, batch: list[Queued]) -> None:
         results: list[Any] = [None] * len(batch)

@@ -24,6 +24,7 @@ from typing import Any
 
 from bot.channels.commits import GroupCommit
 from bot.channels.lanes import Lanes
+from bot.core.waiting import wait_event
 from bot.leases import holder_name
 from storage.db import Database
 from storage.intake import Arrival, Claimed, Stored, fitted
@@ -157,9 +158,7 @@ class ChannelIntake:
 
     async def idle(self, seconds: float) -> None:
         """Wait for new updates, at most ``seconds`` (then look in the store again)."""
-        try:
-            await asyncio.wait_for(self._arrived.wait(), seconds)
-        except TimeoutError:
+        if not await wait_event(self._arrived, seconds):
             self._look = True
         self._arrived.clear()
 

@@ -28,12 +28,14 @@ from enum import IntEnum
 
 from bot.channels.pacer_book import Book, LocalBook
 from bot.channels.pacer_limits import Limits
+from bot.core.waiting import end_tasks, wait_event
 
 __all__ = ["Lane", "Limits", "Pacer", "Permit", "Priority"]
 
 log = logging.getLogger(__name__)
 
 MAX_TIMER = 1.0  # look again at least this often (other processes free chats too)
+CLOSE_GRACE = 5.0  # seconds the cancelled serving task gets to end (it may ask Redis)
 
 
 class Priority(IntEnum):
@@ -147,9 +149,7 @@ class Pacer:
     async def close(self) -> None:
         """Stop granting (waiters are cancelled) and release the book."""
         if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+            await end_tasks([self._task], f"pacer {self.name}", CLOSE_GRACE)
             self._task = None
         for waiter in self._waiting:
             waiter.future.cancel()
@@ -161,7 +161,9 @@ class Pacer:
             self._changed = asyncio.Event()
         self._changed.set()
         if self._task is None or self._task.done():
-            self._task = asyncio.get_running_loop().create_task(self._run())
+            self._task = asyncio.get_running_loop().create_task(
+                self._run(), name=f"pacer-{self.name}"
+            )
 
     async def _run(self) -> None:
         changed = self._changed
@@ -176,8 +178,7 @@ class Pacer:
             if timeout is None and not self._waiting:
                 await changed.wait()
                 continue
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(changed.wait(), min(MAX_TIMER, timeout or MAX_TIMER))
+            await wait_event(changed, min(MAX_TIMER, timeout or MAX_TIMER))
 
     async def _serve(self) -> float | None:
         """Grant what may go now, best first; returns when to look again."""

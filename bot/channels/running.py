@@ -5,13 +5,13 @@ its pacer (replies and outbox rows share it, through Redis when configured), the
 workers that drain the intake, and any other background task the channel starts. It
 prunes old updates and button tokens at start and, at stop, lets the workers finish
 the update in hand, commits what is pending, hands back what no worker took and ends
-the rest. A channel composes one; it adds only what its platform needs.
+the rest, each step waiting a bounded time and logging what it gave up on. A channel
+composes one; it adds only what its platform needs.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Callable, Coroutine
 from datetime import datetime
@@ -22,6 +22,7 @@ from bot.channels.gave_up import Apology
 from bot.channels.intake import ChannelIntake, Process, Worker
 from bot.channels.pacer_redis import live_processes, open_pacer
 from bot.core import Services
+from bot.core.waiting import end_tasks, wait_event
 from bot.delivery.settings import limits_of, redis_url
 from handlers import Channel as Messenger
 
@@ -92,25 +93,32 @@ class Running:
 
     async def pause(self, seconds: float) -> None:
         """Sleep ``seconds``, or less when the channel stops."""
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self.stopping.wait(), seconds)
+        await wait_event(self.stopping, seconds)
 
     async def stop(self, grace: float = 10.0) -> None:
-        """Let workers finish the update in hand, hand back the rest, end every task."""
+        """Let workers finish the update in hand, hand back the rest, end every task.
+
+        Each step waits at most ``grace`` seconds; what it gave up waiting for is logged
+        (updates not handed back return when their lease runs out).
+        """
         self.stopping.set()
         self.queue.wake()
+        name = self.channel.value
         if self._workers_done:
-            await asyncio.wait(self._workers_done, timeout=grace)
-        await self._hand_back()
-        for task in self._tasks:
-            task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
+            _, busy = await asyncio.wait(self._workers_done, timeout=grace)
+            if busy:
+                log.warning("%s: %d worker(s) still busy after %.1fs", name, len(busy), grace)
+        await self._hand_back(grace)
+        await end_tasks(self._tasks, f"{name} channel", grace)
         await self.pacer.close()
 
-    async def _hand_back(self) -> None:
+    async def _hand_back(self, grace: float) -> None:
         """Finish the shared commits and return what no worker took (never raises)."""
+        name = self.channel.value
+        if not await self.queue.commits.drain(grace):
+            log.error("%s: gave up waiting %.1fs for the group commit", name, grace)
         try:
-            await self.queue.commits.drain()
-            await self.queue.release_held()
-        except Exception as exc:  # the store is down: the leases run out by themselves
-            log.warning("%s: updates not handed back: %s", self.channel.value, type(exc).__name__)
+            async with asyncio.timeout(grace):
+                await self.queue.release_held()
+        except Exception as exc:  # the store is down or slow: the leases run out by themselves
+            log.warning("%s: updates not handed back: %s", name, type(exc).__name__)

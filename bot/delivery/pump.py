@@ -13,7 +13,6 @@ channel and puts the row back in line; every other outcome goes to the recorder.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import heapq
 import itertools
 import logging
@@ -24,6 +23,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 
 from bot.channels.pacer import Pacer, Permit, Priority
+from bot.core.waiting import end_tasks, wait_event
 from bot.delivery.recorder import Recorder
 from bot.delivery.senders import Outcome, Result, Sender
 from bot.delivery.settings import DeliveryConfig
@@ -35,6 +35,7 @@ log = logging.getLogger(__name__)
 CHAT_WAIT_SLACK = 0.05  # a chat free within this is sent now
 MAX_CLAIM = 1000
 ROUTINE = 5  # outbox priorities below this are urgent (handlers.notices)
+FEEDER_GRACE = 5.0  # seconds a cancelled feeder gets to end (it may be in a claim)
 
 
 def priority_of(item: Claimed) -> Priority:
@@ -86,14 +87,19 @@ class Pump:
         try:
             await self._dispatch()
         finally:
-            feeder.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await feeder
+            await end_tasks([feeder], f"delivery {self.channel}", FEEDER_GRACE)
 
     async def stop(self, grace: float) -> list[int]:
-        """Let sends in flight finish (up to ``grace`` seconds); returns the unsent rows."""
+        """Let sends in flight finish, at most ``grace`` seconds; returns the unsent rows.
+
+        Sends still in flight then are cancelled; their rows count as unsent.
+        """
         if self._in_flight:
-            await asyncio.wait(self._in_flight, timeout=grace)
+            _, late = await asyncio.wait(self._in_flight, timeout=grace)
+            if late:
+                log.warning("delivery %s: %d send(s) still in flight after %.1fs: cancelled",
+                            self.channel, len(late), grace)  # fmt: skip
+                await end_tasks(late, f"delivery {self.channel} sends", grace)
         return list(self._held)
 
     async def _feed(self) -> None:
@@ -108,8 +114,7 @@ class Pump:
                     continue
                 await asyncio.sleep(self._config.poll_seconds)  # nothing due: do not spin
             self._hungry.clear()
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._hungry.wait(), self._config.poll_seconds)
+            await wait_event(self._hungry, self._config.poll_seconds)
 
     async def _claim(self, limit: int) -> list[Claimed]:
         now = self._clock()
@@ -125,7 +130,9 @@ class Pump:
         while True:
             await self._slots.acquire()
             item, permit = await self._next()
-            task = asyncio.create_task(self._send(item, permit))
+            task = asyncio.create_task(
+                self._send(item, permit), name=f"delivery-send-{self.channel}-{item.id}"
+            )
             self._in_flight.add(task)
             task.add_done_callback(self._in_flight.discard)
 
@@ -170,8 +177,7 @@ class Pump:
         if self._later:
             timeout = max(0.0, min(timeout, self._later[0][0] - time.monotonic()))
         self._wake.clear()
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._wake.wait(), timeout)
+        await wait_event(self._wake, timeout)
 
     async def _send(self, item: Claimed, permit: Permit) -> None:
         lane = self._pacer.lane(priority_of(item), permit)

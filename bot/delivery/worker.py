@@ -3,19 +3,20 @@
 Upkeep runs every second or so: it renews the leases of the rows this worker holds,
 makes rows whose lease ran out (a dead worker's) pending again, marks rows of expired
 alerts, and forgets held rows that were cancelled meanwhile. On ``stop`` sends in flight
-finish, results are written and unsent rows are handed back at once.
+finish, results are written and unsent rows are handed back at once; every step of it
+waits a bounded time and logs what it gave up waiting for.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import datetime, timedelta
 
 from bot.channels.pacer import Pacer
 from bot.channels.pacer_redis import live_processes, open_pacer
+from bot.core.waiting import end_tasks
 from bot.delivery.progress import ProgressReporter
 from bot.delivery.pump import Pump
 from bot.delivery.recorder import Recorder
@@ -73,26 +74,48 @@ class DeliveryWorker:
             await self.upkeep()
         except Exception as exc:  # the store may be down: the loops will retry
             log.warning("delivery upkeep failed at start: %s", type(exc).__name__)
-        loops = [self.recorder.run(), self._every(self._upkeep_seconds, self.upkeep),
-                 self._every(self._config.progress_seconds, self.progress.tick)]  # fmt: skip
-        self._loops = [asyncio.create_task(loop) for loop in loops]
-        self._pumping = [asyncio.create_task(pump.run()) for pump in self.pumps]
+        loops = {
+            "recorder": self.recorder.run(),
+            "upkeep": self._every(self._upkeep_seconds, self.upkeep),
+            "progress": self._every(self._config.progress_seconds, self.progress.tick),
+        }
+        self._loops = [
+            asyncio.create_task(loop, name=f"delivery-{name}") for name, loop in loops.items()
+        ]
+        self._pumping = [
+            asyncio.create_task(pump.run(), name=f"delivery-pump-{pump.channel}")
+            for pump in self.pumps
+        ]
         log.info("delivery worker %s started: %s", self.name, [p.channel for p in self.pumps])
 
-    async def stop(self) -> None:
-        """Finish what is in flight, record it, hand back the rest, close the senders."""
-        await self._cancel(self._pumping)  # no new sends
-        unsent = [row for pump in self.pumps for row in await pump.stop(STOP_GRACE)]
-        await self._cancel(self._loops)
-        with contextlib.suppress(Exception):
-            await self.recorder.flush()
-            async with self._db.unit_of_work() as store:
-                await store.delivery.release(unsent, self._clock())
+    async def stop(self, grace: float = STOP_GRACE) -> None:
+        """Finish what is in flight, record it, hand back the rest, close the senders.
+
+        Each step waits at most ``grace`` seconds; what it gave up waiting for is logged
+        (rows not handed back return when their lease runs out).
+        """
+        what = f"delivery worker {self.name}"
+        await end_tasks(self._pumping, what, grace)  # no new sends
+        unsent = [row for pump in self.pumps for row in await pump.stop(grace)]
+        await end_tasks(self._loops, what, grace)
+        handed = len(unsent)
+        try:
+            async with asyncio.timeout(grace):
+                await self._hand_back(unsent)
+        except Exception as exc:  # the store is down or slow: the leases run out by themselves
+            handed = 0
+            log.warning("%s: results and %d unsent rows not written back: %s",
+                        what, len(unsent), type(exc).__name__)  # fmt: skip
         for sender in self._senders:
             await sender.close()
         for channel in self._own:  # the channels close the pacers they lent
             await self.pacers[channel].close()
-        log.info("delivery worker %s stopped (%d rows handed back)", self.name, len(unsent))
+        log.info("%s stopped (%d rows handed back)", what, handed)
+
+    async def _hand_back(self, unsent: list[int]) -> None:
+        await self.recorder.flush()
+        async with self._db.unit_of_work() as store:
+            await store.delivery.release(unsent, self._clock())
 
     @property
     def busy(self) -> bool:
@@ -127,11 +150,3 @@ class DeliveryWorker:
                 log.warning(
                     "delivery %s: %s", getattr(step, "__name__", "step"), type(exc).__name__
                 )
-
-    @staticmethod
-    async def _cancel(tasks: Sequence[asyncio.Task[None]]) -> None:
-        for task in tasks:
-            task.cancel()
-        for task in tasks:
-            with contextlib.suppress(asyncio.CancelledError):
-                await task

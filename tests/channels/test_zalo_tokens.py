@@ -7,7 +7,7 @@ gives a new access token *and* a new refresh token. On SQLite and PostgreSQL.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -38,19 +38,30 @@ async def fake_zalo(aiohttp_server: Any) -> FakeZalo:
 
 
 @pytest.fixture
-async def keepers(services: Services, fake_zalo: FakeZalo, clock: FakeClock) -> AsyncIterator[Any]:
+async def sessions() -> AsyncIterator[Callable[[], Http]]:
+    """Opens HTTP sessions (one per "process"); every one is closed at the end."""
+    opened: list[Http] = []
+
+    def open_one() -> Http:
+        opened.append(Http())
+        return opened[-1]
+
+    yield open_one
+    for http in opened:
+        await http.close()
+
+
+@pytest.fixture
+def keepers(
+    services: Services, fake_zalo: FakeZalo, clock: FakeClock, sessions: Callable[[], Http]
+) -> Any:
     """Makes keepers (one per "process"), each with its own HTTP session."""
-    sessions: list[Http] = []
 
     def make(env: dict[str, str] | None = None) -> TokenKeeper:
-        http = Http()
-        sessions.append(http)
         settings = zalo_settings_for(services, fake_zalo, env)
-        return TokenKeeper(settings, services.database, http, clock)
+        return TokenKeeper(settings, services.database, sessions(), clock)
 
-    yield make
-    for http in sessions:
-        await http.close()
+    return make
 
 
 async def stored(services: Services) -> Any:
@@ -143,11 +154,11 @@ async def test_new_tokens_are_kept_until_the_store_takes_them(
 
 
 async def test_a_refused_access_token_is_refreshed_and_the_call_made_again(
-    services: Services, fake_zalo: FakeZalo, keepers
+    services: Services, fake_zalo: FakeZalo, keepers: Any, sessions: Callable[[], Http]
 ):
     keeper = keepers()
     await keeper.bootstrap()
-    client = ZaloClient(zalo_settings_for(services, fake_zalo), Http(), keeper)
+    client = ZaloClient(zalo_settings_for(services, fake_zalo), sessions(), keeper)
     await client.send(text_body("42", "một"))
     fake_zalo.expire_access_token()
     await client.send(text_body("42", "hai"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -98,9 +98,28 @@ async def start(aiohttp_server: ServerFactory, fake: FakeRasa) -> str:
     return str(server.make_url(""))
 
 
-async def test_parse_goes_to_rasa_and_keeps_its_shape(aiohttp_server: ServerFactory) -> None:
+Parsers = Callable[..., RasaParser]
+
+
+@pytest.fixture
+async def parsers() -> AsyncIterator[Parsers]:
+    """Builds RasaParsers (arguments as RasaParser's); each one is closed at the end."""
+    made: list[RasaParser] = []
+
+    def make(*args: Any, **kwargs: Any) -> RasaParser:
+        made.append(RasaParser(*args, **kwargs))
+        return made[-1]
+
+    yield make
+    for parser in made:
+        await parser.close()
+
+
+async def test_parse_goes_to_rasa_and_keeps_its_shape(
+    aiohttp_server: ServerFactory, parsers: Parsers
+) -> None:
     fake, fallback = FakeRasa(), FallbackParser()
-    parser = RasaParser(await start(aiohttp_server, fake), fallback, timeout=2.0)
+    parser = parsers(await start(aiohttp_server, fake), fallback, timeout=2.0)
     result = await parser.parse(SECRET_TEXT)
     assert fake.requests == [{"text": SECRET_TEXT}]
     assert fallback.texts == []
@@ -115,22 +134,26 @@ async def test_parse_goes_to_rasa_and_keeps_its_shape(aiohttp_server: ServerFact
     await parser.close()
 
 
-async def test_ranking_is_cut_at_ten_like_rasa(aiohttp_server: ServerFactory) -> None:
+async def test_ranking_is_cut_at_ten_like_rasa(
+    aiohttp_server: ServerFactory, parsers: Parsers
+) -> None:
     body = {
         **RASA_ANSWER,
         "intent_ranking": [
             {"id": i, "name": f"intent_{i}", "confidence": 0.04 * i} for i in range(1, 15)
         ],
     }
-    parser = RasaParser(await start(aiohttp_server, FakeRasa(body=body)), FallbackParser())
+    parser = parsers(await start(aiohttp_server, FakeRasa(body=body)), FallbackParser())
     result = await parser.parse_remote("hi")
     await parser.close()
     assert [r["id"] for r in result["intent_ranking"]] == list(range(14, 4, -1))
 
 
-async def test_token_is_sent_and_one_connection_is_reused(aiohttp_server: ServerFactory) -> None:
+async def test_token_is_sent_and_one_connection_is_reused(
+    aiohttp_server: ServerFactory, parsers: Parsers
+) -> None:
     fake, fallback = FakeRasa(token=TOKEN), FallbackParser()
-    parser = RasaParser(await start(aiohttp_server, fake), fallback, token=TOKEN)
+    parser = parsers(await start(aiohttp_server, fake), fallback, token=TOKEN)
     for _ in range(5):
         assert (await parser.parse(SECRET_TEXT))["intent"]["name"] == "report_security"
     await parser.close()
@@ -139,10 +162,10 @@ async def test_token_is_sent_and_one_connection_is_reused(aiohttp_server: Server
 
 
 async def test_wrong_token_is_refused_and_never_logged(
-    aiohttp_server: ServerFactory, caplog: pytest.LogCaptureFixture
+    aiohttp_server: ServerFactory, caplog: pytest.LogCaptureFixture, parsers: Parsers
 ) -> None:
     fake, fallback = FakeRasa(token=TOKEN), FallbackParser()
-    parser = RasaParser(await start(aiohttp_server, fake), fallback, token="wrong-token")
+    parser = parsers(await start(aiohttp_server, fake), fallback, token="wrong-token")
     with caplog.at_level(logging.WARNING, logger="nlu.rasa_backend"):
         result = await parser.parse(SECRET_TEXT)
     await parser.close()
@@ -167,14 +190,14 @@ async def test_load_parser_takes_the_token_from_the_environment(
 
 
 async def test_server_down_falls_back_and_logs_without_the_text(
-    aiohttp_server: ServerFactory, caplog: pytest.LogCaptureFixture
+    aiohttp_server: ServerFactory, caplog: pytest.LogCaptureFixture, parsers: Parsers
 ) -> None:
     server = await aiohttp_server(FakeRasa().app())
     url = str(server.make_url(""))
     await server.close()
     fallback = FallbackParser()
     with caplog.at_level(logging.WARNING, logger="nlu.rasa_backend"):
-        result = await RasaParser(url, fallback, timeout=2.0).parse(SECRET_TEXT)
+        result = await parsers(url, fallback, timeout=2.0).parse(SECRET_TEXT)
     assert result["intent"]["name"] == "fallback"
     assert fallback.texts == [SECRET_TEXT]
     assert "unavailable" in caplog.text
@@ -183,17 +206,20 @@ async def test_server_down_falls_back_and_logs_without_the_text(
 
 async def test_server_down_is_a_clear_error_without_fallback(
     aiohttp_server: ServerFactory,
+    parsers: Parsers,
 ) -> None:
     server = await aiohttp_server(FakeRasa().app())
     url = str(server.make_url(""))
     await server.close()
     with pytest.raises(RasaUnavailable, match=r"Cannot connect|Connect"):
-        await RasaParser(url, FallbackParser()).parse_remote("hi")
+        await parsers(url, FallbackParser()).parse_remote("hi")
 
 
-async def test_slow_server_times_out_and_falls_back(aiohttp_server: ServerFactory) -> None:
+async def test_slow_server_times_out_and_falls_back(
+    aiohttp_server: ServerFactory, parsers: Parsers
+) -> None:
     fake, fallback = FakeRasa(delay=3.0), FallbackParser()
-    parser = RasaParser(await start(aiohttp_server, fake), fallback, timeout=0.2)
+    parser = parsers(await start(aiohttp_server, fake), fallback, timeout=0.2)
     with pytest.raises(RasaUnavailable, match=r"no answer within 0\.2 s"):
         await parser.parse_remote("hello")
     result = await parser.parse("hello")
@@ -210,21 +236,24 @@ async def test_slow_server_times_out_and_falls_back(aiohttp_server: ServerFactor
     ],
     ids=["http-500", "no-intent", "wrong-type"],
 )
-async def test_broken_answers_fall_back(aiohttp_server: ServerFactory, fake: FakeRasa) -> None:
+async def test_broken_answers_fall_back(
+    aiohttp_server: ServerFactory, fake: FakeRasa, parsers: Parsers
+) -> None:
     fallback = FallbackParser()
-    result = await RasaParser(await start(aiohttp_server, fake), fallback).parse("hi")
+    result = await parsers(await start(aiohttp_server, fake), fallback).parse("hi")
     assert result["intent"]["name"] == "fallback"
     assert fake.requests == [{"text": "hi"}]
 
 
 async def test_shutdown_closes_the_connection_through_the_metrics_wrapper(
     aiohttp_server: ServerFactory,
+    parsers: Parsers,
 ) -> None:
     from bot.app import close_nlu
     from bot.web.ops.metrics import TimedParser
 
     fake = FakeRasa()
-    parser = RasaParser(await start(aiohttp_server, fake), FallbackParser())
+    parser = parsers(await start(aiohttp_server, fake), FallbackParser())
     await parser.parse_remote("hi")
     session = parser._session
     assert session is not None and not session.closed

@@ -15,7 +15,6 @@ names and chat ids, never message content.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import functools
 import logging
 import warnings
@@ -34,6 +33,7 @@ from bot.channels.pipeline import accept_file
 from bot.channels.telegram import TelegramSettings
 from bot.channels.telegram.parse import UPDATE_TYPES, FileRef
 from bot.core import MediaStore
+from bot.core.waiting import wait_event
 from handlers import PhotoProblem, PhotoRef, RejectedFile, role_commands
 from storage.db import Database
 from storage.staff import MenuChange
@@ -254,8 +254,7 @@ class RoleMenus:
                 await self.sync()
             except Exception:
                 log.exception("telegram role menus: sync failed, retrying later")
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stopping.wait(), self._interval)
+            await wait_event(stopping, self._interval)
 
     async def _apply(self, change: MenuChange) -> bool:
         """Set (or, for a citizen again, delete) the chat's menus; False if it must wait."""
