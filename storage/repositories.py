@@ -25,6 +25,15 @@ _USER_BY_KEY = select(models.User).where(
     models.User.channel == bindparam("channel"),
     models.User.external_id == bindparam("external_id"),
 )
+_NEW_USER = {
+    name: insert(models.User).values(
+        channel=bindparam("u_channel"), external_id=bindparam("u_external_id"),
+        name=bindparam("u_name"), language=bindparam("u_language"), role="citizen",
+        reachable=True, created_at=bindparam("u_at", type_=models.User.created_at.type),
+        last_seen_at=bindparam("u_at", type_=models.User.last_seen_at.type),
+    ).on_conflict_do_nothing()
+    for name, insert in (("postgresql", pg_insert), ("sqlite", sqlite_insert))
+}  # fmt: skip
 _Processed = models.ProcessedUpdate
 _FINISH_UPDATE = (
     update(_Processed)
@@ -76,21 +85,12 @@ class Users:
     async def _create(
         self, channel: str, external_id: str, now: datetime, name: str | None, language: str
     ) -> models.User:
-        values = {
-            "channel": channel,
-            "external_id": external_id,
-            "name": limits.clip(name, limits.NAME),
-            "language": language[:5],
-            "role": "citizen",
-            "reachable": True,
-            "created_at": now,
-            "last_seen_at": now,
-        }
-        insert = _insert_for(self._session)(models.User).values(**values)
-        returning = insert.on_conflict_do_nothing().returning(models.User)
-        row: models.User | None = await self._session.scalar(returning)
-        if row is None:  # another transaction created them first
-            row = await self._select(channel, external_id)
+        dialect = self._session.bind.dialect.name if self._session.bind else "sqlite"
+        params = {"u_channel": channel, "u_external_id": external_id, "u_at": now,
+                  "u_name": limits.clip(name, limits.NAME),
+                  "u_language": language[:5]}  # fmt: skip
+        await (await self._session.connection()).execute(_NEW_USER[dialect], params)
+        row = await self._select(channel, external_id)  # theirs, if another created them
         assert row is not None
         return row
 
