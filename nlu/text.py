@@ -82,8 +82,14 @@ def _lower(text: str) -> str:
     return "".join(_lower_char(c) for c in text)
 
 
-# A message is parsed by several views of several parts; each view is computed once.
-@lru_cache(maxsize=2048)
+# One parse asks for the same views of a message many times (every lexicon, every
+# feature part); each is computed once. The caches hold one parse's strings (the text
+# and the gazetteer forms it touches), not earlier messages: a parse runs to its end
+# before the next begins, and a message seen again is worked out again.
+VIEWS = 64
+
+
+@lru_cache(maxsize=VIEWS)
 def canonical(text: str) -> str:
     """NFC, unified tone placement and lower case; same length as the NFC text."""
     return _lower(unify_tones(unicodedata.normalize("NFC", text)))
@@ -109,7 +115,7 @@ class _FoldTable(dict[int, str]):
 _FOLD = _FoldTable()
 
 
-@lru_cache(maxsize=2048)
+@lru_cache(maxsize=VIEWS)
 def fold(text: str) -> str:
     """Remove diacritics, lower-case and turn "đ" into "d" ("Đập Đá" -> "dap da").
 
@@ -152,7 +158,7 @@ def squeeze_repeats(text: str) -> str:
     return _PUNCT_REPEAT_RE.sub(r"\1", _REPEAT_RE.sub(r"\1", text))
 
 
-@lru_cache(maxsize=1024)
+@lru_cache(maxsize=VIEWS)
 def normalize(text: str) -> str:
     """Normalise a message for classification.
 
