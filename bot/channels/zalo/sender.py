@@ -1,7 +1,7 @@
 """Every message HueBot sends on Zalo: replies in a dialog, and the outbox's rows.
 
 ``ZaloIO`` renders replies (``zalo.render``), gives their buttons texts from the store
-(one short transaction) and sends them through the channel's pacer, first in line;
+(a reply's in the update's own transaction) and sends them through the channel's pacer;
 images go out as uploaded attachments (an upload's id is reused for the same photo).
 Every message sent is counted against the citizen's reply window (``storage/zalo.py``
 ``ZaloWindows``), whichever path sent it; a citizen's new message opens it
